@@ -1,0 +1,45 @@
+"""The ``mzgraph`` command: thin; parses flags and calls the functions that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from mzgraph.validation_cli import run_validate
+
+    return run_validate(args)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="validate RDF data against the bundled SHACL shapes")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: the bundled data/)")
+    validate.add_argument("--shapes", action="append", help="shapes file or folder (repeatable)")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    validate.add_argument("--no-ontology", action="store_true", help="do not add the bundled ontology")
+    validate.set_defaults(func=_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mzgraph`` console script."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    func: Command = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Settings: the one place that reads the environment (``MZGRAPH_*``) and the defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BASE_IRI = "https://w3id.org/mzgraph/"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about mzgraph; CLI flags override environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="MZGRAPH_", extra="ignore")
+
+    base_iri: str = Field(
+        DEFAULT_BASE_IRI,
+        description="Canonical base of every IRI in the graph; the server maps it to its own root.",
+    )
+    backend: Literal["embedded", "remote"] = "embedded"
+    data_paths: list[Path] = Field(
+        default_factory=list,
+        description="RDF files or folders to serve; empty means the bundled ontology and data.",
+    )
+    store_path: Path | None = Field(None, description="On-disk Oxigraph store directory (embedded backend).")
+    sparql_endpoint: str | None = Field(None, description="SPARQL 1.1 Protocol endpoint (remote backend).")
+    include_private: bool = Field(False, description="Load data/private/ (staff contact details).")
+
+    query_timeout: float = Field(10.0, gt=0, description="Seconds after which a query is stopped.")
+    max_rows: int = Field(10_000, gt=0, description="Row cap on SELECT results; reported when applied.")
+    max_query_length: int = Field(100_000, gt=0, description="Longest accepted query text, in characters.")
+    max_body_bytes: int = Field(2_000_000, gt=0, description="Largest accepted request body.")
+    max_concurrent_queries: int = Field(8, gt=0, description="Queries running at once before 503.")
+    query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries (embedded).")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(1, gt=0, description="Web worker processes (uvicorn).")
+
+    def canonical(self, path: str) -> str:
+        """The canonical IRI of a server path such as ``id/partner/mezzo``."""
+        return self.base_iri + path.lstrip("/")
