@@ -26,6 +26,8 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--shapes", action="append", help="shapes file or folder (repeatable)")
     validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
     validate.add_argument("--no-ontology", action="store_true", help="do not add the bundled ontology")
+    validate.add_argument("--lang", default="en", help="language of messages and fixes where shapes give several")
+    validate.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
     validate.set_defaults(func=_validate)
     return parser
 

@@ -1,0 +1,82 @@
+"""Terms and graphs between pyoxigraph (how mzgraph reads RDF) and rdflib (what pySHACL validates).
+
+Blank node labels are kept both ways, so a node named in a pySHACL result can be found again in the
+Oxigraph store it came from. A simple literal is typed ``xsd:string`` in Oxigraph and untyped in rdflib
+(RDF 1.1 says they are the same term); it is converted to rdflib's untyped form, as rdflib's own
+parsers would produce it. An ill-typed literal (``"2010-13-01"^^xsd:date``) is data for SHACL to report,
+so rdflib's warning with a traceback about it is kept quiet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_rdflib(term: OxTerm) -> Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    raise TypeError(f"no rdflib equivalent for {term!r}")
+
+
+def to_ox(term: Node) -> OxTerm:
+    """The pyoxigraph term for an rdflib term (the inverse of :func:`to_rdflib`)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = str(term.datatype) if term.datatype else _XSD_STRING
+        return ox.Literal(str(term), datatype=ox.NamedNode(datatype))
+    raise TypeError(f"no pyoxigraph equivalent for {term!r}")
+
+
+def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None = None) -> Graph:
+    """Add the triples (named graphs merged) to ``graph`` (a new one by default) and return it."""
+    graph = Graph() if graph is None else graph
+    # one cache per call: the same IRIs and literals recur thousands of times in a data graph
+    cache: dict[OxTerm, Node] = {}
+
+    def term(t: OxTerm) -> Node:
+        node = cache.get(t)
+        if node is None:
+            node = cache[t] = to_rdflib(t)
+        return node
+
+    add = graph.add
+    with quiet_ill_typed_literals():
+        for triple in triples:
+            add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[arg-type]
+    return graph
+
+
+@contextmanager
+def quiet_ill_typed_literals() -> Iterator[None]:
+    """Silence rdflib's logged traceback for literals whose lexical form does not fit their datatype."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
