@@ -1,0 +1,56 @@
+"""pyoxigraph on its own, answering in-process: the baseline against which mzgraph's endpoint is measured.
+
+Not an HTTP path and not part of mzgraph; it shows which misses belong to the query engine rather
+than to the server in front of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mzgraph.conformance.endpoint import Reply
+from mzgraph.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE
+
+_RESULTS_FORMATS = {**RESULTS_FORMAT_BY_MEDIA_TYPE, "text/csv": ox.QueryResultsFormat.CSV}
+
+
+class ReferenceEndpoint:
+    """An in-memory pyoxigraph store holding one N-Quads file."""
+
+    def __init__(self, dataset_file: Path) -> None:
+        self._store = ox.Store()
+        self._store.load(path=str(dataset_file), format=ox.RdfFormat.N_QUADS)
+
+    def query(self, text: str, accept: str) -> Reply:
+        """Evaluate ``text``; a syntax error is a 400 and an evaluation error a 500, as over HTTP."""
+        try:
+            result = self._store.query(text)
+            if isinstance(result, ox.QueryTriples):
+                media_type = _first(accept, RDF_FORMAT_BY_MEDIA_TYPE) or "application/n-triples"
+                body = result.serialize(format=RDF_FORMAT_BY_MEDIA_TYPE[media_type])
+            else:
+                media_type = _first(accept, _RESULTS_FORMATS) or "application/sparql-results+json"
+                body = result.serialize(format=_RESULTS_FORMATS[media_type])
+        except SyntaxError as err:
+            return Reply(400, "text/plain", str(err).encode())
+        except (OSError, ValueError, RuntimeError) as err:
+            return Reply(500, "text/plain", str(err).encode())
+        return Reply(200, media_type, body or b"")
+
+
+@contextmanager
+def serve_reference(dataset_file: Path) -> Iterator[ReferenceEndpoint]:
+    """The reference backend's counterpart of starting a server on ``dataset_file``."""
+    yield ReferenceEndpoint(dataset_file)
+
+
+def _first(accept: str, known: dict[str, object]) -> str | None:
+    for part in accept.split(","):
+        media_type = part.split(";", 1)[0].strip().lower()
+        if media_type in known:
+            return media_type
+    return None

@@ -1,0 +1,88 @@
+"""Running test cases against an endpoint: one server start per distinct dataset, one query per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from mzgraph.conformance.compare import compare
+from mzgraph.conformance.dataset import write_dataset
+from mzgraph.conformance.endpoint import Endpoint
+from mzgraph.conformance.manifest import Dataset, Kind, TestCase
+from mzgraph.conformance.query_text import orders_results, with_base
+from mzgraph.conformance.results import ResultsError, parse_response, read_expected
+
+#: Starts a backend serving one N-Quads file and yields its endpoint until the block ends.
+Serve = Callable[[Path], AbstractContextManager[Endpoint]]
+
+_ACCEPT_BY_SUFFIX = {
+    ".srx": "application/sparql-results+xml",
+    ".srj": "application/sparql-results+json",
+    ".tsv": "text/tab-separated-values",
+    ".csv": "text/csv",
+}
+# Syntax tests only look at the status; this accepts what any query form returns.
+_ACCEPT_ANY = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one test: passed, or failed with a one-line reason."""
+
+    case: TestCase
+    passed: bool
+    detail: str = ""
+
+
+def run_cases(cases: Iterable[TestCase], serve: Serve, workdir: Path) -> list[Outcome]:
+    """Run ``cases``, starting the backend once per distinct dataset; outcomes come in the order of ``cases``."""
+    ordered = list(cases)
+    groups: dict[Dataset, list[TestCase]] = {}
+    for case in ordered:
+        groups.setdefault(case.dataset, []).append(case)
+    outcomes: dict[str, Outcome] = {}
+    for dataset, group in groups.items():
+        with serve(write_dataset(dataset, workdir)) as endpoint:
+            for case in group:
+                outcomes[case.id] = run_case(case, endpoint)
+    return [outcomes[case.id] for case in ordered]
+
+
+def run_case(case: TestCase, endpoint: Endpoint) -> Outcome:
+    """Send the test's query to ``endpoint`` and judge the reply."""
+    query = with_base(case.query.path.read_text(encoding="utf-8"), case.query.iri)
+    try:
+        if case.is_syntax_test:
+            return _judge_syntax(case, endpoint.query(query, _ACCEPT_ANY).status)
+        assert case.result is not None, f"{case.id} has no expected result"
+        expected = read_expected(case.result.path, case.result.iri)
+        reply = endpoint.query(query, accept_for(case))
+        if reply.status != 200:
+            return Outcome(case, False, reply.message())
+        actual = parse_response(reply.body, reply.media_type)
+    except (ResultsError, httpx.HTTPError) as err:
+        return Outcome(case, False, f"{type(err).__name__}: {err}")
+    difference = compare(expected, actual, ordered=orders_results(query))
+    return Outcome(case, difference is None, difference or "")
+
+
+def accept_for(case: TestCase) -> str:
+    """The media type to ask for: the expected result's own format, so each serialiser is exercised."""
+    assert case.result is not None
+    suffix = case.result.path.suffix.lower()
+    if suffix in _ACCEPT_BY_SUFFIX:
+        return _ACCEPT_BY_SUFFIX[suffix]
+    # An RDF file is a CONSTRUCT graph or a SELECT result in the rs: vocabulary; the query form decides.
+    return "text/turtle, application/sparql-results+json;q=0.9"
+
+
+def _judge_syntax(case: TestCase, status: int) -> Outcome:
+    expected_status = 200 if case.kind == Kind.POSITIVE_SYNTAX else 400
+    if status == expected_status:
+        return Outcome(case, True)
+    verdict = "rejected a valid query" if expected_status == 200 else "accepted an invalid query"
+    return Outcome(case, False, f"{verdict} (HTTP {status})")
