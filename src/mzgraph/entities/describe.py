@@ -1,0 +1,142 @@
+"""The description of one resource: a CONSTRUCT builder and an index over its triples.
+
+One description graph per resource drives every representation (HTML, JSON-LD, Turtle, N-Triples,
+RDF/XML), so they always say the same. It holds:
+
+- what the resource states (``<this> ?p ?o``);
+- the parts it owns, followed along :data:`PART_OF` (an employer's recognition, ambassador role,
+  measures, statements, figures, agreements, and the partner relations that point at it);
+- what points at it (``?s ?p <this>``, ``rdf:type`` excepted and at most :data:`INBOUND_LIMIT`);
+- the labels of everything it links to, so a reader sees names rather than IRIs. Objects of
+  ``mz:measureGroup`` are not labelled: the JSON-LD indexes measures by their group IRI.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from mzgraph.entities.labels import local_name, pick_literal
+from mzgraph.entities.sparql import RDF_TYPE, Term, prologue, term
+
+PART_OF = (
+    "mz:recognition|mz:ambassadorRole|mz:measure|mz:statement|mz:figure|mz:ambassadorActivity|mz:agreement"
+    "|^mz:organisation|^mz:partner"
+)
+"""Property path from a resource to the parts described with it."""
+
+LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name", "mz:text")
+"""Properties copied from linked resources so they can be named."""
+
+INBOUND_LIMIT = 500
+
+_LABEL_IRIS = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://purl.org/dc/terms/title",
+        "https://schema.org/name",
+        "https://w3id.org/mzgraph/def/text",
+    )
+)
+
+
+def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str:
+    """CONSTRUCT the description of ``iri`` (see the module docstring)."""
+    this = term(iri)
+    labels = " ".join(LABEL_PROPERTIES)
+    return (
+        prologue()
+        + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ {this} ?p ?o . BIND({this} AS ?s) }}
+  UNION {{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}
+  UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {this} . FILTER(?p != rdf:type) }} LIMIT {int(inbound_limit)} }}
+          BIND({this} AS ?o) }}
+  UNION {{
+    {{ {this} ?q ?s . }}
+    UNION {{ {this} ({PART_OF})+ ?part . ?part ?q ?s . }}
+    UNION {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} LIMIT {int(inbound_limit)} }} }}
+    FILTER(isIRI(?s) && ?q != rdf:type && ?q != mz:measureGroup)
+    VALUES ?p {{ {labels} }}
+    ?s ?p ?o .
+  }}
+}}"""
+    )
+
+
+@dataclass
+class Description:
+    """The triples describing ``focus``, indexed both ways."""
+
+    focus: ox.NamedNode
+    triples: list[ox.Triple]
+    _out: dict[Term, dict[ox.NamedNode, list[Term]]] = field(init=False, repr=False)
+    _in: dict[Term, list[tuple[Term, ox.NamedNode]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        unique = list(dict.fromkeys(self.triples))
+        self.triples = unique
+        self._out = defaultdict(lambda: defaultdict(list))
+        self._in = defaultdict(list)
+        for t in unique:
+            self._out[t.subject][t.predicate].append(t.object)
+            self._in[t.object].append((t.subject, t.predicate))
+
+    @property
+    def found(self) -> bool:
+        """Whether the graph says anything about the focus (as subject or object)."""
+        return self.focus in self._out or self.focus in self._in
+
+    def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
+        """The objects of ``subject predicate ?o`` in the graph's order."""
+        return list(self._out.get(subject, {}).get(predicate, []))
+
+    def value(self, subject: Term, predicate: ox.NamedNode) -> Term | None:
+        """One object of ``subject predicate ?o`` (the first), or None."""
+        found = self._out.get(subject, {}).get(predicate)
+        return found[0] if found else None
+
+    def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Term]:
+        """The subjects of ``?s predicate obj``."""
+        return [s for s, p in self._in.get(obj, []) if p == predicate]
+
+    def properties(self, subject: Term) -> dict[ox.NamedNode, list[Term]]:
+        """Every predicate of ``subject`` with its objects."""
+        return {p: list(o) for p, o in self._out.get(subject, {}).items()}
+
+    def inbound(self, obj: Term) -> list[tuple[Term, ox.NamedNode]]:
+        """``(subject, predicate)`` of every triple pointing at ``obj``."""
+        return list(self._in.get(obj, []))
+
+    def types(self, subject: Term) -> list[ox.NamedNode]:
+        """The ``rdf:type`` IRIs of ``subject``."""
+        return [t for t in self.objects(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)]
+
+    def text(self, subject: Term, predicate: ox.NamedNode, langs: Sequence[str]) -> str | None:
+        """The literal of ``subject predicate`` in the best language, as a string."""
+        literal = pick_literal(_literals(self.objects(subject, predicate)), langs)
+        return None if literal is None else literal.value
+
+    def texts(self, subject: Term, predicate: ox.NamedNode) -> list[str]:
+        """Every literal of ``subject predicate`` (all languages), as strings."""
+        return [lit.value for lit in _literals(self.objects(subject, predicate))]
+
+    def label(self, node: Term, langs: Sequence[str]) -> str:
+        """A human name for ``node``: its label in the best language, else its IRI's last segment."""
+        for predicate in _LABEL_IRIS:
+            found = self.text(node, predicate, langs)
+            if found:
+                return found
+        return local_name(node.value) if isinstance(node, ox.NamedNode) else str(node.value)
+
+    def ntriples(self) -> str:
+        """The graph as N-Triples text."""
+        return "".join(f"{t} .\n" for t in self.triples)
+
+
+def _literals(terms: Iterable[Term]) -> list[ox.Literal]:
+    return [t for t in terms if isinstance(t, ox.Literal)]
