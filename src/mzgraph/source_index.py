@@ -188,16 +188,23 @@ _JSONLD_ID = re.compile(r'"@id"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def _jsonld_subject_lines(text: str, base: str) -> SubjectLines:
-    """Best effort: the first ``"@id": "..."``, compact IRIs expanded with the document's own prefixes."""
+    """Best effort: the first node object with an ``"@id"`` and more keys; compact IRIs expanded.
+
+    A bare ``{"@id": ...}`` is a reference, not a definition: used only when no definition is found.
+    """
     prefixes = _jsonld_prefixes(text)
-    lines: SubjectLines = {}
+    definitions: SubjectLines = {}
+    references: SubjectLines = {}
     for match in _JSONLD_ID.finditer(text):
         value = json.loads(f'"{match.group(1)}"')
         prefix, _, local = value.partition(":")
         if prefix in prefixes and not local.startswith("//"):
             value = prefixes[prefix] + local
-        lines.setdefault(urljoin(base, value), text.count("\n", 0, match.start()) + 1)
-    return lines
+        before, after = text[max(match.start() - 64, 0) : match.start()], text[match.end() : match.end() + 64]
+        is_reference = before.rstrip().endswith("{") and after.lstrip().startswith("}")
+        found = references if is_reference else definitions
+        found.setdefault(urljoin(base, value), text.count("\n", 0, match.start()) + 1)
+    return references | definitions
 
 
 def _jsonld_prefixes(text: str) -> dict[str, str]:

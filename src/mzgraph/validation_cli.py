@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from mzgraph import resources
 from mzgraph.errors import InputError
@@ -19,15 +19,16 @@ from mzgraph.validation import UnreadableInput, ValidationReport, read_shapes, r
 from mzgraph.validation_output import namespace_manager, render_json, render_text, render_turtle
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
+T = TypeVar("T")
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Run ``mzgraph validate`` with parsed ``args``; print to stdout, problems to stderr."""
+    data = [Path(p) for p in args.paths] or [resources.data_dir()]
+    ontology = [] if args.no_ontology else [resources.ontology_dir()]
+    shapes = [Path(p) for p in args.shapes or [resources.shapes_dir()]]
     try:
-        data = input_files([Path(p) for p in args.paths]) if args.paths else bundled_data_files()
-        ontology = [] if args.no_ontology else resources.rdf_files(resources.ontology_dir())
-        shape_files = input_files([Path(p) for p in args.shapes or [resources.shapes_dir()]])
-        report = validate_files(data, shape_files, ontology=ontology, lang=args.lang)
+        report = validate_files(data, shapes, ontology=ontology, lang=args.lang)
     except UnreadableInput as err:
         for error in err.errors:
             print(error, file=sys.stderr)
@@ -39,33 +40,51 @@ def run_validate(args: argparse.Namespace) -> int:
 def validate_files(
     data: Sequence[Path], shapes: Sequence[Path], *, ontology: Sequence[Path] = (), lang: str = "en"
 ) -> ValidationReport:
-    """Validate ``data`` plus ``ontology`` against the shapes in ``shapes``."""
-    seen = {p.resolve() for p in data}
-    sources = read_sources([*data, *(p for p in ontology if p.resolve() not in seen)])
-    return validate(sources, read_shapes(shapes), lang=lang)
+    """Validate the files in ``data`` plus ``ontology`` against the shapes in ``shapes`` (files or folders).
+
+    Raises :class:`UnreadableInput` naming every path that is missing or cannot be read, not just the first.
+    """
+    data_files, errors = input_files(data)
+    ontology_files, _ = input_files(ontology)
+    shape_files, shape_errors = input_files(shapes)
+    seen = {p.resolve() for p in data_files}
+    sources = _collect(errors, read_sources, [*data_files, *(p for p in ontology_files if p.resolve() not in seen)])
+    shapes_graph = _collect(shape_errors, read_shapes, shape_files) if not shape_errors else None
+    if errors or shape_errors or sources is None or shapes_graph is None:
+        raise UnreadableInput(errors + shape_errors)
+    return validate(sources, shapes_graph, lang=lang)
 
 
-def bundled_data_files() -> list[Path]:
-    """The bundled data: ``data/`` without ``data/private/`` (personal data) and ``data/sources/`` (texts)."""
-    data_dir = resources.data_dir()
-    return resources.rdf_files(data_dir, exclude=(resources.private_data_dir(), data_dir / "sources"))
+def _collect(errors: list[InputError], read: Callable[[list[Path]], T], paths: list[Path]) -> T | None:
+    """``read(paths)``, or None with its errors added to ``errors``."""
+    try:
+        return read(paths)
+    except UnreadableInput as err:
+        errors += err.errors
+        return None
 
 
-def input_files(paths: Sequence[Path]) -> list[Path]:
-    """The RDF files named by ``paths`` (files, or folders searched for RDF files)."""
+def input_files(paths: Sequence[Path]) -> tuple[list[Path], list[InputError]]:
+    """The RDF files named by ``paths`` (files, or folders searched for RDF files), and what is missing.
+
+    In the bundled ``data/`` folder, ``data/private/`` (personal data) and ``data/sources/`` (the profile
+    texts) are left out; name them explicitly to include them.
+    """
     files: list[Path] = []
     errors: list[InputError] = []
+    bundled_data = resources.data_dir().resolve()
     for path in paths:
+        excluded = (bundled_data / "private", bundled_data / "sources") if path.resolve() == bundled_data else ()
         if not path.exists():
             errors.append(InputError(str(path), "no such file or folder"))
-        elif path.is_dir() and not (found := resources.rdf_files(path)):
+        elif path.is_file():
+            files.append(path)
+        elif found := resources.rdf_files(path, exclude=excluded):
+            files += found
+        else:
             suffixes = ", ".join(resources.RDF_SUFFIXES)
             errors.append(InputError(str(path), f"no RDF files ({suffixes}) in this folder"))
-        else:
-            files += [path] if path.is_file() else found
-    if errors:
-        raise UnreadableInput(errors)
-    return files
+    return files, errors
 
 
 def _print_report(report: ValidationReport, fmt: str, *, colour: bool, out: TextIO) -> None:
