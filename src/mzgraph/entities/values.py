@@ -33,7 +33,7 @@ def link(description: Description, node: Term, langs: Sequence[str]) -> Link:
 
 def links(description: Description, nodes: Sequence[Term], langs: Sequence[str]) -> list[Link]:
     """IRI nodes as links, sorted by label."""
-    found = [link(description, n, langs) for n in nodes if isinstance(n, ox.NamedNode)]
+    found = [link(description, n, langs) for n in dict.fromkeys(nodes) if isinstance(n, ox.NamedNode)]
     return sorted(found, key=lambda item: item.label.casefold())
 
 

@@ -1,0 +1,148 @@
+"""Dataset-level queries: the home page's counts, the measure groups, the published graph and VoID counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from mzgraph.entities.labels import local_name, pick_text
+from mzgraph.entities.sparql import Row, as_int, prologue, term, text
+from mzgraph.entities.values import Link
+
+PRIVATE_CLASS = "mz:ContactPerson"
+"""Instances of this class, and every triple touching them, are personal data: never in a dump."""
+
+
+def counts_query() -> str:
+    """SELECT the headline counts: employers, ambassadors, measures, partner bodies, events."""
+    return (
+        prologue()
+        + """SELECT ?organisations ?ambassadors ?measures ?partners ?events WHERE {
+  { SELECT (COUNT(DISTINCT ?o) AS ?organisations) WHERE { ?o a ?t . ?t rdfs:subClassOf* mz:Employer } }
+  { SELECT (COUNT(DISTINCT ?o) AS ?ambassadors) WHERE { ?o mz:ambassadorRole ?role } }
+  { SELECT (COUNT(DISTINCT ?m) AS ?measures) WHERE { ?m a mz:Measure } }
+  { SELECT (COUNT(DISTINCT ?p) AS ?partners) WHERE { ?p a mz:PartnerBody } }
+  { SELECT (COUNT(DISTINCT ?e) AS ?events) WHERE { ?e a mz:Event } }
+}"""
+    )
+
+
+def read_counts(rows: Sequence[Row]) -> dict[str, int]:
+    """The single row of :func:`counts_query` as a mapping (zeros when the store is empty)."""
+    row = rows[0] if rows else {}
+    return {name: as_int(row.get(name)) for name in ("organisations", "ambassadors", "measures", "partners", "events")}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A measure group: its concept, notation (the order of the four question sections) and labels."""
+
+    iri: str
+    notation: str
+    labels: dict[str, str]
+
+    def label(self, langs: Sequence[str]) -> str:
+        for lang in langs:
+            if lang in self.labels:
+                return self.labels[lang]
+        return next(iter(self.labels.values()), local_name(self.iri))
+
+    def link(self, langs: Sequence[str]) -> Link:
+        return Link(self.iri, self.label(langs))
+
+    @property
+    def key(self) -> str:
+        """The short key of the group (the last segment of its IRI), as in the JSON-LD ``measures`` index."""
+        return local_name(self.iri)
+
+
+def groups_query(scheme: ox.NamedNode) -> str:
+    """SELECT the concepts of the measure-group scheme with notation and labels."""
+    return (
+        prologue()
+        + f"""SELECT ?group ?notation ?label WHERE {{
+  ?group skos:inScheme {term(scheme)} .
+  OPTIONAL {{ ?group skos:notation ?notation }}
+  OPTIONAL {{ ?group skos:prefLabel ?label }}
+}}"""
+    )
+
+
+def read_groups(rows: Iterable[Row]) -> list[Group]:
+    """Measure groups ordered by notation."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["group"].value, []).append(row)
+    groups = []
+    for iri, found in grouped.items():
+        labels: dict[str, str] = {}
+        for row in found:
+            label = row.get("label")
+            if isinstance(label, ox.Literal):
+                labels.setdefault(label.language or "", label.value)
+        notation = next((r["notation"].value for r in found if "notation" in r), "")
+        groups.append(Group(iri, notation, labels))
+    return sorted(groups, key=lambda g: (g.notation, g.iri))
+
+
+def published_triples_query() -> str:
+    """CONSTRUCT every triple of the default graph except personal data (see :data:`PRIVATE_CLASS`)."""
+    return (
+        prologue()
+        + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  ?s ?p ?o .
+  FILTER NOT EXISTS {{ ?s a {PRIVATE_CLASS} }}
+  FILTER NOT EXISTS {{ ?o a {PRIVATE_CLASS} }}
+}}"""
+    )
+
+
+def published_quads_query() -> str:
+    """SELECT every quad (default graph and named graphs) except personal data, for the N-Quads dump."""
+    return (
+        prologue()
+        + f"""SELECT ?s ?p ?o ?g WHERE {{
+  {{ ?s ?p ?o . }} UNION {{ GRAPH ?g {{ ?s ?p ?o . }} }}
+  FILTER NOT EXISTS {{ ?s a {PRIVATE_CLASS} }}
+  FILTER NOT EXISTS {{ ?o a {PRIVATE_CLASS} }}
+}}"""
+    )
+
+
+def void_counts_query(entity_space: str) -> str:
+    """SELECT the published triple count, entity count (IRIs under ``entity_space``) and counts per class."""
+    return (
+        prologue()
+        + f"""SELECT ?triples ?entities ?class ?instances WHERE {{
+  {{ SELECT (COUNT(*) AS ?triples) WHERE {{
+      ?s ?p ?o . FILTER NOT EXISTS {{ ?s a {PRIVATE_CLASS} }} FILTER NOT EXISTS {{ ?o a {PRIVATE_CLASS} }} }} }}
+  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+      ?e ?p ?o . FILTER(isIRI(?e) && STRSTARTS(STR(?e), {text(entity_space)}))
+      FILTER NOT EXISTS {{ ?e a {PRIVATE_CLASS} }} }} }}
+  OPTIONAL {{ SELECT ?class (COUNT(DISTINCT ?i) AS ?instances) WHERE {{
+      ?i a ?class . FILTER(?class != {PRIVATE_CLASS}) }} GROUP BY ?class }}
+}}"""
+    )
+
+
+def sources_query() -> str:
+    """SELECT the source documents the data is derived from, with their titles and licence of the vocabulary."""
+    return (
+        prologue()
+        + """SELECT ?source ?title ?license WHERE {
+  { ?source a mz:SourceDocument . OPTIONAL { ?source dcterms:title ?title } }
+  UNION { ?ontology a owl:Ontology ; dcterms:license ?license }
+}"""
+    )
+
+
+def source_links(rows: Iterable[Row], langs: Sequence[str]) -> list[Link]:
+    """The source documents of :func:`sources_query`, titled in the best language."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        if "source" in row:
+            grouped.setdefault(row["source"].value, []).append(row)
+    found = [Link(iri, pick_text((r.get("title") for r in g), langs) or local_name(iri)) for iri, g in grouped.items()]
+    return sorted(found, key=lambda link: link.label.casefold())

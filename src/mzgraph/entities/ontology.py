@@ -1,0 +1,255 @@
+"""The ontology pages: term labels, classes and properties with live counts, and what the shapes require.
+
+Ontology queries run on the data store (the ontology is loaded with the data); shape queries run on
+the bundled shapes, which the server keeps in a small store of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from mzgraph.entities.labels import local_name, pick_text
+from mzgraph.entities.sparql import Row, as_int, prologue, term, text
+from mzgraph.entities.values import Link
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def term_labels_query() -> str:
+    """SELECT the labels of every class and property the store describes."""
+    return (
+        prologue()
+        + """SELECT ?term ?label WHERE {
+  VALUES ?kind { owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty rdf:Property owl:AnnotationProperty }
+  ?term a ?kind ; rdfs:label ?label .
+}"""
+    )
+
+
+def read_term_labels(rows: Iterable[Row]) -> dict[str, dict[str, str]]:
+    """IRI -> language -> label, from :func:`term_labels_query`."""
+    labels: dict[str, dict[str, str]] = {}
+    for row in rows:
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            labels.setdefault(row["term"].value, {}).setdefault(label.language or "", label.value)
+    return labels
+
+
+def terms_query(namespace: str) -> str:
+    """SELECT the classes and properties of the vocabulary at ``namespace``, with what they link to."""
+    return (
+        prologue()
+        + f"""SELECT ?term ?kind ?label ?definition ?parent ?domain ?range WHERE {{
+  VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
+  ?term a ?kind .
+  FILTER(STRSTARTS(STR(?term), {text(namespace)}))
+  OPTIONAL {{ ?term rdfs:label ?label }}
+  OPTIONAL {{ ?term skos:definition ?definition }}
+  OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent }}
+  OPTIONAL {{ ?term rdfs:domain ?domain }}
+  OPTIONAL {{ ?term rdfs:range ?range }}
+}}"""
+    )
+
+
+def class_counts_query(namespace: str) -> str:
+    """SELECT the number of instances of each class of the vocabulary, its subclasses' included."""
+    return (
+        prologue()
+        + f"""SELECT ?term (COUNT(DISTINCT ?instance) AS ?n) WHERE {{
+  ?term a owl:Class .
+  FILTER(STRSTARTS(STR(?term), {text(namespace)}))
+  OPTIONAL {{ ?sub rdfs:subClassOf* ?term . ?instance a ?sub . }}
+}} GROUP BY ?term"""
+    )
+
+
+def property_counts_query(namespace: str) -> str:
+    """SELECT the number of triples using each property of the vocabulary."""
+    return (
+        prologue()
+        + f"""SELECT ?term (COUNT(?s) AS ?n) WHERE {{
+  VALUES ?kind {{ owl:ObjectProperty owl:DatatypeProperty }}
+  ?term a ?kind .
+  FILTER(STRSTARTS(STR(?term), {text(namespace)}))
+  OPTIONAL {{ ?s ?term ?o }}
+}} GROUP BY ?term"""
+    )
+
+
+def usage_count_query(iri: ox.NamedNode) -> str:
+    """SELECT how often a term is used: instances of it as a class, plus triples with it as predicate."""
+    return (
+        prologue()
+        + f"""SELECT ?instances ?triples WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?i) AS ?instances) WHERE {{ ?sub rdfs:subClassOf* {term(iri)} . ?i a ?sub . }} }}
+  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ ?s {term(iri)} ?o }} }}
+}}"""
+    )
+
+
+@dataclass
+class TermSummary:
+    """A class or property of the vocabulary, as listed on the overview."""
+
+    term: Link
+    kind: str
+    definition: str | None = None
+    parents: list[Link] = field(default_factory=list)
+    domain: list[Link] = field(default_factory=list)
+    range: list[Link] = field(default_factory=list)
+    count: int = 0
+    rules: list[Rule] = field(default_factory=list)
+
+
+def read_terms(
+    rows: Iterable[Row], counts: Mapping[str, int], term_labels: Mapping[str, Mapping[str, str]], langs: Sequence[str]
+) -> list[TermSummary]:
+    """Summaries from :func:`terms_query` rows and a count per term, sorted by label."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["term"].value, []).append(row)
+
+    def named(iris: Iterable[str]) -> list[Link]:
+        return sorted((Link(i, _label(i, term_labels, langs)) for i in dict.fromkeys(iris)), key=lambda x: x.label)
+
+    summaries = []
+    for iri, group in grouped.items():
+        summaries.append(
+            TermSummary(
+                term=Link(iri, pick_text((r.get("label") for r in group), langs) or local_name(iri)),
+                kind=local_name(group[0]["kind"].value),
+                definition=pick_text((r.get("definition") for r in group), langs),
+                parents=named(r["parent"].value for r in group if isinstance(r.get("parent"), ox.NamedNode)),
+                domain=named(r["domain"].value for r in group if isinstance(r.get("domain"), ox.NamedNode)),
+                range=named(r["range"].value for r in group if isinstance(r.get("range"), ox.NamedNode)),
+                count=counts.get(iri, 0),
+            )
+        )
+    return sorted(summaries, key=lambda s: s.term.label.casefold())
+
+
+def read_counts(rows: Iterable[Row]) -> dict[str, int]:
+    """``?term ?n`` rows as a mapping."""
+    return {row["term"].value: as_int(row.get("n")) for row in rows}
+
+
+@dataclass
+class Rule:
+    """What a shape requires of one property of a class."""
+
+    target: str
+    path: Link
+    inverse: bool
+    min_count: int | None
+    max_count: int | None
+    datatype: Link | None
+    value_class: Link | None
+    severity: str
+    message: str | None
+    fix: str | None
+    having: int | None = None
+    """How many instances of the class have the property (filled in from the live data)."""
+
+    @property
+    def requirement(self) -> str:
+        """``must``, ``should`` (a warning when missing) or ``may``."""
+        if (self.min_count or 0) >= 1:
+            return "must" if self.severity == "Violation" else "should"
+        return "may"
+
+
+def shape_rules_query() -> str:
+    """SELECT every property shape of every class-targeting node shape (run on the shapes store)."""
+    return (
+        prologue()
+        + """SELECT ?target ?ps ?path ?inverse ?min ?qmin ?max ?datatype ?class ?severity ?message ?fix WHERE {
+  ?shape sh:targetClass ?target ; sh:property ?ps .
+  ?ps sh:path ?path .
+  OPTIONAL { ?path sh:inversePath ?inverse }
+  OPTIONAL { ?ps sh:minCount ?min }
+  OPTIONAL { ?ps sh:qualifiedMinCount ?qmin }
+  OPTIONAL { ?ps sh:maxCount ?max }
+  OPTIONAL { ?ps sh:datatype ?datatype }
+  OPTIONAL { ?ps sh:class ?class }
+  OPTIONAL { ?ps sh:severity ?severity }
+  OPTIONAL { ?ps sh:message ?message }
+  OPTIONAL { ?ps sh:description ?fix }
+}"""
+    )
+
+
+def read_rules(
+    rows: Iterable[Row], term_labels: Mapping[str, Mapping[str, str]], langs: Sequence[str]
+) -> dict[str, list[Rule]]:
+    """Class IRI -> its rules (one per property shape), musts first, then by property label."""
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        grouped.setdefault((row["target"].value, str(row["ps"])), []).append(row)
+    rules: dict[str, list[Rule]] = {}
+    for (target, _), group in grouped.items():
+        first = group[0]
+        path = first.get("inverse") or first["path"]
+        if not isinstance(path, ox.NamedNode):
+            continue
+        severity = first.get("severity")
+        min_count = first.get("min") or first.get("qmin")
+        rules.setdefault(target, []).append(
+            Rule(
+                target=target,
+                path=Link(path.value, _label(path.value, term_labels, langs)),
+                inverse="inverse" in first,
+                min_count=as_int(min_count) if min_count is not None else None,
+                max_count=as_int(first["max"]) if "max" in first else None,
+                datatype=_optional_link(first.get("datatype"), term_labels, langs),
+                value_class=_optional_link(first.get("class"), term_labels, langs),
+                severity=local_name(severity.value) if severity is not None else "Violation",
+                message=pick_text((r.get("message") for r in group), langs),
+                fix=pick_text((r.get("fix") for r in group), langs),
+            )
+        )
+    for found in rules.values():
+        found.sort(key=lambda r: (("must", "should", "may").index(r.requirement), r.path.label.casefold()))
+    return rules
+
+
+def coverage_query(rules: Sequence[Rule]) -> str:
+    """SELECT, per (class, property) of ``rules``, how many instances of the class have the property."""
+    pairs = " ".join(
+        f"({term(ox.NamedNode(r.target))} {term(ox.NamedNode(r.path.iri))} {'true' if r.inverse else 'false'})"
+        for r in rules
+    )
+    return (
+        prologue()
+        + f"""SELECT ?class ?path ?inverse (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  VALUES (?class ?path ?inverse) {{ {pairs} }}
+  ?sub rdfs:subClassOf* ?class . ?s a ?sub .
+  FILTER((!?inverse && EXISTS {{ ?s ?path ?o }}) || (?inverse && EXISTS {{ ?o ?path ?s }}))
+}} GROUP BY ?class ?path ?inverse"""
+    )
+
+
+def apply_coverage(rules: Mapping[str, list[Rule]], rows: Iterable[Row]) -> None:
+    """Fill in :attr:`Rule.having` from the rows of :func:`coverage_query` (0 where no row)."""
+    having = {(r["class"].value, r["path"].value, r["inverse"].value == "true"): as_int(r.get("n")) for r in rows}
+    for found in rules.values():
+        for rule in found:
+            rule.having = having.get((rule.target, rule.path.iri, rule.inverse), 0)
+
+
+def _label(iri: str, term_labels: Mapping[str, Mapping[str, str]], langs: Sequence[str]) -> str:
+    by_lang = term_labels.get(iri, {})
+    for lang in (*langs, ""):
+        if lang in by_lang:
+            return by_lang[lang]
+    return local_name(iri)
+
+
+def _optional_link(node: object, term_labels: Mapping[str, Mapping[str, str]], langs: Sequence[str]) -> Link | None:
+    if not isinstance(node, ox.NamedNode):
+        return None
+    return Link(node.value, _label(node.value, term_labels, langs))
