@@ -4,15 +4,21 @@ Strict on terms: literals match only with the same lexical form, datatype and la
 ``"1.0"^^xsd:decimal`` is not ``"1"^^xsd:decimal``. Blank nodes match through one bijection per
 result (labels are meaningless); graphs are compared after canonicalisation.
 
-One tolerance, the same in every format: the order of the variables (the columns of a CSV table)
+``by_value=True`` relaxes one thing, for diagnosis only: numeric and boolean literals then match by
+value (``"1.0"^^xsd:decimal`` = ``"1"^^xsd:decimal``, ``"3.0E4"^^xsd:double`` = ``"30000"^^xsd:double``,
+CSV cells ``1.0E6`` = ``1000000``). It shows which misses are about lexical forms only.
+
+One tolerance applies always, the same in every format: the order of the variables (the columns of a CSV table)
 is not significant, only their names. The suite's CSV files list ``SELECT *`` columns in order of
 appearance, an order SPARQL leaves open.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -22,9 +28,19 @@ from mzgraph.conformance.results import CsvTable, Graph, Result, Solutions
 Cells = tuple[tuple[Hashable, Hashable], ...]
 _Mapping = dict[str, str]
 _SHOWN = 3
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DECIMAL_TYPES = frozenset(
+    _XSD + name
+    for name in (
+        *("decimal", "integer", "long", "int", "short", "byte"),
+        *("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
+        *("unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"),
+    )
+)
+_FLOAT_TYPES = frozenset((_XSD + "double", _XSD + "float"))
 
 
-def compare(expected: Result, actual: Result, *, ordered: bool) -> str | None:
+def compare(expected: Result, actual: Result, *, ordered: bool, by_value: bool = False) -> str | None:
     """``None`` when ``actual`` matches ``expected``, else what differs, in one line."""
     if isinstance(expected, bool) or isinstance(actual, bool):
         if isinstance(expected, bool) and isinstance(actual, bool):
@@ -39,11 +55,13 @@ def compare(expected: Result, actual: Result, *, ordered: bool) -> str | None:
         assert isinstance(actual, Solutions)
         if expected.variables != actual.variables:
             return f"expected variables {sorted(expected.variables)}, got {sorted(actual.variables)}"
-        return _compare_rows(expected.rows, actual.rows, ordered=ordered)
+        return _compare_rows(_values(expected.rows, by_value), _values(actual.rows, by_value), ordered=ordered)
     assert isinstance(expected, CsvTable) and isinstance(actual, CsvTable)
     if sorted(expected.header) != sorted(actual.header):
         return f"expected CSV header {list(expected.header)}, got {list(actual.header)}"
-    return _compare_rows(_csv_cells(expected), _csv_cells(actual), ordered=ordered)
+    return _compare_rows(
+        _values(_csv_cells(expected), by_value), _values(_csv_cells(actual), by_value), ordered=ordered
+    )
 
 
 def rows_match(expected: Sequence[Cells], actual: Sequence[Cells], *, ordered: bool) -> bool:
@@ -143,6 +161,36 @@ def _canonical(graph: Graph) -> frozenset[ox.Quad]:
 def _csv_cells(table: CsvTable) -> list[Cells]:
     """CSV rows keyed by column name: as in the other formats, the order of the variables is not significant."""
     return [tuple(sorted(zip(table.header, row, strict=False))) for row in table.rows]
+
+
+def _values(rows: Sequence[Cells], by_value: bool) -> Sequence[Cells]:
+    if not by_value:
+        return rows
+    return [tuple((column, _value(cell)) for column, cell in row) for row in rows]
+
+
+def _value(cell: Hashable) -> Hashable:
+    """A numeric or boolean literal (or a CSV cell holding a number) as its value; anything else unchanged."""
+    if isinstance(cell, ox.Literal):
+        datatype = cell.datatype.value
+        if datatype == _XSD + "boolean":
+            return ("boolean", cell.value.strip() in ("true", "1"))
+        if datatype in _FLOAT_TYPES:
+            try:
+                number = float(cell.value)
+            except ValueError:
+                return cell
+            return ("float", "NaN" if math.isnan(number) else number)
+        return _decimal(cell.value, cell) if datatype in _DECIMAL_TYPES else cell
+    return _decimal(cell, cell) if isinstance(cell, str) else cell
+
+
+def _decimal(lexical: str, fallback: Hashable) -> Hashable:
+    try:
+        number = Decimal(lexical)
+    except InvalidOperation:
+        return fallback
+    return ("number", number) if number.is_finite() else fallback
 
 
 def _blank(value: Hashable) -> str | None:
