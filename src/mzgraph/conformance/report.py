@@ -53,8 +53,10 @@ def text_table(runs: Sequence[Run]) -> str:
     rows.append(["total", str(len(runs[0].outcomes)), *(str(run.passed) for run in runs)])
     rows.append(["seconds", "", *(f"{run.seconds:.1f}" for run in runs)])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
+        for row in [header, *rows]
+    ]
     return "\n".join(lines)
 
 
@@ -72,7 +74,9 @@ def failures_text(run: Run, causes: Sequence[Cause]) -> str:
 def markdown(runs: Sequence[Run], causes: Sequence[Cause], versions: Mapping[str, str]) -> str:
     """``docs/conformance.md``: how the suites are run, the table, and each miss with its cause."""
     parts = [_INTRO.strip(), "", _markdown_table(runs), ""]
-    parts += [f"- **{run.backend}**: {BACKEND_NOTES.get(run.backend, run.backend)}; {run.seconds:.1f} s" for run in runs]
+    parts += [
+        f"- **{run.backend}**: {BACKEND_NOTES.get(run.backend, run.backend)}; {run.seconds:.1f} s" for run in runs
+    ]
     parts += ["", "Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()), ""]
     parts += ["## The misses and why", ""]
     for cause in causes:
@@ -96,7 +100,9 @@ def _markdown_table(runs: Sequence[Run]) -> str:
     counts = [run.suite_counts() for run in runs]
     for suite, (_, total) in counts[0].items():
         lines.append(f"| {suite} | {total} | " + " | ".join(str(count[suite][0]) for count in counts) + " |")
-    lines.append(f"| **total** | **{len(runs[0].outcomes)}** | " + " | ".join(f"**{run.passed}**" for run in runs) + " |")
+    lines.append(
+        f"| **total** | **{len(runs[0].outcomes)}** | " + " | ".join(f"**{run.passed}**" for run in runs) + " |"
+    )
     lines.append("| numbers compared by value | | " + " | ".join(str(run.passed_by_value) for run in runs) + " |")
     return "\n".join(lines)
 

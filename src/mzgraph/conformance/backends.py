@@ -1,0 +1,62 @@
+"""The backends a conformance run can target, each as a :data:`~mzgraph.conformance.runner.Serve` function.
+
+- ``embedded``: mzgraph's app from ``create_app`` on the dataset file, served by uvicorn;
+- ``remote``: the same app with ``backend="remote"`` in front of one ``oxigraph serve`` process that is
+  emptied and loaded with each dataset through Oxigraph's own Graph Store endpoint;
+- ``pyoxigraph``: the engine in-process with no HTTP, as the reference the others are measured by.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from mzgraph.config import Settings
+from mzgraph.conformance.endpoint import Endpoint, HttpEndpoint
+from mzgraph.conformance.reference import serve_reference
+from mzgraph.conformance.runner import Serve
+from mzgraph.conformance.servers import AppRunner, oxigraph_server, replace_oxigraph_data
+
+BACKENDS: tuple[str, ...] = ("pyoxigraph", "embedded", "remote")
+# Generous, so that a slow CI machine never turns a correct answer into a miss.
+_HTTP_TIMEOUT = httpx.Timeout(60.0)
+
+
+@contextlib.contextmanager
+def open_backend(name: str) -> Iterator[Serve]:
+    """Start what ``name`` needs for a whole run and yield its per-dataset ``serve`` function."""
+    if name == "pyoxigraph":
+        yield serve_reference
+        return
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    with AppRunner() as runner, httpx.Client(timeout=_HTTP_TIMEOUT) as client:
+        if name == "embedded":
+            yield lambda dataset_file: _serve_embedded(runner, client, dataset_file)
+            return
+        with oxigraph_server() as store_url:
+            yield lambda dataset_file: _serve_remote(runner, client, store_url, dataset_file)
+
+
+@contextlib.contextmanager
+def _serve_embedded(runner: AppRunner, client: httpx.Client, dataset_file: Path) -> Iterator[Endpoint]:
+    settings = Settings(backend="embedded", data_paths=[dataset_file])
+    with runner.serve(_create_app(settings)) as base_url:
+        yield HttpEndpoint(client, f"{base_url}/sparql")
+
+
+@contextlib.contextmanager
+def _serve_remote(runner: AppRunner, client: httpx.Client, store_url: str, dataset_file: Path) -> Iterator[Endpoint]:
+    replace_oxigraph_data(client, store_url, dataset_file.read_bytes())
+    settings = Settings(backend="remote", sparql_endpoint=f"{store_url}/query")
+    with runner.serve(_create_app(settings)) as base_url:
+        yield HttpEndpoint(client, f"{base_url}/sparql")
+
+
+def _create_app(settings: Settings) -> object:
+    from mzgraph.web.app import create_app  # the web layer is only needed when a server is started
+
+    return create_app(settings)
