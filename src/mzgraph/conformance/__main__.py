@@ -15,8 +15,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from mzgraph.conformance.backends import BACKENDS, open_backend
+from mzgraph.conformance.dataset import write_dataset
+from mzgraph.conformance.endpoint import HttpEndpoint
 from mzgraph.conformance.known_misses import agreement, read_known_misses
-from mzgraph.conformance.manifest import ALL_SUITES, read_suites
+from mzgraph.conformance.manifest import ALL_SUITES, Dataset, TestCase, read_suites
+from mzgraph.conformance.protocol import ProtocolOutcome, ProtocolTest, read_protocol_manifest, run_protocol_tests
 from mzgraph.conformance.report import Run, failures_text, markdown, text_table
 from mzgraph.conformance.runner import run_cases
 
@@ -35,23 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     cases = read_suites(args.suites, args.suite or ALL_SUITES)
+    protocol = read_protocol_manifest(args.suites / "protocol" / "manifest.ttl") if not args.suite else None
     causes = read_known_misses(args.known_misses)
-    runs = []
     with tempfile.TemporaryDirectory(prefix="mzgraph-conformance-") as workdir:
-        for backend in args.backend or ("pyoxigraph", "embedded", "remote"):
-            started = time.perf_counter()
-            with open_backend(backend) as serve:
-                outcomes = run_cases(cases, serve, Path(workdir))
-            runs.append(Run(backend, outcomes, time.perf_counter() - started))
+        runs = [run_backend(backend, cases, protocol, Path(workdir)) for backend in args.backend or BACKENDS]
     print(text_table(runs))
     ok = True
     for run in runs:
-        found = agreement(run.outcomes, causes, run.backend)
+        found = agreement(run.all_outcomes(), causes, run.backend)
         ok = ok and found.ok
         if args.verbose:
             print(failures_text(run, causes))
         for outcome in found.unexplained:
-            print(f"{run.backend}: unexplained miss {outcome.case.id}: {outcome.detail}", file=sys.stderr)
+            print(f"{run.backend}: unexplained miss {outcome.id}: {outcome.detail}", file=sys.stderr)
         for test in found.fixed:
             print(f"{run.backend}: {test} passes now; remove it from {args.known_misses}", file=sys.stderr)
     if args.output is not None and not args.suite:
@@ -61,10 +60,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if ok else 1
 
 
+def run_backend(
+    backend: str, cases: list[TestCase], protocol: tuple[list[ProtocolTest], Dataset] | None, workdir: Path
+) -> Run:
+    """Run the query suites, then (over HTTP only) the protocol tests, on one backend."""
+    started = time.perf_counter()
+    protocol_outcomes: list[ProtocolOutcome] = []
+    with open_backend(backend) as serve:
+        outcomes = run_cases(cases, serve, workdir)
+        if protocol is not None and backend != "pyoxigraph":
+            tests, dataset = protocol
+            with serve(write_dataset(dataset, workdir)) as endpoint:
+                assert isinstance(endpoint, HttpEndpoint)
+                protocol_outcomes = run_protocol_tests(tests, endpoint)
+    return Run(backend, outcomes, time.perf_counter() - started, protocol_outcomes)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mzgraph.conformance", description=__doc__.splitlines()[0])
     parser.add_argument("--backend", action="append", choices=BACKENDS, help="repeatable (default: all three)")
-    parser.add_argument("--suite", action="append", choices=ALL_SUITES, help="only this suite (repeatable; no report)")
+    parser.add_argument(
+        "--suite",
+        action="append",
+        choices=ALL_SUITES,
+        help="only this suite (repeatable; no protocol tests, no report)",
+    )
     parser.add_argument("--suites", type=Path, default=DEFAULT_SUITES, help="folder of the W3C suites")
     parser.add_argument("--known-misses", type=Path, default=DEFAULT_KNOWN_MISSES)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown report to write")

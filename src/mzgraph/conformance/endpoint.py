@@ -35,11 +35,11 @@ class HttpEndpoint:
     """A SPARQL 1.1 Protocol endpoint over HTTP; queries go as an HTML form POST, as most clients send them."""
 
     def __init__(self, client: httpx.Client, url: str) -> None:
-        self._client = client
-        self._url = url
+        self.client = client
+        self.url = url
 
     def query(self, text: str, accept: str) -> Reply:
-        response = self._client.post(self._url, data={"query": text}, headers={"Accept": accept})
+        response = self.client.post(self.url, data={"query": text}, headers={"Accept": accept})
         media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         return Reply(response.status_code, media_type, response.content)
 

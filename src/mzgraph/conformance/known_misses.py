@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mzgraph.conformance.protocol import ProtocolOutcome
 from mzgraph.conformance.runner import Outcome
+
+AnyOutcome = Outcome | ProtocolOutcome
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,9 @@ class Cause:
 class Agreement:
     """How a run compares with the known misses: new failures, and listed tests that now pass."""
 
-    unexplained: tuple[Outcome, ...] = ()
+    unexplained: tuple[AnyOutcome, ...] = ()
     fixed: tuple[str, ...] = ()
-    not_by_value: tuple[Outcome, ...] = ()
+    not_by_value: tuple[AnyOutcome, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -61,20 +64,20 @@ def cause_of(test_id: str, causes: Iterable[Cause], backend: str) -> Cause | Non
     return next((cause for cause in causes if test_id in cause.tests and cause.applies_to(backend)), None)
 
 
-def agreement(outcomes: Iterable[Outcome], causes: list[Cause], backend: str) -> Agreement:
+def agreement(outcomes: Iterable[AnyOutcome], causes: list[Cause], backend: str) -> Agreement:
     """Compare a run on ``backend`` with the causes listed for it."""
     outcomes = list(outcomes)
-    run_ids = {outcome.case.id for outcome in outcomes}
+    run_ids = {outcome.id for outcome in outcomes}
     unexplained, not_by_value = [], []
     for outcome in outcomes:
         if outcome.passed:
             continue
-        cause = cause_of(outcome.case.id, causes, backend)
+        cause = cause_of(outcome.id, causes, backend)
         if cause is None:
             unexplained.append(outcome)
         elif cause.by_value and not outcome.passes_by_value:
             not_by_value.append(outcome)
-    failed = {outcome.case.id for outcome in outcomes if not outcome.passed}
+    failed = {outcome.id for outcome in outcomes if not outcome.passed}
     listed = {test for cause in causes if cause.applies_to(backend) for test in cause.tests}
     fixed = sorted((listed & run_ids) - failed)
     return Agreement(tuple(unexplained), tuple(fixed), tuple(not_by_value))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mzgraph.conformance.known_misses import Cause, cause_of
+from mzgraph.conformance.known_misses import AnyOutcome, Cause, cause_of
 from mzgraph.conformance.manifest import ALL_SUITES
+from mzgraph.conformance.protocol import ProtocolOutcome
 from mzgraph.conformance.runner import Outcome
 
 #: What each backend name means, for the reader of the report.
@@ -19,11 +20,21 @@ BACKEND_NOTES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Run:
-    """One backend's outcomes and how long the run took."""
+    """One backend's outcomes (query suites, then protocol tests over HTTP) and how long the run took."""
 
     backend: str
     outcomes: Sequence[Outcome]
     seconds: float
+    protocol: Sequence[ProtocolOutcome] = ()
+
+    def all_outcomes(self) -> list[AnyOutcome]:
+        return [*self.outcomes, *self.protocol]
+
+    def protocol_cell(self) -> str:
+        """``passed/total`` of the protocol tests, or a dash where they were not run (no HTTP)."""
+        if not self.protocol:
+            return "-"
+        return f"{sum(outcome.passed for outcome in self.protocol)}/{len(self.protocol)}"
 
     @property
     def passed(self) -> int:
@@ -51,6 +62,7 @@ def text_table(runs: Sequence[Run]) -> str:
         for suite in suites
     ]
     rows.append(["total", str(len(runs[0].outcomes)), *(str(run.passed) for run in runs)])
+    rows.append(["protocol (read-only)", "", *(run.protocol_cell() for run in runs)])
     rows.append(["seconds", "", *(f"{run.seconds:.1f}" for run in runs)])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
@@ -63,11 +75,10 @@ def text_table(runs: Sequence[Run]) -> str:
 def failures_text(run: Run, causes: Sequence[Cause]) -> str:
     """One line per failed test: its id, whether a cause explains it, and what differed."""
     lines = []
-    for outcome in run.outcomes:
+    for outcome in run.all_outcomes():
         if not outcome.passed:
-            cause = cause_of(outcome.case.id, causes, run.backend)
-            label = "known" if cause else "NEW"
-            lines.append(f"{run.backend}  {label:5}  {outcome.case.id}: {outcome.detail}")
+            label = "known" if cause_of(outcome.id, causes, run.backend) else "NEW"
+            lines.append(f"{run.backend}  {label:5}  {outcome.id}: {outcome.detail}")
     return "\n".join(lines)
 
 
@@ -104,13 +115,14 @@ def _markdown_table(runs: Sequence[Run]) -> str:
         f"| **total** | **{len(runs[0].outcomes)}** | " + " | ".join(f"**{run.passed}**" for run in runs) + " |"
     )
     lines.append("| numbers compared by value | | " + " | ".join(str(run.passed_by_value) for run in runs) + " |")
+    lines.append("| protocol, read-only subset | | " + " | ".join(run.protocol_cell() for run in runs) + " |")
     return "\n".join(lines)
 
 
 def _failing(run: Run, cause: Cause) -> set[str]:
     if not cause.applies_to(run.backend):
         return set()
-    return {outcome.case.id for outcome in run.outcomes if not outcome.passed and outcome.case.id in cause.tests}
+    return {outcome.id for outcome in run.all_outcomes() if not outcome.passed and outcome.id in cause.tests}
 
 
 _INTRO = """
@@ -143,6 +155,11 @@ _METHOD = """
   outermost query has `ORDER BY`; CONSTRUCT graphs are compared after canonicalisation
   (isomorphism). One tolerance: the order of the variables (the columns of a CSV table) is not
   significant, only their names, since `SELECT *` leaves it open.
+- **Protocol**: the W3C protocol manifest's requests are sent as written (method, query string,
+  content type, body, character encoding) to `/sparql`, over the named graphs `data1.rdf`..`data3.rdf`
+  of that suite, and the status class, result format and ASK answer are checked. The endpoint is
+  read-only, so for each update test only the update request is sent and it must be refused with a
+  4xx; the queries that would check the updated state do not apply.
 - The row "numbers compared by value" repeats the comparison with numeric and boolean literals
   compared by value; it is a diagnosis (which misses are about lexical forms only), not the score.
 """

@@ -42,6 +42,10 @@ class Outcome:
     detail: str = ""
     passes_by_value: bool = False
 
+    @property
+    def id(self) -> str:
+        return self.case.id
+
 
 def run_cases(cases: Iterable[TestCase], serve: Serve, workdir: Path) -> list[Outcome]:
     """Run ``cases``, starting the backend once per distinct dataset; outcomes come in the order of ``cases``."""
