@@ -1,0 +1,185 @@
+"""Profile text -> :class:`~mzgraph.importer.model.ProfileDocument`: header, sections, contacts, chrome.
+
+The layout the parser expects (the form of every Werk&Mantelzorg profile): the publisher's name, the
+organisation's name, the ``… sinds:`` lines, then one paragraph or bullet per line. A heading is a short
+line without a closing full stop whose words name a measure group (a question section) or a statement
+kind (achievements, the ambassador role, a network, ...), looked up by :class:`Headings`. A heading
+followed by a blank line opens a section that runs to the next heading; a heading with text right under
+it labels just that block (``De missie van de gemeente Haarlem is:`` and the line below).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib import URIRef
+
+from mzgraph.errors import InputError
+from mzgraph.importer.contacts import contact_line
+from mzgraph.importer.model import Contact, HeaderField, Passage, ProfileDocument, Section, SkippedLine
+from mzgraph.importer.source import SourceText
+
+_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙]|[-–](?=\s))\s*")
+_RECOGNISED = re.compile(r"^erkend\b[^:]*\bsinds\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_AMBASSADOR = re.compile(r"^ambassadeur\b[^:]*\bsinds\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_WEBSITE = re.compile(r"^(?:https?://)?www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
+_CHROME = (
+    (re.compile(r"\bis 1 van de erkende organisaties\b", re.IGNORECASE), "page footer"),
+    (re.compile(r"^overzicht van alle organisaties$", re.IGNORECASE), "page footer"),
+    (re.compile(r"^(?:website\b|bekijk ook\s*:)", re.IGNORECASE), "link text without an address"),
+)
+_MAX_HEADING = 160
+_NOT_HEADING_END = (".", ";", ",", "’", "”", '"', "'")
+
+
+class Headings(Protocol):
+    """What a heading means, looked up in the vocabulary."""
+
+    def question_group(self, text: str) -> URIRef | None:
+        """The measure group a question heading names, if any."""
+
+    def section_kind(self, text: str) -> URIRef | None:
+        """The statement kind another heading names, if any."""
+
+    def is_publisher(self, text: str) -> bool:
+        """True when ``text`` is the name of the body that publishes the profiles."""
+
+
+@dataclass
+class _OpenSection:
+    heading: str | None
+    line: int
+    group: URIRef | None = None
+    kind: URIRef | None = None
+    block_only: bool = False
+    passages: list[Passage] = field(default_factory=list)
+
+    def close(self) -> Section:
+        return Section(self.heading, self.line, tuple(self.passages), self.group, self.kind)
+
+
+def parse_profile(source: SourceText, headings: Headings) -> ProfileDocument:
+    """Parse a decoded profile text; :class:`InputError` when it lacks a name or question sections."""
+    lines = [(n, text.rstrip()) for n, text in enumerate(source.lines, start=1)]
+    filled = [(n, text) for n, text in lines if text.strip()]
+    publisher = None
+    if filled and headings.is_publisher(filled[0][1]):
+        publisher = Passage(filled[0][0], filled[0][1].strip(), False)
+        filled = filled[1:]
+    if not filled or _field(filled[0][1]):
+        raise InputError(str(source.path), "no organisation name: expected it on the line after 'Werk&Mantelzorg'")
+    name_line, name = filled[0][0], filled[0][1].strip()
+    fields: dict[str, HeaderField] = {}
+    body_start = name_line
+    for number, text in filled[1:]:
+        key = _field(text)
+        if key is None:
+            break
+        value = (_RECOGNISED if key == "recognised" else _AMBASSADOR).match(text.strip())
+        fields.setdefault(key, HeaderField(number, text.strip(), value["value"].strip() if value else ""))
+        body_start = number
+    body = _Body(headings, str(source.path))
+    body.read([(n, t) for n, t in lines if n > body_start])
+    document = ProfileDocument(
+        name=name,
+        name_line=name_line,
+        publisher=publisher,
+        recognised=fields.get("recognised"),
+        ambassador=fields.get("ambassador"),
+        sections=tuple(body.sections),
+        contacts=tuple(body.contacts),
+        websites=tuple(body.websites),
+        chrome=tuple(body.chrome),
+        unplaced=tuple(body.unplaced),
+    )
+    if not document.question_sections:
+        raise InputError(
+            str(source.path),
+            "no question sections found: expected headings such as 'Welke concrete acties … bewust te maken …',"
+            " '… dialoog …', '… maatwerkoplossingen …' or '… implementeren en te borgen …'",
+        )
+    return document
+
+
+def _field(text: str) -> str | None:
+    if _RECOGNISED.match(text.strip()):
+        return "recognised"
+    if _AMBASSADOR.match(text.strip()):
+        return "ambassador"
+    return None
+
+
+class _Body:
+    """The state of reading the body line by line."""
+
+    def __init__(self, headings: Headings, path: str) -> None:
+        self.headings = headings
+        self.path = path
+        self.current = _OpenSection(None, 0)
+        self.enclosing = self.current
+        self.open: list[_OpenSection] = [self.current]
+        self.contacts: list[Contact] = []
+        self.websites: list[Passage] = []
+        self.chrome: list[SkippedLine] = []
+        self.unplaced: list[SkippedLine] = []
+
+    @property
+    def sections(self) -> list[Section]:
+        return [s.close() for s in sorted(self.open, key=lambda s: s.line)]
+
+    def read(self, lines: list[tuple[int, str]]) -> None:
+        for index, (number, raw) in enumerate(lines):
+            if not raw.strip():
+                if self.current.block_only and self.current.passages:
+                    self.current = self.enclosing
+                continue
+            text_follows = index + 1 < len(lines) and bool(lines[index + 1][1].strip())
+            self._line(number, raw, text_follows)
+
+    def _line(self, number: int, raw: str, text_follows: bool) -> None:
+        bullet = _BULLET.match(raw)
+        text = raw[bullet.end() :].strip() if bullet else raw.strip()
+        if not text:
+            self.unplaced.append(SkippedLine(number, raw.strip(), "a bullet without text"))
+        elif reason := next((why for pattern, why in _CHROME if pattern.search(text)), None):
+            self.chrome.append(SkippedLine(number, text, reason))
+        elif not bullet and _WEBSITE.match(text):
+            self.websites.append(Passage(number, text, False))
+        elif bullet or not (self._contact(number, text) or self._heading(number, text, text_follows)):
+            self.current.passages.append(Passage(number, text, bool(bullet)))
+
+    def _contact(self, number: int, text: str) -> bool:
+        after_sections = any(s.group is not None for s in self.open)
+        found = contact_line(text, bare_names=after_sections)
+        if found is None:
+            return False
+        if found.name is not None:
+            contact = Contact(number, found.name, found.honorific, found.job_title, found.emails, found.phones)
+            self.contacts.append(contact)
+        elif self.contacts:
+            last = self.contacts[-1]
+            self.contacts[-1] = dataclasses.replace(
+                last, emails=last.emails + found.emails, phones=last.phones + found.phones
+            )
+        else:
+            # personal data: the report names the line, never its text
+            self.unplaced.append(SkippedLine(number, "(contact details)", "contact details without a name"))
+        return True
+
+    def _heading(self, number: int, text: str, text_follows: bool) -> bool:
+        if len(text) > _MAX_HEADING or text.endswith(_NOT_HEADING_END):
+            return False
+        group = self.headings.question_group(text)
+        kind = None
+        if group is not None and group in {s.group for s in self.open}:
+            return False  # the group again: a sentence of the open section that names its subject
+        if group is None and (kind := self.headings.section_kind(text)) is None:
+            return False
+        if not self.current.block_only:
+            self.enclosing = self.current
+        self.current = _OpenSection(text, number, group, kind, block_only=text_follows and kind is not None)
+        self.open.append(self.current)
+        return True

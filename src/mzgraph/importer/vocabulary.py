@@ -1,0 +1,226 @@
+"""What the importer recognises, read from the graph: SKOS schemes, partner bodies, events, places.
+
+Nothing here is a list of words in code. Measure groups, statement kinds, measure types, partner roles,
+quantity kinds and approximations are found by their Dutch ``skos:prefLabel`` and ``skos:altLabel``;
+partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``, ``skos:altLabel`` and
+``dcterms:title``; places by their label. Adding a label to the ontology or the data teaches the
+importer a new wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG
+
+from mzgraph import resources
+from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
+from mzgraph.namespaces import ID, MZ, SCHEMA
+from mzgraph.rdf_io import read_files
+from mzgraph.rdflib_bridge import to_rdflib_graph
+
+SCHEME = Namespace(ID["scheme/"])
+STATEMENT_KIND = Namespace(ID["statement-kind/"])
+PARTNER_ROLE = Namespace(ID["partner-role/"])
+PARTNER_KIND = Namespace(ID["partner-kind/"])
+ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
+
+
+def default_vocabulary_files() -> list[Path]:
+    """The bundled ontology and the shared data (partners, events, places), not the organisations."""
+    data = resources.data_dir()
+    skip = (data / "organisations", resources.private_data_dir(), data / "sources")
+    return resources.rdf_files(resources.ontology_dir()) + resources.rdf_files(data, exclude=skip)
+
+
+class Vocabulary:
+    """Label indexes and lookups over one graph of ontology and shared data."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    @classmethod
+    def load(cls, paths: Sequence[Path]) -> Vocabulary:
+        """Read ``paths`` through the safe RDF reader (:class:`~mzgraph.errors.InputError` if one is bad)."""
+        return cls(to_rdflib_graph(read_files(paths)))
+
+    # ---- SKOS schemes -------------------------------------------------------------------------------
+
+    def concepts(self, scheme: str) -> list[URIRef]:
+        """The concepts of ``scheme:<scheme>``, by ``skos:notation`` where given, then by IRI."""
+        found = {c for c in self.graph.subjects(SKOS.inScheme, SCHEME[scheme]) if isinstance(c, URIRef)}
+        return sorted(found, key=lambda c: (str(self.graph.value(c, SKOS.notation) or "~"), str(c)))
+
+    def concept_index(self, scheme: str, *, extra: Iterable[tuple[URIRef, str]] = ()) -> LabelIndex:
+        """An index of the Dutch preferred and alternative labels of the concepts of a scheme."""
+        labels = [(c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)]
+        return LabelIndex([*labels, *extra])
+
+    @cached_property
+    def groups(self) -> LabelIndex:
+        return self.concept_index("measure-group")
+
+    @cached_property
+    def statement_kinds(self) -> LabelIndex:
+        # A guidance passage is, by definition, where the advisor who guided the recognition is named:
+        # the wordings of that partner role ("begeleidingstraject") name the passage too.
+        advisor = [(STATEMENT_KIND.guidance, label) for label in self.dutch(PARTNER_ROLE.advisor, SKOS.altLabel)]
+        return self.concept_index("statement-kind", extra=advisor)
+
+    @cached_property
+    def measure_types(self) -> LabelIndex:
+        return self.concept_index("measure-type")
+
+    @cached_property
+    def measure_type_descriptions(self) -> DescriptionIndex:
+        """Measure types by the words of their labels and definitions, to guess when no label matches."""
+        predicates = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition)
+        return DescriptionIndex((c, text) for c in self.concepts("measure-type") for text in self.dutch(c, *predicates))
+
+    @cached_property
+    def roles(self) -> LabelIndex:
+        return self.concept_index("partner-role")
+
+    @cached_property
+    def quantity_kinds(self) -> LabelIndex:
+        return self.concept_index("quantity-kind")
+
+    @cached_property
+    def approximations(self) -> LabelIndex:
+        return self.concept_index("approximation")
+
+    @cached_property
+    def exact(self) -> URIRef:
+        """The approximation concept for a number stated without qualification (the one without altLabels)."""
+        return next(c for c in self.concepts("approximation") if self.graph.value(c, SKOS.altLabel) is None)
+
+    @cached_property
+    def narrower_than(self) -> dict[URIRef, set[URIRef]]:
+        """Each concept's broader concepts, transitively."""
+        closure: dict[URIRef, set[URIRef]] = {}
+        for concept in self.concepts("measure-type"):
+            seen: set[URIRef] = set()
+            todo = [concept]
+            while todo:
+                for parent in self.graph.objects(todo.pop(), SKOS.broader):
+                    if isinstance(parent, URIRef) and parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            closure[concept] = seen
+        return closure
+
+    def most_specific(self, concepts: Iterable[URIRef]) -> list[URIRef]:
+        """``concepts`` without any that is broader than another one of them."""
+        given = list(dict.fromkeys(concepts))
+        broader = {b for c in given for b in self.narrower_than.get(c, ())}
+        return [c for c in given if c not in broader]
+
+    # ---- partner bodies, events, regulations, agreements, places ------------------------------------
+
+    @cached_property
+    def entities(self) -> LabelIndex:
+        """Partner bodies, events, regulations and agreements by name (and the name's variants)."""
+        labels = [
+            (entity, variant)
+            for entity in self.instances(*ENTITY_CLASSES)
+            for label in self.dutch(entity, RDFS.label, SKOS.altLabel, DCTERMS.title)
+            for variant in label_variants(label)
+        ]
+        return LabelIndex(labels)
+
+    @cached_property
+    def places(self) -> LabelIndex:
+        # towns and regions before provinces: "Regio Utrecht" is in the province, not the province
+        provinces = set(self.instances(MZ.Province))
+        places = sorted(self.instances(MZ.Place, MZ.Province), key=lambda p: (p in provinces, str(p)))
+        return LabelIndex((p, label) for p in places for label in self.dutch(p, RDFS.label))
+
+    def entity_class(self, entity: URIRef) -> URIRef | None:
+        """Which of partner body, event, regulation or agreement ``entity`` is."""
+        return next((c for c in ENTITY_CLASSES if (entity, RDF.type, c) in self.graph), None)
+
+    def partner_kind(self, partner: URIRef) -> URIRef | None:
+        kind = self.graph.value(partner, MZ.partnerKind)
+        return kind if isinstance(kind, URIRef) else None
+
+    def unit_of(self, partner: URIRef) -> set[URIRef]:
+        """The organisations ``partner`` is a unit of (``org:unitOf``): it is named only in their profiles."""
+        return {o for o in self.graph.objects(partner, ORG.unitOf) if isinstance(o, URIRef)}
+
+    def event_partners(self, event: URIRef) -> list[URIRef]:
+        """The partner bodies that organise or contribute to ``event``."""
+        people = [*self.graph.objects(event, SCHEMA.organizer), *self.graph.objects(event, SCHEMA.contributor)]
+        return sorted(p for p in people if isinstance(p, URIRef) and (p, RDF.type, MZ.PartnerBody) in self.graph)
+
+    def partner_for_email(self, email: str) -> URIRef | None:
+        """The partner body whose name or website is the domain of ``email`` (werkenmantelzorg.nl)."""
+        domain = _compact(email.rpartition("@")[2].split(".")[0])
+        for partner in self.instances(MZ.PartnerBody):
+            names = self.dutch(partner, RDFS.label, SKOS.altLabel)
+            urls = self.graph.objects(partner, SCHEMA.url)
+            hosts = [str(u).split("//")[-1].removeprefix("www.").split(".")[0] for u in urls]
+            if domain in {_compact(n) for n in [*names, *hosts]}:
+                return partner
+        return None
+
+    @cached_property
+    def kind_roles(self) -> dict[URIRef, URIRef]:
+        """Partner kind -> the partner role with the same Dutch preferred label (an internal unit's role)."""
+        roles = {normalise(label): r for r in self.concepts("partner-role") for label in self.dutch(r, SKOS.prefLabel)}
+        return {
+            kind: roles[normalise(label)]
+            for kind in self.concepts("partner-kind")
+            for label in self.dutch(kind, SKOS.prefLabel)
+            if normalise(label) in roles
+        }
+
+    @cached_property
+    def awarding_body(self) -> URIRef:
+        """The partner body that recognises employers and publishes the profiles."""
+        bodies = sorted(self.graph.subjects(MZ.partnerKind, PARTNER_KIND["recognition-body"]))
+        if not bodies:
+            raise LookupError("the vocabulary has no partner body of kind pk:recognition-body")
+        return URIRef(bodies[0])
+
+    # ---- headings (the parser's questions) ----------------------------------------------------------
+
+    def question_group(self, text: str) -> URIRef | None:
+        """The measure group a heading names."""
+        return self.groups.best(text)
+
+    def section_kind(self, text: str) -> URIRef | None:
+        """The statement kind a heading names."""
+        return self.statement_kinds.best(text)
+
+    def is_publisher(self, text: str) -> bool:
+        """True when ``text`` is exactly a name of the awarding body (the first line of every profile)."""
+        names = self.dutch(self.awarding_body, RDFS.label, SKOS.altLabel)
+        return any(same_words(text, name) for name in names)
+
+    # ---- labels ------------------------------------------------------------------------------------
+
+    def instances(self, *classes: URIRef) -> list[URIRef]:
+        found = {s for c in classes for s in self.graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
+        return sorted(found)
+
+    def dutch(self, node: URIRef, *predicates: URIRef) -> list[str]:
+        """The Dutch (or untagged) literal values of ``predicates`` on ``node``, sorted."""
+        return sorted(
+            str(o)
+            for p in predicates
+            for o in self.graph.objects(node, p)
+            if isinstance(o, Literal) and o.language in (None, "nl")
+        )
+
+    def label(self, node: URIRef) -> str:
+        """A Dutch label to show for ``node``: its preferred label or label, else the end of its IRI."""
+        labels = self.dutch(node, SKOS.prefLabel) or self.dutch(node, RDFS.label)
+        return labels[0] if labels else str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _compact(name: str) -> str:
+    """Only the letters and digits: ``Werk en Mantelzorg`` -> ``werkenmantelzorg``."""
+    return "".join(w.norm for w in words(name) if w.norm != "&")
