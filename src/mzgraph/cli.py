@@ -15,6 +15,12 @@ def _validate(args: argparse.Namespace) -> int:
     return run_validate(args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from mzgraph.importer.cli import run_import
+
+    return run_import(args)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers."
@@ -29,6 +35,15 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", default="en", help="language of messages and fixes where shapes give several")
     validate.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
     validate.set_defaults(func=_validate)
+
+    imp = sub.add_parser("import", help="turn Werk&Mantelzorg profile texts into Turtle for data/organisations/")
+    imp.add_argument("paths", nargs="+", help="profile texts (UTF-8 .txt, as in data/sources/)")
+    imp.add_argument("--out", default=".", help="folder for the Turtle files (default: the current folder)")
+    imp.add_argument("--private-out", help="folder for contact persons (default: OUT/private; never a published one)")
+    imp.add_argument("--vocabulary", action="append", help="extra RDF with labels to match, e.g. new skos:altLabels")
+    imp.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
+    imp.set_defaults(func=_import)
     return parser
 
 

@@ -1,0 +1,173 @@
+"""Partner bodies, events, regulations and agreements a passage names, and the roles partners play.
+
+Names are matched against the graph (see :mod:`~mzgraph.importer.vocabulary`), with three rules:
+
+- a partner that is a unit of another organisation (``org:unitOf``) is only found in that
+  organisation's own profile;
+- the awarding body is not a partner *mentioned*: its name (*Werk en Mantelzorg*) is also the theme's;
+  a passage involves it only through an event it organises;
+- a passage that names an event involves the partner bodies that organise or contribute to it.
+
+Roles are found per sentence by the labels of the partner-role scheme. A role word right next to a
+name (at most two words between: *coördinator cursus SIZT*, *ondersteuning vanuit het Steunpunt*)
+is that partner's role; any other role word in the sentence applies to every partner named there
+without a role word of its own. A name that carries its role in itself (*programma WZW*) falls back
+on that. A partner that is never given a role takes the role that matches its kind (an internal unit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import XSD, URIRef
+
+from mzgraph.importer.dutch import DutchDate, find_dates
+from mzgraph.importer.matching import LabelIndex, LabelMatch, words
+from mzgraph.importer.model import Passage
+from mzgraph.importer.vocabulary import Vocabulary
+from mzgraph.namespaces import MZ
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘“'\"(])")
+_ADJACENT_WORDS = 2
+_CANDIDATE = re.compile(
+    r"(?<![\w&])(?:[A-Z][\w&-]*(?:\s+(?:(?:en|van|de|der|den|het|voor|&)\s+)*[A-Z][\w&-]*)+|[A-Z][A-Z&]+)(?![\w&])"
+)
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What one passage names."""
+
+    partners: tuple[URIRef, ...] = ()
+    """Partner bodies the text names."""
+    event_partners: tuple[URIRef, ...] = ()
+    """Partner bodies that organise or contribute to an event the text names."""
+    events: tuple[URIRef, ...] = ()
+    regulations: tuple[URIRef, ...] = ()
+    agreements: tuple[URIRef, ...] = ()
+
+    @property
+    def involved(self) -> tuple[URIRef, ...]:
+        """Every partner body the passage involves: named, or behind an event it names."""
+        return _unique([*self.partners, *self.event_partners])
+
+
+@dataclass(frozen=True)
+class RoleClaim:
+    """A partner in a role, as a passage says it; with the date of the sentence that says so, if any."""
+
+    partner: URIRef
+    role: URIRef
+    passage: Passage
+    date: DutchDate | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name that looks like an organisation but matches nothing in the graph."""
+
+    line: int
+    name: str
+
+
+class MentionFinder:
+    """Finds what the passages of one organisation's profile name."""
+
+    def __init__(self, vocabulary: Vocabulary, organisation: URIRef, names_of_self: Iterable[str]) -> None:
+        self.vocabulary = vocabulary
+        self.organisation = organisation
+        self._self = LabelIndex((organisation, n) for n in names_of_self)
+
+    def entity_matches(self, text: str) -> list[LabelMatch]:
+        """Named partners, events, regulations and agreements, without units of other organisations."""
+        return [m for m in self.vocabulary.entities.find(text) if self._may_name(m.key)]
+
+    def _may_name(self, entity: URIRef) -> bool:
+        units_of = self.vocabulary.unit_of(entity)
+        return not units_of or self.organisation in units_of
+
+    def _is_partner(self, entity: URIRef) -> bool:
+        return self.vocabulary.entity_class(entity) == MZ.PartnerBody and entity != self.vocabulary.awarding_body
+
+    def mentions(self, text: str) -> Mentions:
+        """Everything ``text`` names, each once, in order of appearance."""
+        found: dict[URIRef | None, list[URIRef]] = {}
+        for match in self.entity_matches(text):
+            found.setdefault(self.vocabulary.entity_class(match.key), []).append(match.key)
+        events = _unique(found.get(MZ.Event, []))
+        return Mentions(
+            partners=_unique(p for p in found.get(MZ.PartnerBody, []) if self._is_partner(p)),
+            event_partners=_unique(p for e in events for p in self.vocabulary.event_partners(e)),
+            events=events,
+            regulations=_unique(found.get(MZ.Regulation, [])),
+            agreements=_unique(found.get(MZ.Agreement, [])),
+        )
+
+    def role_claims(self, passage: Passage) -> Iterator[RoleClaim]:
+        """The roles ``passage`` gives the partners it names, sentence by sentence."""
+        for sentence in sentences(passage.text):
+            names = [m for m in self.entity_matches(sentence) if self._is_partner(m.key)]
+            if not names:
+                continue
+            date = next((d for d in find_dates(sentence) if d.datatype != XSD.gMonthDay), None)
+            for partner, role in self._roles_in_sentence(sentence, names):
+                yield RoleClaim(partner, role, passage, date)
+
+    def _roles_in_sentence(self, sentence: str, names: list[LabelMatch]) -> list[tuple[URIRef, URIRef]]:
+        spans = [(m.start, m.end) for m in self.entity_matches(sentence)]
+        cues = self.vocabulary.roles.find(sentence, exclude=spans)
+        roles: dict[URIRef, list[URIRef]] = {}
+        loose = []
+        for cue in cues:
+            gaps = [(_words_between(sentence, cue, name), name) for name in names]
+            gap, nearest = min(gaps, key=lambda g: g[0])
+            if gap <= _ADJACENT_WORDS:
+                roles.setdefault(nearest.key, []).append(cue.key)
+            else:
+                loose.append(cue.key)
+        for name in names:
+            if name.key not in roles:
+                own = self.vocabulary.roles.keys(sentence[name.start : name.end])
+                roles[name.key] = loose or own
+        return [(partner, role) for partner, found in roles.items() for role in _unique(found)]
+
+    def candidates(self, passage: Passage) -> list[Candidate]:
+        """Organisation-like names (capitalised word groups, acronyms) in ``passage`` the graph lacks."""
+        known = [(m.start, m.end) for m in self._known_spans(passage.text)]
+        found = []
+        for sentence_start, sentence in _sentences_with_offsets(passage.text):
+            for match in _CANDIDATE.finditer(sentence):
+                start, end = sentence_start + match.start(), sentence_start + match.end()
+                name = match[0]
+                if match.start() == 0 and len(name.split()) < 3:
+                    continue  # a capital that only starts the sentence
+                if not any(s < end and start < e for s, e in known):
+                    found.append(Candidate(passage.line, name))
+        return found
+
+    def _known_spans(self, text: str) -> Iterator[LabelMatch]:
+        v = self.vocabulary
+        for index in (v.entities, v.places, self._self, v.measure_types, v.roles, v.quantity_kinds, v.groups):
+            yield from index.find(text)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split after ``.``, ``!`` or ``?`` followed by a capital (so *o.a.* and *max. 1* stay)."""
+    return [s for _, s in _sentences_with_offsets(text)]
+
+
+def _sentences_with_offsets(text: str) -> list[tuple[int, str]]:
+    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    ends = [*(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    return [(s, text[s:e]) for s, e in zip(starts, ends, strict=True)]
+
+
+def _words_between(text: str, a: LabelMatch, b: LabelMatch) -> int:
+    start, end = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return len(words(text[start:end])) if start < end else 0
+
+
+def _unique(items: Iterable[URIRef]) -> tuple[URIRef, ...]:
+    return tuple(dict.fromkeys(items))

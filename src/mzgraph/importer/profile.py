@@ -1,0 +1,161 @@
+"""Document model + vocabulary -> :class:`ImportedProfile`: what the profile says, ready to become RDF.
+
+This is where passages get their categories, partners, events and figures, the header its dates, and
+the organisation its class and place. Problems that make the profile unusable (no recognition date, a
+date that is none) raise :class:`~mzgraph.errors.InputError`; everything else that could not be placed
+is kept in the result for the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from mzgraph.errors import InputError
+from mzgraph.importer.dutch import DutchDate, parse_date
+from mzgraph.importer.figures import FigureFact, find_figures, unique_figures
+from mzgraph.importer.iris import ProfileIris, slugify
+from mzgraph.importer.matching import words
+from mzgraph.importer.mentions import Candidate, MentionFinder, Mentions, RoleClaim
+from mzgraph.importer.model import HeaderField, ProfileDocument, SkippedLine
+from mzgraph.importer.passages import Entry, place_passages
+from mzgraph.importer.source import SourceText
+from mzgraph.importer.vocabulary import STATEMENT_KIND, Vocabulary
+from mzgraph.namespaces import MZ
+
+# Statements that describe what the organisation did get measure types too, as the curated data has it.
+CATEGORISED_KINDS = frozenset({STATEMENT_KIND.achievement, STATEMENT_KIND.note})
+# The first word of the name (or a word of the introduction) says which kind of employer it is.
+EMPLOYER_CUES: tuple[tuple[URIRef, frozenset[str]], ...] = (
+    (MZ.Municipality, frozenset({"gemeente"})),
+    (MZ.RegionalPublicBody, frozenset({"regio", "samenwerkingsverband"})),
+)
+_TRUNCATED_BELOW = 15  # characters: the shapes' threshold for a measure text that looks cut off
+_SENTENCE_END = (".", "!", "?", ";", ":", "’", "”", ")")
+
+
+@dataclass(frozen=True)
+class ImportedEntry:
+    """A measure or statement with what its text names."""
+
+    entry: Entry
+    categories: tuple[URIRef, ...]
+    mentions: Mentions
+    truncated: bool
+    guessed: bool = False
+    """True when no label matched and the category was guessed from the measure types' definitions."""
+
+
+@dataclass(frozen=True)
+class ImportedProfile:
+    """Everything the importer took from one profile text, and what it could not place."""
+
+    source: SourceText
+    document: ProfileDocument
+    iris: ProfileIris
+    employer_class: URIRef
+    place: URIRef | None
+    recognised: DutchDate
+    ambassador_since: DutchDate | None
+    entries: tuple[ImportedEntry, ...]
+    relations: tuple[RoleClaim, ...]
+    figures: tuple[FigureFact, ...]
+    candidates: tuple[Candidate, ...]
+    unplaced: tuple[SkippedLine, ...]
+
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+    @property
+    def uncategorised(self) -> tuple[ImportedEntry, ...]:
+        """Measures no measure-type label matched (the shapes require one)."""
+        return tuple(e for e in self.entries if e.entry.is_measure and not e.categories)
+
+
+def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabulary, base: str) -> ImportedProfile:
+    """Interpret a parsed profile; :class:`InputError` if its recognition or ambassador date is unusable."""
+    iris = ProfileIris(base, slugify(document.name))
+    recognised = _header_date(source, document.recognised, "Erkend mantelzorgvriendelijk sinds")
+    ambassador = _header_date(source, document.ambassador, "Ambassadeur sinds") if document.ambassador else None
+    entries, unplaced = place_passages(document, vocabulary)
+    finder = MentionFinder(vocabulary, iris.organisation, _names_of_self(document.name))
+    imported = tuple(_imported_entry(e, vocabulary, finder) for e in entries)
+    claims = [claim for e in entries for claim in finder.role_claims(e.passage)]
+    introduction = " ".join(e.passage.text for e in entries if e.kind == STATEMENT_KIND.introduction)
+    return ImportedProfile(
+        source=source,
+        document=document,
+        iris=iris,
+        employer_class=_employer_class(document.name, introduction),
+        place=next(iter(vocabulary.places.keys(document.name)), None),
+        recognised=recognised,
+        ambassador_since=ambassador,
+        entries=imported,
+        relations=tuple(_relations(claims, imported, vocabulary)),
+        figures=tuple(unique_figures(f for e in entries for f in _figures(e, vocabulary))),
+        candidates=tuple(_unique_candidates(c for e in entries for c in finder.candidates(e.passage))),
+        unplaced=(*document.unplaced, *unplaced),
+    )
+
+
+def _header_date(source: SourceText, field: HeaderField | None, label: str) -> DutchDate:
+    if field is None:
+        raise InputError(str(source.path), f"no '{label}: <date>' line: a profile states when it was recognised")
+    try:
+        return parse_date(field.value)
+    except ValueError as err:
+        raise InputError(str(source.path), f"{label}: {err}", line=field.line) from None
+
+
+def _names_of_self(name: str) -> list[str]:
+    """The organisation's name and its name without the first word (*Gemeente* Haarlem -> Haarlem)."""
+    rest = name.split(maxsplit=1)
+    return [name, rest[1]] if len(rest) == 2 else [name]
+
+
+def _employer_class(name: str, introduction: str) -> URIRef:
+    first = words(name)[0].norm if words(name) else ""
+    introduction_words = {w.norm for w in words(introduction)}
+    for cls, cues in EMPLOYER_CUES:
+        if first in cues or introduction_words & (cues - {first}):
+            return cls
+    return MZ.Employer
+
+
+def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder) -> ImportedEntry:
+    text = entry.passage.text
+    categorised = entry.is_measure or entry.kind in CATEGORISED_KINDS
+    categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
+    guess = vocabulary.measure_type_descriptions.guess(text) if entry.is_measure and not categories else None
+    truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_SENTENCE_END)
+    found = (guess,) if guess else tuple(categories)
+    return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
+
+
+def _figures(entry: Entry, vocabulary: Vocabulary) -> list[FigureFact]:
+    return find_figures(entry.passage, vocabulary, number_words=not entry.in_question_section)
+
+
+def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...], vocabulary: Vocabulary) -> list[RoleClaim]:
+    """One relation per partner and role (the first passage that says so), plus kind roles for the rest."""
+    relations: dict[tuple[URIRef, URIRef], RoleClaim] = {}
+    for claim in claims:
+        relations.setdefault((claim.partner, claim.role), claim)
+    with_role = {partner for partner, _ in relations}
+    for imported in entries:
+        for partner in imported.mentions.partners:
+            role = vocabulary.kind_roles.get(vocabulary.partner_kind(partner) or URIRef(""))
+            if partner not in with_role and role is not None:
+                relations[(partner, role)] = RoleClaim(partner, role, imported.entry.passage)
+                with_role.add(partner)
+    return list(relations.values())
+
+
+def _unique_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    seen: dict[str, Candidate] = {}
+    for candidate in candidates:
+        seen.setdefault(candidate.name, candidate)
+    return list(seen.values())

@@ -1,0 +1,125 @@
+"""The run's report: per profile what was imported, what could not be placed, and the validation result.
+
+Text for people, JSON for tools; both built from :func:`summarise`. Contact details are never echoed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mzgraph.importer.iris import GROUP_SLUGS, local_name
+from mzgraph.importer.pipeline import ProfileImport
+from mzgraph.importer.vocabulary import Vocabulary
+from mzgraph.validation import Severity, ValidationResult
+
+Summary = dict[str, Any]
+
+
+def summarise(
+    result: ProfileImport,
+    vocabulary: Vocabulary,
+    targets: Sequence[Path],
+    findings: Sequence[ValidationResult],
+) -> Summary:
+    """What one profile's import produced and found, as plain data."""
+    profile = result.profile
+    measures = Counter(e.entry.group for e in profile.entries if e.entry.is_measure)
+    statements = Counter(e.entry.kind for e in profile.entries if not e.entry.is_measure)
+    counts = Counter(f.severity for f in findings)
+    return {
+        "source": str(profile.source.path),
+        "sha256": profile.source.sha256,
+        "outputs": [str(t) for t in targets],
+        "organisation": {
+            "name": profile.name,
+            "iri": str(profile.iris.organisation),
+            "class": local_name(profile.employer_class),
+        },
+        "place": vocabulary.label(profile.place) if profile.place else None,
+        "recognised": profile.recognised.lexical,
+        "ambassador_since": profile.ambassador_since.lexical if profile.ambassador_since else None,
+        "measures": {slug: measures.get(group, 0) for group, slug in GROUP_SLUGS.items()},
+        "statements": {local_name(k): n for k, n in sorted(statements.items())},
+        "figures": [
+            {
+                "counts": vocabulary.label(f.quantity_kind),
+                "value": str(f.value),
+                "approximation": vocabulary.label(f.approximation),
+                "line": f.line,
+            }
+            for f in profile.figures
+        ],
+        "partners": [
+            {"partner": vocabulary.label(r.partner), "role": vocabulary.label(r.role), "line": r.passage.line}
+            for r in profile.relations
+        ],
+        "contacts": len(profile.document.contacts),
+        "not_placed": [{"line": u.line, "text": u.text, "why": u.reason} for u in profile.unplaced],
+        "candidates": [{"line": c.line, "name": c.name} for c in profile.candidates],
+        "guessed_categories": [
+            {"line": e.entry.passage.line, "category": vocabulary.label(e.categories[0])}
+            for e in profile.entries
+            if e.guessed
+        ],
+        "without_category": [e.entry.passage.line for e in profile.uncategorised],
+        "truncated": [e.entry.passage.line for e in profile.entries if e.truncated],
+        "page_chrome": [{"line": c.line, "why": c.reason} for c in profile.document.chrome],
+        "notes": list(profile.source.notes),
+        "validation": {
+            "conforms": counts[Severity.VIOLATION] == 0,
+            "violations": counts[Severity.VIOLATION],
+            "warnings": counts[Severity.WARNING],
+        },
+    }
+
+
+def render_json(summaries: Sequence[Summary], *, imported_at: str, written: bool) -> str:
+    return json.dumps({"imported_at": imported_at, "written": written, "profiles": list(summaries)}, indent=2) + "\n"
+
+
+def render_text(summaries: Sequence[Summary], *, imported_at: str, written: bool) -> str:
+    """One block per profile, then whether the files were written."""
+    blocks = [_profile_text(s) for s in summaries]
+    verdict = "written" if written else "nothing written"
+    return "\n".join(blocks) + f"\nmzgraph import at {imported_at}: {len(summaries)} profile(s), {verdict}.\n"
+
+
+def _profile_text(s: Summary) -> str:
+    org = s["organisation"]
+    rows = [
+        ("organisation", f"{org['name']} (mz:{org['class']}) <{org['iri']}>"),
+        ("place", s["place"] or "none in the place data: add it to data/places.ttl"),
+        (
+            "recognised",
+            s["recognised"] + (f"; ambassador since {s['ambassador_since']}" if s["ambassador_since"] else ""),
+        ),
+        ("measures", f"{sum(s['measures'].values())}: " + ", ".join(f"{g} {n}" for g, n in s["measures"].items())),
+        ("statements", ", ".join(f"{k} {n}" for k, n in s["statements"].items()) or "none"),
+        ("figures", "; ".join(f"{f['counts']} {f['value']} ({f['approximation']})" for f in s["figures"]) or "none"),
+        ("partners", "; ".join(f"{p['partner']}: {p['role']}" for p in s["partners"]) or "none"),
+        ("contacts", f"{s['contacts']} (to the private file only)"),
+        ("not placed", _lines(f"{u['line']}: {u['text']} ({u['why']})" for u in s["not_placed"])),
+        ("candidates", _lines(f"{c['line']}: {c['name']} (not a known partner)" for c in s["candidates"])),
+        (
+            "guessed",
+            _lines(f"{g['line']}: category {g['category']} (no label matched)" for g in s["guessed_categories"]),
+        ),
+        ("no category", _lines(f"{line}: add a skos:altLabel that matches it" for line in s["without_category"])),
+        ("truncated", _lines(f"{line}: the text looks cut off" for line in s["truncated"])),
+        ("page chrome", f"{len(s['page_chrome'])} line(s) skipped"),
+        ("notes", _lines(s["notes"])),
+    ]
+    v = s["validation"]
+    verdict = "conforms" if v["conforms"] else "does not conform"
+    rows.append(("validation", f"{verdict}: {v['violations']} violation(s), {v['warnings']} warning(s)"))
+    head = f"{s['source']} -> " + ", ".join(s["outputs"])
+    return head + "\n" + "".join(f"  {label:<13}{value}\n" for label, value in rows)
+
+
+def _lines(items: Any) -> str:
+    items = list(items)
+    return "\n".join([str(len(items)), *(f"{'':15}{item}" for item in items)]) if items else "0"
