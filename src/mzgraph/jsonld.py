@@ -67,6 +67,15 @@ def entity_document(description: Description, context_url: str) -> JsonObject:
     return {"@context": context_url, **framed}
 
 
+def graph_document(triples: list[ox.Triple], context_url: str) -> JsonObject:
+    """Triples compacted with the context as a flat ``@graph`` (for documents with no single root)."""
+    compacted: JsonObject = jsonld.compact(expand_triples(triples), context(), _OPTIONS)
+    compacted.pop("@context", None)
+    graph = compacted.pop("@graph", None)
+    nodes = graph if graph is not None else ([compacted] if compacted else [])
+    return {"@context": context_url, "@graph": nodes}
+
+
 def expand_triples(triples: list[ox.Triple]) -> list[JsonObject]:
     """Triples as expanded JSON-LD (integers and booleans as JSON numbers and booleans)."""
     nquads = "".join(f"{t} .\n" for t in triples)

@@ -39,6 +39,19 @@ def read_term_labels(rows: Iterable[Row]) -> dict[str, dict[str, str]]:
     return labels
 
 
+def vocabulary_query(namespace: str) -> str:
+    """CONSTRUCT the vocabulary document: every triple about a term in ``namespace`` (the ontology included)."""
+    return (
+        prologue()
+        + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), {text(namespace)})) }}"
+    )
+
+
+def subclasses_query(cls: ox.NamedNode) -> str:
+    """SELECT every class below ``cls`` (``rdfs:subClassOf+``)."""
+    return prologue() + f"SELECT DISTINCT ?class WHERE {{ ?class rdfs:subClassOf+ {term(cls)} }}"
+
+
 def terms_query(namespace: str) -> str:
     """SELECT the classes and properties of the vocabulary at ``namespace``, with what they link to."""
     return (

@@ -95,6 +95,10 @@ class Source:
     file_name: str | None
     sha256: str | None
 
+    @property
+    def label(self) -> str:
+        return self.title
+
 
 @dataclass
 class Organisation:

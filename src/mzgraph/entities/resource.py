@@ -28,6 +28,11 @@ class Value:
     language: str | None = None
     datatype: str | None = None
 
+    @property
+    def label(self) -> str:
+        """The text, so a value that is a link renders like any other link."""
+        return self.text
+
 
 @dataclass(frozen=True)
 class PropertyRow:

@@ -1,0 +1,61 @@
+"""HTTP details shared by the page routers: validators and 304s, CORS, ``Vary`` and ``Link`` headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from mzgraph.web.render import Alternate
+
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Vary"}
+"""Any origin may read the data formats; no credentials are involved."""
+
+
+def etag_for(release_tag: str, *variant: str) -> str:
+    """A strong ETag for one representation of one resource in one data release."""
+    safe = "-".join(part.replace('"', "") for part in (release_tag, *variant) if part)
+    return f'"{safe}"'
+
+
+def http_date(moment: datetime) -> str:
+    """An HTTP date (``Tue, 15 Nov 1994 08:12:31 GMT``), to the second."""
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
+
+
+def is_not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    """Whether the client's copy is current: ``If-None-Match`` decides if present, else ``If-Modified-Since``."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag.removeprefix("W/") in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return modified.astimezone(UTC).replace(microsecond=0) <= since
+    return False
+
+
+def link_header(alternates: Iterable[Alternate], extra: Iterable[str] = ()) -> str:
+    """``Link: <url>; rel="alternate"; type="..."`` for every other representation."""
+    links = [f'<{alt.url}>; rel="alternate"; type="{alt.media_type}"' for alt in alternates]
+    return ", ".join([*links, *extra])
+
+
+def cache_headers(etag: str, modified: datetime, vary: str = "Accept") -> dict[str, str]:
+    """Validators and ``Vary`` for a representation."""
+    return {"ETag": etag, "Last-Modified": http_date(modified), "Vary": vary, "Cache-Control": "public, max-age=60"}
+
+
+def not_modified(headers: Mapping[str, str]) -> Response:
+    """A 304 carrying the validators and CORS/Vary headers of the full response."""
+    keep = ("ETag", "Last-Modified", "Vary", "Cache-Control", "Link", *CORS)
+    return Response(status_code=304, headers={k: v for k, v in headers.items() if k in keep})

@@ -1,0 +1,92 @@
+"""Rendering HTML pages: one Jinja2 environment (autoescaped, strict about undefined names) per app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from mzgraph.entities.labels import local_name
+from mzgraph.web.i18n import translator
+from mzgraph.web.urls import href
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """Another representation of the page, for ``<link rel=alternate>`` and the format buttons."""
+
+    label: str
+    media_type: str
+    url: str
+
+
+def create_environment(base: str) -> Environment:
+    """The template environment; ``base`` is the canonical base IRI that maps to this server's root."""
+    env = Environment(
+        loader=PackageLoader("mzgraph.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["href"] = lambda iri: href(iri, base)
+    env.filters["local_name"] = lambda iri: local_name(str(iri))
+    env.filters["anchor"] = anchor
+    return env
+
+
+def anchor(iri: str) -> str:
+    """A fragment identifier made from an IRI's path (letters, digits and dashes only)."""
+    tail = iri.split("/id/", 1)[-1] if "/id/" in iri else local_name(iri)
+    return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-") or "x"
+
+
+def render(
+    env: Environment,
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    lang: str,
+    langs: Sequence[str],
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` with the page frame's variables (language, translator, links to this page)."""
+
+    def path_with(**changes: str | None) -> str:
+        params = {k: v for k, v in request.query_params.items() if k not in changes}
+        params.update({k: v for k, v in changes.items() if v is not None})
+        query = urlencode(params)
+        return request.url.path + (f"?{query}" if query else "")
+
+    frame: dict[str, Any] = {
+        "lang": lang,
+        "langs": langs,
+        "t": translator(lang),
+        "path_with": path_with,
+        "alternates": [],
+        "canonical": None,
+        "schema_json": None,
+        "crumbs": [],
+        "kinds": [],
+        "nav": None,
+        "release": None,
+        "title": "mzgraph",
+    }
+    frame.update(context)
+    html = env.get_template(template).render(frame)
+    return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+
+
+def static_files() -> StaticFiles:
+    """The stylesheet and other static assets, to mount at ``/static``."""
+    return StaticFiles(directory=Path(__file__).with_name("static"))

@@ -1,0 +1,131 @@
+"""Dereferencing: every IRI under the canonical base answers at the same path here, in five formats.
+
+``{base}id/...`` and ``{base}def/...`` are served at ``/id/...`` and ``/def/...``; the format comes from
+the extension (``.html .jsonld .ttl .nt .rdf``) or, without one, from ``Accept`` (q-values honoured).
+The ontology itself (``{base}def/``) is the overview page, and its data is the whole vocabulary.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from mzgraph.entities.describe import Description
+from mzgraph.entities.ontology import vocabulary_query
+from mzgraph.jsonld import CONTEXT_PATH, entity_document, graph_document
+from mzgraph.web import views
+from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.overview import overview_context
+from mzgraph.web.render import Alternate
+from mzgraph.web.represent import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
+from mzgraph.web.represent import serialise as serialise_rdf
+from mzgraph.web.respond import error, languages, page, services_of
+
+router = APIRouter(tags=["linked data"])
+
+ONTOLOGY_INDEX = "index"
+"""``/def/index.ttl`` and friends: the vocabulary document by extension (``/def/`` itself has no name)."""
+
+
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference an entity IRI")
+async def entity(request: Request, path: str) -> Response:
+    """An entity in HTML, JSON-LD, Turtle, N-Triples or RDF/XML."""
+    return await dereference(request, "id/" + path)
+
+
+@router.api_route("/def/{path:path}", methods=["GET", "HEAD"], summary="Dereference a vocabulary term")
+async def vocabulary_term(request: Request, path: str) -> Response:
+    """A class or property of the vocabulary, or (at ``/def/``) the ontology."""
+    return await dereference(request, "def/" + path)
+
+
+async def dereference(request: Request, local: str) -> Response:
+    """Find the resource at ``local`` (a path below the base), pick the representation, answer."""
+    services = services_of(request)
+    local, rep = split_extension(local)
+    if local == "def/" + ONTOLOGY_INDEX:
+        local = "def/"
+    try:
+        iri = ox.NamedNode(services.settings.base_iri + local)
+    except ValueError:
+        return _not_found(request, "/" + local)
+    description = await services.describe(iri)
+    if not description.found:
+        return _not_found(request, "/" + local)
+    negotiated = rep is None
+    if rep is None:
+        rep = negotiate(request.headers.get("accept"))
+        if rep is None:
+            offered = [r.media_type for r in ENTITY_FORMATS]
+            return error(request, 406, "not_acceptable", "None of the accepted media types is offered here; "
+                         "ask for one of the offered types or add an extension.", {"offered": offered})  # fmt: skip
+    release = await services.release()
+    langs = languages(request)
+    alternates = alternates_for(local, rep)
+    etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "")
+    headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
+    headers["Link"] = link_header(alternates, [f'<{iri.value}>; rel="canonical"'])
+    if negotiated:
+        headers["Content-Location"] = _path_of(local, rep)
+    if rep is not HTML:
+        headers.update(CORS)
+    if is_not_modified(request, etag, release.modified):
+        return not_modified(headers)
+    context_url = services.settings.canonical(CONTEXT_PATH)
+    is_ontology = local == "def/"
+    if rep is HTML:
+        page_url = str(request.url.replace(query=""))
+        context: dict[str, object] = {"alternates": alternates, "canonical": iri.value, "release": release.tag}
+        if is_ontology:
+            context.update(await overview_context(services, description, langs))
+            return page(request, "ontology.html", context, headers=headers)
+        try:
+            template, extra = await views.view_for(services, description, langs, page_url)
+        except views.OntologyOverview:
+            template, extra = "ontology.html", await overview_context(services, description, langs)
+        context.update(extra)
+        context.setdefault("title", description.label(description.focus, langs))
+        return page(request, template, context, headers=headers)
+    if is_ontology:
+        triples = await services.store.construct(vocabulary_query(iri.value))
+        description = Description(iri, triples)
+        if rep is JSONLD:
+            return _data(json_bytes(graph_document(description.triples, context_url)), rep, headers)
+    if rep is JSONLD:
+        return _data(json_bytes(entity_document(description, context_url)), rep, headers)
+    return _data(serialise_rdf(description.triples, rep), rep, headers)
+
+
+def split_extension(local: str) -> tuple[str, Representation | None]:
+    """``id/x.ttl`` -> (``id/x``, Turtle); a path without a known extension is returned as it is."""
+    stem, dot, extension = local.rpartition(".")
+    if dot and "/" not in extension:
+        rep = by_extension(extension)
+        if rep is not None and stem:
+            return stem, rep
+    return local, None
+
+
+def alternates_for(local: str, current: Representation) -> list[Alternate]:
+    """The other representations of the resource at ``local``, by extension."""
+    return [Alternate(r.label, r.media_type, _path_of(local, r)) for r in ENTITY_FORMATS if r is not current]
+
+
+def _path_of(local: str, rep: Representation) -> str:
+    stem = local + ONTOLOGY_INDEX if local.endswith("/") else local
+    return f"/{stem}.{rep.extension}"
+
+
+def _data(body: bytes, rep: Representation, headers: dict[str, str]) -> Response:
+    return Response(body, media_type=rep.content_type, headers=headers)
+
+
+def _not_found(request: Request, path: str) -> Response:
+    return error(
+        request,
+        404,
+        "not_found",
+        "No resource with this IRI is in the graph. Check the spelling, or browse the organisations.",
+        {"path": path},
+    )

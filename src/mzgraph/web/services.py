@@ -1,0 +1,161 @@
+"""What the pages need besides a request: the store's answers, caches per data release, shapes, templates.
+
+One :class:`PageServices` per app, made on first use. Everything derived from the data (term labels,
+measure groups, SHACL conformance, dumps) is cached under the store's release identity and dropped when
+the release changes. Validation runs in a separate process, once per release, never per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import pyoxigraph as ox
+from jinja2 import Environment
+
+from mzgraph.config import Settings
+from mzgraph.entities import dataset, ontology
+from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, validate_ntriples
+from mzgraph.entities.describe import Description, describe_query
+from mzgraph.entities.sparql import Row, rows
+from mzgraph.entities.vocab import m
+from mzgraph.rdf_io import read_files
+from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.web.render import create_environment
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Release:
+    """The identity of the loaded data: an opaque tag (for ETags) and when it was made."""
+
+    tag: str
+    modified: datetime
+
+
+class PageStore(Protocol):
+    """What the pages ask of a store: SPARQL in, rows or triples out, and the release of the data."""
+
+    async def select(self, query: str) -> list[Row]: ...
+
+    async def construct(self, query: str) -> list[ox.Triple]: ...
+
+    async def release(self) -> Release: ...
+
+
+class PageServices:
+    """Per-app state of the pages."""
+
+    def __init__(self, settings: Settings, store: PageStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.env: Environment = create_environment(settings.base_iri)
+        self._cache: dict[str, Any] = {}
+        self._cache_tag: str | None = None
+        self._shapes: ox.Store | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def release(self) -> Release:
+        """The current release; drops every cached value when it changed."""
+        current = await self.store.release()
+        if current.tag != self._cache_tag:
+            self._cache = {}
+            self._cache_tag = current.tag
+        return current
+
+    async def cached(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
+        """The value ``name`` for the current release, made once (concurrent callers share the work)."""
+        await self.release()
+        task = self._cache.get(name)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = self._cache[name] = asyncio.ensure_future(make())
+        return await asyncio.shield(task)  # type: ignore[no-any-return]
+
+    async def describe(self, iri: ox.NamedNode) -> Description:
+        """The description graph of ``iri`` (one CONSTRUCT)."""
+        return Description(iri, await self.store.construct(describe_query(iri)))
+
+    async def term_labels(self) -> dict[str, dict[str, str]]:
+        async def make() -> dict[str, dict[str, str]]:
+            return ontology.read_term_labels(await self.store.select(ontology.term_labels_query()))
+
+        return await self.cached("term_labels", make)
+
+    async def groups(self) -> list[dataset.Group]:
+        async def make() -> list[dataset.Group]:
+            scheme = ox.NamedNode(self.settings.canonical("id/scheme/measure-group"))
+            return dataset.read_groups(await self.store.select(dataset.groups_query(scheme)))
+
+        return await self.cached("groups", make)
+
+    async def employer_classes(self) -> set[ox.NamedNode]:
+        """``mz:Employer`` and its subclasses (an organisation page is shown for their instances)."""
+
+        async def make() -> set[ox.NamedNode]:
+            found = await self.store.select(ontology.subclasses_query(m("Employer")))
+            return {m("Employer")} | {r["class"] for r in found if isinstance(r.get("class"), ox.NamedNode)}
+
+        return await self.cached("employer_classes", make)
+
+    async def shape_rules(self, langs: Sequence[str]) -> dict[str, list[ontology.Rule]]:
+        """What the shapes require of each class, with live coverage counts, in the reader's language."""
+
+        async def make() -> dict[str, list[ontology.Rule]]:
+            term_labels = await self.term_labels()
+            rules = ontology.read_rules(await self.select_shapes(ontology.shape_rules_query()), term_labels, langs)
+            flat = [rule for found in rules.values() for rule in found]
+            if flat:
+                ontology.apply_coverage(rules, await self.store.select(ontology.coverage_query(flat)))
+            return rules
+
+        return await self.cached("shape_rules:" + ",".join(langs), make)
+
+    def shapes(self) -> ox.Store:
+        """The bundled shapes in a small store of their own (read once)."""
+        if self._shapes is None:
+            store = ox.Store()
+            store.extend(read_files(rdf_files(shapes_dir())))
+            self._shapes = store
+        return self._shapes
+
+    async def select_shapes(self, query: str) -> list[Row]:
+        shapes = self.shapes()
+        # pyoxigraph's results must be read in the thread that made them
+        return await asyncio.to_thread(lambda: rows(shapes.query(query)))
+
+    async def conformance(self, wait: float) -> Conformance | None:
+        """SHACL results for the current release; None if they take longer than ``wait`` seconds (or too big)."""
+
+        async def make() -> Conformance | None:
+            triples = await self.store.construct(dataset.published_triples_query())
+            if len(triples) > MAX_TRIPLES:
+                return None
+            ntriples = "".join(f"{t} .\n" for t in triples).encode()
+            report = await asyncio.get_running_loop().run_in_executor(self._executor(), validate_ntriples, ntriples)
+            return from_report(report)
+
+        try:
+            return await asyncio.wait_for(self.cached("conformance", make), timeout=wait)
+        except TimeoutError:
+            raise ConformancePending from None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the validation worker, if one was started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class ConformancePending(Exception):
+    """Validation of the current release has not finished yet."""

@@ -1,0 +1,45 @@
+"""Between canonical IRIs and this server's paths, and which links from data are safe to render."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def to_path(iri: str, base: str) -> str | None:
+    """The server path of a canonical IRI (``{base}id/x`` -> ``/id/x``), or None for an IRI elsewhere."""
+    if iri.startswith(base):
+        return "/" + quote(iri[len(base) :], safe="/:@!$&'()*+,;=-._~%")
+    return None
+
+
+def to_iri(path: str, base: str) -> str:
+    """The canonical IRI served at ``path``."""
+    return base + path.lstrip("/")
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if a browser may follow it from data (http, https or mailto), else None (no ``javascript:``)."""
+    if not url:
+        return None
+    cleaned = url.strip()
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in SAFE_SCHEMES or any(ch in cleaned for ch in "\x00\t\n\r"):
+        return None
+    return cleaned
+
+
+def href(iri: str | None, base: str) -> str | None:
+    """Where a link to ``iri`` goes: its page on this server, else the IRI itself if it is safe.
+
+    A server path (``/organisations``) is kept as it is.
+    """
+    if not iri:
+        return None
+    if iri.startswith("/") and not iri.startswith("//"):
+        return iri
+    return to_path(iri, base) or safe_href(iri)
