@@ -34,10 +34,14 @@ class FigureFact:
     approximation: URIRef
     quote: str
     line: int
+    owner: URIRef | None = None
+    """Whose number it is when not the organisation's: the network a network passage is about."""
 
 
-def find_figures(passage: Passage, vocabulary: Vocabulary, *, number_words: bool) -> list[FigureFact]:
-    """The figures in one passage, in order."""
+def find_figures(
+    passage: Passage, vocabulary: Vocabulary, *, number_words: bool, owner: URIRef | None = None
+) -> list[FigureFact]:
+    """The figures in one passage, in order (``owner``'s if given, else the organisation's)."""
     text = passage.text
     dates = [(d.start, d.end) for d in find_dates(text)]
     kinds = vocabulary.quantity_kinds.find(text)
@@ -50,15 +54,16 @@ def find_figures(passage: Passage, vocabulary: Vocabulary, *, number_words: bool
         if kind is None:
             continue
         start, approximation = _qualifier(text, number, qualifiers, vocabulary.exact)
-        figures.append(FigureFact(kind.key, number.value, approximation, text[start : kind.end], passage.line))
+        quote = text[start : kind.end]
+        figures.append(FigureFact(kind.key, number.value, approximation, quote, passage.line, owner))
     return figures
 
 
 def unique_figures(figures: Iterable[FigureFact]) -> list[FigureFact]:
     """``figures`` without repeats of the same count (same kind, value and approximation): the first stays."""
-    seen: dict[tuple[URIRef, int | Decimal, URIRef], FigureFact] = {}
+    seen: dict[tuple[URIRef | None, URIRef, int | Decimal, URIRef], FigureFact] = {}
     for figure in figures:
-        seen.setdefault((figure.quantity_kind, figure.value, figure.approximation), figure)
+        seen.setdefault((figure.owner, figure.quantity_kind, figure.value, figure.approximation), figure)
     return list(seen.values())
 
 

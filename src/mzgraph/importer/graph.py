@@ -178,18 +178,23 @@ class GraphBuilder:
             nodes = [self.iris.figure(kind, n if numbered else None) for n in range(1, len(figures) + 1)]
             for figure, node in zip(figures, nodes, strict=True):
                 self._figure(figure, node)
-            if numbered:  # the source contradicts itself: keep every figure and say so
-                quotes = "; ".join(f.quote for f in figures)
-                label = self.vocabulary.label(kind).lower()
-                note = nl(f"De bron noemt voor {label} verschillende getallen ({quotes}); alle zijn overgenomen.")
-                for node in nodes:
-                    self.add(node, MZ.curationNote, note)
-                    for other in nodes:
-                        if other != node:
-                            self.add(node, MZ.conflictsWith, other)
+            self._conflicts(list(zip(figures, nodes, strict=True)))
+
+    def _conflicts(self, figures: list[tuple[FigureFact, URIRef]]) -> None:
+        """Figures that count the same thing of the same owner differently: keep all, link them, say so."""
+        for figure, node in figures:
+            rivals = [(f, n) for f, n in figures if f.owner == figure.owner and n != node]
+            if not rivals:
+                continue
+            quotes = "; ".join(f.quote for f, _ in sorted([(figure, node), *rivals], key=lambda r: str(r[1])))
+            label = self.vocabulary.label(figure.quantity_kind).lower()
+            note = f"De bron noemt voor {label} verschillende getallen ({quotes}); alle zijn overgenomen."
+            self.add(node, MZ.curationNote, nl(note))
+            for _, other in rivals:
+                self.add(node, MZ.conflictsWith, other)
 
     def _figure(self, figure: FigureFact, node: URIRef) -> None:
-        self.add(self.iris.organisation, MZ.figure, node)
+        self.add(figure.owner or self.iris.organisation, MZ.figure, node)
         self.add(node, RDF.type, MZ.Figure)
         self.add(node, MZ.quantityKind, figure.quantity_kind)
         datatype = XSD.decimal if isinstance(figure.value, Decimal) else XSD.integer

@@ -95,7 +95,7 @@ def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabul
         ambassador_since=ambassador,
         entries=imported,
         relations=tuple(_relations(claims, imported, vocabulary)),
-        figures=tuple(unique_figures(f for e in entries for f in _figures(e, vocabulary))),
+        figures=tuple(unique_figures(f for e in imported for f in _figures(e, vocabulary))),
         candidates=tuple(_unique_candidates(c for e in entries for c in finder.candidates(e.passage))),
         unplaced=(*document.unplaced, *unplaced),
     )
@@ -135,8 +135,13 @@ def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder)
     return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
 
 
-def _figures(entry: Entry, vocabulary: Vocabulary) -> list[FigureFact]:
-    return find_figures(entry.passage, vocabulary, number_words=not entry.in_question_section)
+def _figures(imported: ImportedEntry, vocabulary: Vocabulary) -> list[FigureFact]:
+    """The passage's figures; in a passage about a partner (a network passage naming the network), its."""
+    entry = imported.entry
+    about = vocabulary.passage_partner_kinds.get(entry.kind) if entry.kind else None
+    owners = [p for p in imported.mentions.partners if about and vocabulary.partner_kind(p) == about]
+    owner = owners[0] if owners else None
+    return find_figures(entry.passage, vocabulary, number_words=not entry.in_question_section, owner=owner)
 
 
 def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...], vocabulary: Vocabulary) -> list[RoleClaim]:

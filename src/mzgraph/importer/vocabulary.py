@@ -166,16 +166,25 @@ class Vocabulary:
                 return partner
         return None
 
+    def same_preferred_label(self, scheme: str, other: str) -> dict[URIRef, URIRef]:
+        """Concepts of ``scheme`` -> the concept of ``other`` with the same Dutch preferred label."""
+        targets = {normalise(label): c for c in self.concepts(other) for label in self.dutch(c, SKOS.prefLabel)}
+        return {
+            concept: targets[normalise(label)]
+            for concept in self.concepts(scheme)
+            for label in self.dutch(concept, SKOS.prefLabel)
+            if normalise(label) in targets
+        }
+
     @cached_property
     def kind_roles(self) -> dict[URIRef, URIRef]:
-        """Partner kind -> the partner role with the same Dutch preferred label (an internal unit's role)."""
-        roles = {normalise(label): r for r in self.concepts("partner-role") for label in self.dutch(r, SKOS.prefLabel)}
-        return {
-            kind: roles[normalise(label)]
-            for kind in self.concepts("partner-kind")
-            for label in self.dutch(kind, SKOS.prefLabel)
-            if normalise(label) in roles
-        }
+        """Partner kind -> the role a partner of that kind plays by being one (*Eigen dienst*: internal unit)."""
+        return self.same_preferred_label("partner-kind", "partner-role")
+
+    @cached_property
+    def passage_partner_kinds(self) -> dict[URIRef, URIRef]:
+        """Statement kind -> the partner kind a passage of that kind is about (*Netwerk*: the network)."""
+        return self.same_preferred_label("statement-kind", "partner-kind")
 
     @cached_property
     def awarding_body(self) -> URIRef:
