@@ -7,7 +7,7 @@ between processes and cached.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,16 +59,19 @@ def validate_ntriples(ntriples: bytes, lang: str = "en") -> dict[str, Any]:
     return {"conforms": report.conforms, "triples": report.triples, "results": [result_json(r) for r in report.results]}
 
 
-def validate_document(quads: Sequence[ox.Quad], *, with_ontology: bool, lang: str = "en") -> Any:
-    """Validate a submitted document (already parsed safely), optionally with the bundled ontology."""
+def validate_document(nquads: bytes, *, with_ontology: bool, lang: str = "en") -> dict[str, str]:
+    """Validate a submitted document (already parsed safely, passed as N-Quads), optionally with the bundled
+    ontology; the report as JSON and as Turtle text."""
     from mzgraph.rdf_io import read_files
     from mzgraph.validation import Sources, read_shapes, validate
+    from mzgraph.validation_output import render_json, render_turtle
 
     sources = Sources()
-    sources.add(Path("<request>"), quads)
+    sources.add(Path("request"), ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     if with_ontology:
         sources.add(Path("ontology"), read_files(rdf_files(ontology_dir())))
-    return validate(sources, read_shapes(rdf_files(shapes_dir())), lang=lang)
+    report = validate(sources, read_shapes(rdf_files(shapes_dir())), lang=lang)
+    return {"json": render_json(report), "turtle": render_turtle(report)}
 
 
 def from_report(data: dict[str, Any]) -> Conformance:

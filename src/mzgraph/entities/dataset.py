@@ -146,3 +146,12 @@ def source_links(rows: Iterable[Row], langs: Sequence[str]) -> list[Link]:
             grouped.setdefault(row["source"].value, []).append(row)
     found = [Link(iri, pick_text((r.get("title") for r in g), langs) or local_name(iri)) for iri, g in grouped.items()]
     return sorted(found, key=lambda link: link.label.casefold())
+
+
+def example_query(limit: int = 3) -> str:
+    """SELECT a few employers to name as example resources."""
+    return (
+        prologue()
+        + "SELECT DISTINCT ?org WHERE { ?org a ?t . ?t rdfs:subClassOf* mz:Employer }"
+        + f" ORDER BY ?org LIMIT {int(limit)}"
+    )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
@@ -60,6 +62,7 @@ class PageServices:
         self._cache_tag: str | None = None
         self._shapes: ox.Store | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     async def release(self) -> Release:
         """The current release; drops every cached value when it changed."""
@@ -137,7 +140,7 @@ class PageServices:
             if len(triples) > MAX_TRIPLES:
                 return None
             ntriples = "".join(f"{t} .\n" for t in triples).encode()
-            report = await asyncio.get_running_loop().run_in_executor(self._executor(), validate_ntriples, ntriples)
+            report = await self.in_worker(validate_ntriples, ntriples)
             return from_report(report)
 
         try:
@@ -145,13 +148,26 @@ class PageServices:
         except TimeoutError:
             raise ConformancePending from None
 
+    async def in_worker(self, func: Callable[..., T], *args: Any) -> T:
+        """Run CPU-heavy ``func`` (SHACL validation) in the worker process, off the web process."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor(), func, *args)
+
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
+    def scratch_dir(self) -> Path:
+        """A temporary folder of this app for files made per release (dumps), removed on :meth:`close`."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="mzgraph-")
+        return Path(self._scratch.name)
+
     def close(self) -> None:
-        """Stop the validation worker, if one was started."""
+        """Stop the validation worker and remove the scratch folder."""
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
