@@ -110,7 +110,7 @@ def _int(value: str | None, default: int, name: str) -> int:
 
 async def run(services: PageServices, f: browse.Filters, page: browse.Page, langs: Sequence[str]) -> BrowseResult:
     """Run the list, count, facet and chart queries concurrently and assemble the result."""
-    select = services.store.select
+    select = services.select
     listed, counted, categories, partners, provinces, years, ambassadors, group_rows, groups = await asyncio.gather(
         select(browse.list_query(f, page, langs)),
         select(browse.count_query(f)),

@@ -24,7 +24,7 @@ from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
 from mzgraph.web.represent import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.respond import error, languages, page, services_of
-from mzgraph.web.services import PageServices
+from mzgraph.web.services import WHOLE_GRAPH_ROWS, PageServices
 
 router = APIRouter(tags=["dataset"])
 
@@ -57,14 +57,14 @@ async def write_dump(services: PageServices, extension: str, tag: str) -> Path:
     """Write the published graph in one format to a file of its own (named after the release)."""
     fmt = DUMP_FORMATS[extension][1]
     if fmt == ox.RdfFormat.N_QUADS:
-        rows = await services.store.select(dataset.published_quads_query())
+        rows = await services.select(dataset.published_quads_query(), max_rows=WHOLE_GRAPH_ROWS)
         quads = dict.fromkeys(
             ox.Quad(r["s"], r["p"], r["o"], r["g"] if "g" in r else ox.DefaultGraph())  # type: ignore[arg-type]
             for r in rows
         )
         data: list[ox.Quad] | list[ox.Triple] = list(quads)
     else:
-        data = await services.store.construct(dataset.published_triples_query())
+        data = await services.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
     folder = services.scratch_dir()
     digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
     target = folder / f"mzgraph-{digest}.{extension}"
@@ -129,9 +129,9 @@ async def gather_facts(services: PageServices) -> void.DatasetFacts:
     base = services.settings.base_iri
     release = await services.release()
     counts, sources, examples = await asyncio.gather(
-        services.store.select(dataset.void_counts_query(base + "id/")),
-        services.store.select(dataset.sources_query()),
-        services.store.select(dataset.example_query()),
+        services.select(dataset.void_counts_query(base + "id/")),
+        services.select(dataset.sources_query()),
+        services.select(dataset.example_query()),
     )
     triples, entities, classes = void.read_void_counts(counts)
     return void.DatasetFacts(

@@ -29,15 +29,13 @@ async def overview_context(services: PageServices, d: Description, langs: Sequen
     """The template context of the overview (``d`` describes the ontology resource)."""
     namespace = str(MZ._NS)
     term_labels = await services.term_labels()
-    counts = ontology.read_counts(await services.store.select(ontology.class_counts_query(namespace)))
-    counts.update(ontology.read_counts(await services.store.select(ontology.property_counts_query(namespace))))
-    terms = ontology.read_terms(
-        await services.store.select(ontology.terms_query(namespace)), counts, term_labels, langs
-    )
+    counts = ontology.read_counts(await services.select(ontology.class_counts_query(namespace)))
+    counts.update(ontology.read_counts(await services.select(ontology.property_counts_query(namespace))))
+    terms = ontology.read_terms(await services.select(ontology.terms_query(namespace)), counts, term_labels, langs)
     rules = await services.shape_rules(langs)
     for summary in terms:
         summary.rules = rules.get(summary.term.iri, [])
-    scheme_rows = await services.store.select(schemes_query())
+    scheme_rows = await services.select(schemes_query())
     schemes: dict[str, list[Any]] = {}
     for row in scheme_rows:
         schemes.setdefault(row["scheme"].value, []).append(row.get("label"))

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from mzgraph.entities import browse, dataset, schemaorg
 from mzgraph.entities.labels import local_name
+from mzgraph.store.base import Release
 from mzgraph.web import browse_view
 from mzgraph.web.browse_view import BadRequest, BrowseResult, page_url, toggle_url
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
@@ -21,7 +22,6 @@ from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
 from mzgraph.web.represent import CSV, JSON, json_bytes
 from mzgraph.web.respond import error, languages, page, services_of
-from mzgraph.web.services import Release
 from mzgraph.web.urls import href
 
 router = APIRouter(tags=["pages"])
@@ -60,7 +60,7 @@ async def home(request: Request) -> Response:
     if is_not_modified(request, headers["ETag"], release.modified):
         return not_modified(headers)
     counts, result = await asyncio.gather(
-        services.store.select(dataset.counts_query()),
+        services.select(dataset.counts_query()),
         browse_view.run(services, browse.Filters(), browse.Page(size=HOME_LIST), langs),
     )
     t = translator(langs[0])

@@ -88,7 +88,7 @@ async def dereference(request: Request, local: str) -> Response:
         context.setdefault("title", description.label(description.focus, langs))
         return page(request, template, context, headers=headers)
     if is_ontology:
-        triples = await services.store.construct(vocabulary_query(iri.value))
+        triples = await services.construct(vocabulary_query(iri.value))
         description = Description(iri, triples)
         if rep is JSONLD:
             return _data(json_bytes(graph_document(description.triples, context_url)), rep, headers)

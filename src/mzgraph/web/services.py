@@ -12,10 +12,8 @@ import multiprocessing
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from jinja2 import Environment
@@ -28,33 +26,20 @@ from mzgraph.entities.sparql import Row, rows
 from mzgraph.entities.vocab import m
 from mzgraph.rdf_io import read_files
 from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.store.base import Release, Store
 from mzgraph.web.render import create_environment
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Release:
-    """The identity of the loaded data: an opaque tag (for ETags) and when it was made."""
-
-    tag: str
-    modified: datetime
-
-
-class PageStore(Protocol):
-    """What the pages ask of a store: SPARQL in, rows or triples out, and the release of the data."""
-
-    async def select(self, query: str) -> list[Row]: ...
-
-    async def construct(self, query: str) -> list[ox.Triple]: ...
-
-    async def release(self) -> Release: ...
+WHOLE_GRAPH_ROWS = 100_000_000
+"""Row cap for the queries that read the whole published graph (dumps, validation)."""
 
 
 class PageServices:
     """Per-app state of the pages."""
 
-    def __init__(self, settings: Settings, store: PageStore) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
         self.env: Environment = create_environment(settings.base_iri)
@@ -64,9 +49,17 @@ class PageServices:
         self._pool: ProcessPoolExecutor | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
+    async def select(self, query: str, *, max_rows: int | None = None) -> list[Row]:
+        """The rows of a SELECT query on the store (run off the event loop)."""
+        return await asyncio.to_thread(self.store.select, query, max_rows=max_rows)
+
+    async def construct(self, query: str, *, max_rows: int | None = None) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT query on the store (run off the event loop)."""
+        return await asyncio.to_thread(self.store.construct, query, max_rows=max_rows)
+
     async def release(self) -> Release:
         """The current release; drops every cached value when it changed."""
-        current = await self.store.release()
+        current = await asyncio.to_thread(lambda: self.store.release)
         if current.tag != self._cache_tag:
             self._cache = {}
             self._cache_tag = current.tag
@@ -82,18 +75,18 @@ class PageServices:
 
     async def describe(self, iri: ox.NamedNode) -> Description:
         """The description graph of ``iri`` (one CONSTRUCT)."""
-        return Description(iri, await self.store.construct(describe_query(iri)))
+        return Description(iri, await self.construct(describe_query(iri)))
 
     async def term_labels(self) -> dict[str, dict[str, str]]:
         async def make() -> dict[str, dict[str, str]]:
-            return ontology.read_term_labels(await self.store.select(ontology.term_labels_query()))
+            return ontology.read_term_labels(await self.select(ontology.term_labels_query()))
 
         return await self.cached("term_labels", make)
 
     async def groups(self) -> list[dataset.Group]:
         async def make() -> list[dataset.Group]:
             scheme = ox.NamedNode(self.settings.canonical("id/scheme/measure-group"))
-            return dataset.read_groups(await self.store.select(dataset.groups_query(scheme)))
+            return dataset.read_groups(await self.select(dataset.groups_query(scheme)))
 
         return await self.cached("groups", make)
 
@@ -101,7 +94,7 @@ class PageServices:
         """``mz:Employer`` and its subclasses (an organisation page is shown for their instances)."""
 
         async def make() -> set[ox.NamedNode]:
-            found = await self.store.select(ontology.subclasses_query(m("Employer")))
+            found = await self.select(ontology.subclasses_query(m("Employer")))
             return {m("Employer")} | {r["class"] for r in found if isinstance(r.get("class"), ox.NamedNode)}
 
         return await self.cached("employer_classes", make)
@@ -114,7 +107,7 @@ class PageServices:
             rules = ontology.read_rules(await self.select_shapes(ontology.shape_rules_query()), term_labels, langs)
             flat = [rule for found in rules.values() for rule in found]
             if flat:
-                ontology.apply_coverage(rules, await self.store.select(ontology.coverage_query(flat)))
+                ontology.apply_coverage(rules, await self.select(ontology.coverage_query(flat)))
             return rules
 
         return await self.cached("shape_rules:" + ",".join(langs), make)
@@ -136,7 +129,7 @@ class PageServices:
         """SHACL results for the current release; None if they take longer than ``wait`` seconds (or too big)."""
 
         async def make() -> Conformance | None:
-            triples = await self.store.construct(dataset.published_triples_query())
+            triples = await self.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
             if len(triples) > MAX_TRIPLES:
                 return None
             ntriples = "".join(f"{t} .\n" for t in triples).encode()

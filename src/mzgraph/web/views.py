@@ -74,7 +74,7 @@ class ConformanceView:
 
 async def organisation_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     org = read_organisation(d, langs)
-    org.sources = read_sources(await services.store.select(sources_query(d.focus)), langs)
+    org.sources = read_sources(await services.select(sources_query(d.focus)), langs)
     groups = await services.groups()
     province = None
     if org.location is not None:
@@ -151,7 +151,7 @@ async def partner_view(services: PageServices, d: Description, langs: Sequence[s
 
 
 async def concept_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
-    used_by = concepts.read_usage(await services.store.select(concepts.usage_query(d.focus)), langs)
+    used_by = concepts.read_usage(await services.select(concepts.usage_query(d.focus)), langs)
     concept = concepts.read_concept(d, langs, used_by)
     other = read_resource(d, langs, await services.term_labels())
     is_measure_type = any("/measure-type" in s.iri for s in concept.schemes)
@@ -167,7 +167,7 @@ async def concept_view(services: PageServices, d: Description, langs: Sequence[s
 
 async def scheme_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     resource = read_resource(d, langs, await services.term_labels())
-    entries = concepts.read_scheme(await services.store.select(concepts.scheme_query(d.focus)), langs)
+    entries = concepts.read_scheme(await services.select(concepts.scheme_query(d.focus)), langs)
     definition = d.text(d.focus, SKOS_DEFINITION, langs)
     return "scheme.html", {
         "resource": resource,
@@ -180,7 +180,7 @@ async def scheme_view(services: PageServices, d: Description, langs: Sequence[st
 async def term_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     term_labels = await services.term_labels()
     term = read_resource(d, langs, term_labels)
-    row = (await services.store.select(ontology.usage_count_query(d.focus)) or [{}])[0]
+    row = (await services.select(ontology.usage_count_query(d.focus)) or [{}])[0]
     rules = (await services.shape_rules(langs)).get(d.focus.value, [])
     definition = d.text(d.focus, SKOS_DEFINITION, langs)
     return "term.html", {
