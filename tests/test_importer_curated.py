@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from importer_support import FIXTURES, PROFILES, Fact, bundled_import, curated_facts, imported_facts
 
 DIFFERENCES = tomllib.loads((FIXTURES / "expected-differences.toml").read_text(encoding="utf-8"))["difference"]
