@@ -64,7 +64,34 @@ def entity_document(description: Description, context_url: str) -> JsonObject:
     expanded = expand_triples(description.triples)
     framed: JsonObject = jsonld.frame(expanded, frame_for(description), {**_OPTIONS, "omitGraph": True})
     framed.pop("@context", None)
-    return {"@context": context_url, **framed}
+    return {"@context": context_url, **tidy(framed)}
+
+
+GROUP_ORDER = ("awareness", "dialogue", "tailored-solutions", "embedding")
+_FIRST = ("@context", "id", "type", "label", "prefLabel")
+
+
+def tidy(node: Any) -> Any:
+    """Reading order only (JSON-LD ignores it): ``id``, ``type`` and names first; measures by group, then order."""
+    if isinstance(node, list):
+        return [tidy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    keys = [k for k in _FIRST if k in node] + [k for k in node if k not in _FIRST]
+    out = {key: tidy(node[key]) for key in keys}
+    measures = out.get("measures")
+    if isinstance(measures, dict):
+        ordered = sorted(measures, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
+        out["measures"] = {g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g]
+                           for g in ordered}  # fmt: skip
+    return out
+
+
+def _order(item: Any) -> tuple[int, str]:
+    if isinstance(item, dict):
+        order = item.get("order")
+        return (order if isinstance(order, int) else 0, str(item.get("id", "")))
+    return (0, str(item))
 
 
 def graph_document(triples: list[ox.Triple], context_url: str) -> JsonObject:
