@@ -108,21 +108,21 @@ class MentionFinder:
     def role_claims(self, passage: Passage) -> Iterator[RoleClaim]:
         """The roles ``passage`` gives the partners it names, sentence by sentence."""
         for sentence in sentences(passage.text):
-            names = [m for m in self.entity_matches(sentence) if self._is_partner(m.key)]
-            if not names:
+            named = self.entity_matches(sentence)
+            if not any(self._is_partner(m.key) for m in named):
                 continue
             date = next((d for d in find_dates(sentence) if d.datatype != XSD.gMonthDay), None)
-            for partner, role in self._roles_in_sentence(sentence, names):
+            for partner, role in self._roles_in_sentence(sentence, named):
                 yield RoleClaim(partner, role, passage, date)
 
-    def _roles_in_sentence(self, sentence: str, names: list[LabelMatch]) -> list[tuple[URIRef, URIRef]]:
-        spans = [(m.start, m.end) for m in self.entity_matches(sentence)]
-        cues = self.vocabulary.roles.find(sentence, exclude=spans)
+    def _roles_in_sentence(self, sentence: str, named: list[LabelMatch]) -> list[tuple[URIRef, URIRef]]:
+        """Role words next to a partner are its own; the others go to every partner without one."""
+        names = [m for m in named if self._is_partner(m.key)]
+        cues = self.vocabulary.roles.find(sentence, exclude=[(m.start, m.end) for m in named])
         roles: dict[URIRef, list[URIRef]] = {}
         loose = []
         for cue in cues:
-            gaps = [(_words_between(sentence, cue, name), name) for name in names]
-            gap, nearest = min(gaps, key=lambda g: g[0])
+            gap, nearest = min(((_words_between(sentence, cue, name), name) for name in names), key=lambda g: g[0])
             if gap <= _ADJACENT_WORDS:
                 roles.setdefault(nearest.key, []).append(cue.key)
             else:

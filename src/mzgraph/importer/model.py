@@ -8,7 +8,7 @@ text verbatim (only a bullet marker and surrounding white space removed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import URIRef
 
@@ -84,7 +84,7 @@ class ProfileDocument:
     contacts: tuple[Contact, ...] = ()
     websites: tuple[Passage, ...] = ()
     chrome: tuple[SkippedLine, ...] = ()
-    unplaced: tuple[SkippedLine, ...] = field(default=())
+    unplaced: tuple[SkippedLine, ...] = ()
 
     @property
     def question_sections(self) -> tuple[Section, ...]:

@@ -25,6 +25,7 @@ from mzgraph.importer.source import SourceText
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙]|[-–](?=\s))\s*")
 _RECOGNISED = re.compile(r"^erkend\b[^:]*\bsinds\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _AMBASSADOR = re.compile(r"^ambassadeur\b[^:]*\bsinds\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_FIELDS = {"recognised": _RECOGNISED, "ambassador": _AMBASSADOR}
 _WEBSITE = re.compile(r"^(?:https?://)?www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 _CHROME = (
     (re.compile(r"\bis 1 van de erkende organisaties\b", re.IGNORECASE), "page footer"),
@@ -64,31 +65,15 @@ class _OpenSection:
 def parse_profile(source: SourceText, headings: Headings) -> ProfileDocument:
     """Parse a decoded profile text; :class:`InputError` when it lacks a name or question sections."""
     lines = [(n, text.rstrip()) for n, text in enumerate(source.lines, start=1)]
-    filled = [(n, text) for n, text in lines if text.strip()]
-    publisher = None
-    if filled and headings.is_publisher(filled[0][1]):
-        publisher = Passage(filled[0][0], filled[0][1].strip(), False)
-        filled = filled[1:]
-    if not filled or _field(filled[0][1]):
-        raise InputError(str(source.path), "no organisation name: expected it on the line after 'Werk&Mantelzorg'")
-    name_line, name = filled[0][0], filled[0][1].strip()
-    fields: dict[str, HeaderField] = {}
-    body_start = name_line
-    for number, text in filled[1:]:
-        key = _field(text)
-        if key is None:
-            break
-        value = (_RECOGNISED if key == "recognised" else _AMBASSADOR).match(text.strip())
-        fields.setdefault(key, HeaderField(number, text.strip(), value["value"].strip() if value else ""))
-        body_start = number
-    body = _Body(headings, str(source.path))
-    body.read([(n, t) for n, t in lines if n > body_start])
+    header = _read_header(lines, headings, str(source.path))
+    body = _Body(headings)
+    body.read([(n, t) for n, t in lines if n > header.last_line])
     document = ProfileDocument(
-        name=name,
-        name_line=name_line,
-        publisher=publisher,
-        recognised=fields.get("recognised"),
-        ambassador=fields.get("ambassador"),
+        name=header.name.text,
+        name_line=header.name.line,
+        publisher=header.publisher,
+        recognised=header.fields.get("recognised"),
+        ambassador=header.fields.get("ambassador"),
         sections=tuple(body.sections),
         contacts=tuple(body.contacts),
         websites=tuple(body.websites),
@@ -104,20 +89,45 @@ def parse_profile(source: SourceText, headings: Headings) -> ProfileDocument:
     return document
 
 
-def _field(text: str) -> str | None:
-    if _RECOGNISED.match(text.strip()):
-        return "recognised"
-    if _AMBASSADOR.match(text.strip()):
-        return "ambassador"
+@dataclass(frozen=True)
+class _Header:
+    publisher: Passage | None
+    name: Passage
+    fields: dict[str, HeaderField]
+    last_line: int
+
+
+def _read_header(lines: list[tuple[int, str]], headings: Headings, path: str) -> _Header:
+    """The publisher's line, the organisation's name and the ``… sinds:`` lines that follow it."""
+    filled = [Passage(n, text.strip(), False) for n, text in lines if text.strip()]
+    publisher = filled.pop(0) if filled and headings.is_publisher(filled[0].text) else None
+    if not filled or _field(filled[0].text):
+        raise InputError(path, "no organisation name: expected it on the line after 'Werk&Mantelzorg'")
+    name = filled[0]
+    fields: dict[str, HeaderField] = {}
+    last_line = name.line
+    for passage in filled[1:]:
+        if (found := _field(passage.text)) is None:
+            break
+        key, value = found
+        fields.setdefault(key, HeaderField(passage.line, passage.text, value))
+        last_line = passage.line
+    return _Header(publisher, name, fields, last_line)
+
+
+def _field(text: str) -> tuple[str, str] | None:
+    """``("recognised", "28 november 2011")`` for a recognition line, likewise for the ambassador line."""
+    for key, pattern in _FIELDS.items():
+        if (match := pattern.match(text)) is not None:
+            return key, match["value"].strip()
     return None
 
 
 class _Body:
     """The state of reading the body line by line."""
 
-    def __init__(self, headings: Headings, path: str) -> None:
+    def __init__(self, headings: Headings) -> None:
         self.headings = headings
-        self.path = path
         self.current = _OpenSection(None, 0)
         self.enclosing = self.current
         self.open: list[_OpenSection] = [self.current]

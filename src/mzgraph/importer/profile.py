@@ -27,10 +27,10 @@ from mzgraph.namespaces import MZ
 
 # Statements that describe what the organisation did get measure types too, as the curated data has it.
 CATEGORISED_KINDS = frozenset({STATEMENT_KIND.achievement, STATEMENT_KIND.note})
-# The first word of the name (or a word of the introduction) says which kind of employer it is.
-EMPLOYER_CUES: tuple[tuple[URIRef, frozenset[str]], ...] = (
-    (MZ.Municipality, frozenset({"gemeente"})),
-    (MZ.RegionalPublicBody, frozenset({"regio", "samenwerkingsverband"})),
+# Which kind of employer: cue words for the first word of its name, and for the words of its introduction.
+EMPLOYER_CUES: tuple[tuple[URIRef, frozenset[str], frozenset[str]], ...] = (
+    (MZ.Municipality, frozenset({"gemeente"}), frozenset()),
+    (MZ.RegionalPublicBody, frozenset({"regio"}), frozenset({"samenwerkingsverband"})),
 )
 _TRUNCATED_BELOW = 15  # characters: the shapes' threshold for a measure text that looks cut off
 _SENTENCE_END = (".", "!", "?", ";", ":", "’", "”", ")")
@@ -117,10 +117,11 @@ def _names_of_self(name: str) -> list[str]:
 
 
 def _employer_class(name: str, introduction: str) -> URIRef:
-    first = words(name)[0].norm if words(name) else ""
+    name_words = words(name)
+    first = name_words[0].norm if name_words else ""
     introduction_words = {w.norm for w in words(introduction)}
-    for cls, cues in EMPLOYER_CUES:
-        if first in cues or introduction_words & (cues - {first}):
+    for cls, name_cues, introduction_cues in EMPLOYER_CUES:
+        if first in name_cues or introduction_words & introduction_cues:
             return cls
     return MZ.Employer
 
@@ -136,7 +137,7 @@ def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder)
 
 
 def _figures(imported: ImportedEntry, vocabulary: Vocabulary) -> list[FigureFact]:
-    """The passage's figures; in a passage about a partner (a network passage naming the network), its."""
+    """The passage's figures: the organisation's, but a network passage's belong to the network it names."""
     entry = imported.entry
     about = vocabulary.passage_partner_kinds.get(entry.kind) if entry.kind else None
     owners = [p for p in imported.mentions.partners if about and vocabulary.partner_kind(p) == about]
@@ -152,7 +153,8 @@ def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...], voca
     with_role = {partner for partner, _ in relations}
     for imported in entries:
         for partner in imported.mentions.partners:
-            role = vocabulary.kind_roles.get(vocabulary.partner_kind(partner) or URIRef(""))
+            kind = vocabulary.partner_kind(partner)
+            role = vocabulary.kind_roles.get(kind) if kind is not None else None
             if partner not in with_role and role is not None:
                 relations[(partner, role)] = RoleClaim(partner, role, imported.entry.passage)
                 with_role.add(partner)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,7 @@ def _profile_text(s: Summary) -> str:
     return head + "\n" + "".join(f"  {label:<13}{value}\n" for label, value in rows)
 
 
-def _lines(items: Any) -> str:
-    items = list(items)
-    return "\n".join([str(len(items)), *(f"{'':15}{item}" for item in items)]) if items else "0"
+def _lines(items: Iterable[str]) -> str:
+    """A count, then one indented line per item."""
+    listed = list(items)
+    return "\n".join([str(len(listed)), *(f"{'':15}{item}" for item in listed)]) if listed else "0"
