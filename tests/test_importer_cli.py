@@ -97,6 +97,12 @@ def test_a_missing_file_or_a_folder_exits_2(tmp_path: Path, capsys: pytest.Captu
     assert "cannot open file" in capsys.readouterr().err
 
 
+def test_an_unreadable_vocabulary_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = write(tmp_path, "labels.ttl", "mt:intranet skos:altLabel .")
+    assert main(["import", str(HAARLEM), "--out", str(tmp_path / "out"), "--vocabulary", str(broken)]) == 2
+    assert f"{broken}:1" in capsys.readouterr().err
+
+
 def test_violations_exit_1_print_where_and_how_to_fix_and_write_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

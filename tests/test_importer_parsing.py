@@ -138,6 +138,12 @@ def test_contact_details_without_a_name_are_not_echoed() -> None:
     assert [(u.line, u.text) for u in document.unplaced] == [(11, "(contact details)")]
 
 
+def test_a_bullet_with_an_email_address_never_becomes_a_published_passage() -> None:
+    document = parse(MINIMAL + " • Vragen? Mail iemand@example.org of bel tel: 010 – 1234567\n")
+    assert [p.line for p in document.question_sections[0].passages] == [9]
+    assert [(u.line, u.reason) for u in document.unplaced] == [(10, "contact details without a name")]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -156,6 +162,11 @@ def test_utf8_with_a_byte_order_mark_and_windows_line_ends_reads_the_same_with_a
     marked = source(b"\xef\xbb\xbf" + MINIMAL.replace("\n", "\r\n").encode("utf-8"))
     assert marked.lines == plain.lines and plain.notes == ()
     assert "byte-order mark" in marked.notes[0]
+
+
+def test_utf16_text_is_read_with_a_note() -> None:
+    decoded = source(MINIMAL.encode("utf-16"))
+    assert decoded.lines == source(MINIMAL).lines and "UTF-16" in decoded.notes[0]
 
 
 def test_windows_1252_text_is_read_with_a_note() -> None:

@@ -158,12 +158,15 @@ class _Body:
             self.chrome.append(SkippedLine(number, text, reason))
         elif not bullet and _WEBSITE.match(text):
             self.websites.append(Passage(number, text, False))
-        elif bullet or not (self._contact(number, text) or self._heading(number, text, text_follows)):
+        elif not (
+            self._contact(number, text, bool(bullet)) or (not bullet and self._heading(number, text, text_follows))
+        ):
             self.current.passages.append(Passage(number, text, bool(bullet)))
 
-    def _contact(self, number: int, text: str) -> bool:
-        after_sections = any(s.group is not None for s in self.open)
-        found = contact_line(text, bare_names=after_sections)
+    def _contact(self, number: int, text: str, bullet: bool) -> bool:
+        """Take a contact line apart; any line with an e-mail address or phone number counts (personal data)."""
+        bare_names = not bullet and any(s.group is not None for s in self.open)
+        found = contact_line(text, bare_names=bare_names)
         if found is None:
             return False
         if found.name is not None:
