@@ -17,12 +17,20 @@ class Reply:
     media_type: str
     body: bytes
 
+    def error_code(self) -> str | None:
+        """The ``error`` code of mzgraph's error body, if the reply is one."""
+        body = _error_body(self)
+        return str(body["error"]) if body and "error" in body else None
+
     def message(self) -> str:
         """A short account of a failed reply, from mzgraph's error body when it has one."""
-        text = self.body.decode("utf-8", errors="replace")
-        if self.media_type == "application/json":
-            text = _error_message(text)
+        body = _error_body(self)
+        text = str(body["message"]) if body and "message" in body else self.body.decode("utf-8", errors="replace")
         return f"HTTP {self.status}: {' '.join(text.split())[:300]}"
+
+
+#: The error code with which mzgraph answers a query that parsed but could not be evaluated.
+EVALUATION_FAILED = "query_failed"
 
 
 class Endpoint(Protocol):
@@ -44,10 +52,12 @@ class HttpEndpoint:
         return Reply(response.status_code, media_type, response.content)
 
 
-def _error_message(text: str) -> str:
-    """The ``message`` of mzgraph's error body ``{"error", "message", "detail"}``, else the text itself."""
+def _error_body(reply: Reply) -> dict[str, object] | None:
+    """mzgraph's error body ``{"error", "message", "detail"}``, if the reply carries one."""
+    if reply.status < 400 or reply.media_type != "application/json":
+        return None
     try:
-        body = json.loads(text)
+        body = json.loads(reply.body)
     except ValueError:
-        return text
-    return str(body["message"]) if isinstance(body, dict) and "message" in body else text
+        return None
+    return body if isinstance(body, dict) else None

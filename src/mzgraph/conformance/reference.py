@@ -6,13 +6,14 @@ than to the server in front of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from mzgraph.conformance.endpoint import Reply
+from mzgraph.conformance.endpoint import EVALUATION_FAILED, Reply
 from mzgraph.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE
 
 _RESULTS_FORMATS = {**RESULTS_FORMAT_BY_MEDIA_TYPE, "text/csv": ox.QueryResultsFormat.CSV}
@@ -36,9 +37,9 @@ class ReferenceEndpoint:
                 media_type = _first(accept, _RESULTS_FORMATS) or "application/sparql-results+json"
                 body = result.serialize(format=_RESULTS_FORMATS[media_type])
         except SyntaxError as err:
-            return Reply(400, "text/plain", str(err).encode())
+            return _error(400, "syntax_error", err)
         except (OSError, ValueError, RuntimeError) as err:
-            return Reply(500, "text/plain", str(err).encode())
+            return _error(500, EVALUATION_FAILED, err)
         return Reply(200, media_type, body or b"")
 
 
@@ -46,6 +47,11 @@ class ReferenceEndpoint:
 def serve_reference(dataset_file: Path) -> Iterator[ReferenceEndpoint]:
     """The reference backend's counterpart of starting a server on ``dataset_file``."""
     yield ReferenceEndpoint(dataset_file)
+
+
+def _error(status: int, code: str, error: Exception) -> Reply:
+    """An error in mzgraph's shape, so that replies are judged alike on every backend."""
+    return Reply(status, "application/json", json.dumps({"error": code, "message": str(error)}).encode())
 
 
 def _first(accept: str, known: dict[str, object]) -> str | None:

@@ -101,8 +101,23 @@ def markdown(runs: Sequence[Run], causes: Sequence[Cause], versions: Mapping[str
             suffix = "" if len(where) == len(runs) else f" ({', '.join(where)} only)"
             parts.append(f"- `{test}`{suffix}")
         parts.append("")
+    parts += _remarks(runs)
     parts += [_METHOD.strip(), ""]
     return "\n".join(parts)
+
+
+def _remarks(runs: Sequence[Run]) -> list[str]:
+    """Tests that passed with a remark (a positive syntax test parsed but not answered), one line each."""
+    remarks: dict[tuple[str, str], list[str]] = {}
+    for run in runs:
+        for outcome in run.outcomes:
+            if outcome.passed and outcome.detail:
+                remarks.setdefault((outcome.id, outcome.detail.partition(": ")[2]), []).append(run.backend)
+    if not remarks:
+        return []
+    lines = ["## Passed, with a remark", ""]
+    lines += [f"- `{test}` ({', '.join(backends)}): {detail}" for (test, detail), backends in sorted(remarks.items())]
+    return [*lines, ""]
 
 
 def _markdown_table(runs: Sequence[Run]) -> str:
@@ -149,7 +164,9 @@ _METHOD = """
   the query file>` put in front so relative IRIs resolve as the suite intends (the protocol has no
   base-IRI parameter). The `Accept` header asks for the expected result's own format (XML, JSON,
   CSV, TSV, Turtle), so each of mzgraph's serialisers is under test.
-- **Syntax tests** pass when a positive query is answered with 200 and a negative one with 400.
+- **Syntax tests** judge the parser: a negative query passes when it is refused with 400; a
+  positive one when it is answered (200), or when it was parsed and then failed to evaluate
+  (500 with mzgraph's error code `query_failed`); such passes are listed with their remark.
 - **Comparison** is strict: literals match only with the same lexical form, datatype and language
   tag. Solutions are compared as multisets under one blank-node bijection, and as sequences when the
   outermost query has `ORDER BY`; CONSTRUCT graphs are compared after canonicalisation
