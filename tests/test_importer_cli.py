@@ -154,6 +154,7 @@ def test_the_json_report_says_what_was_imported_and_when(tmp_path: Path, capsys)
     assert profile["measures"] == {"awareness": 5, "dialogue": 3, "tailored": 4, "embedding": 5}
     assert profile["partners"] == [{"partner": "Tandem", "role": "Ondersteuner van mantelzorgers", "line": 30}]
     assert profile["truncated"] == [31] and profile["contacts"] == 2
+    assert (profile["place"], profile["provinces_named"]) == ("Haarlem", ["Noord-Holland"])
     assert profile["validation"] == {"conforms": True, "violations": 0, "warnings": 0}
 
 

@@ -57,6 +57,8 @@ class ImportedProfile:
     iris: ProfileIris
     employer_class: URIRef
     place: URIRef | None
+    provinces: tuple[URIRef, ...]
+    """Provinces the text names (Haarlem's *ligt de provincie Noord Holland*), for the report."""
     recognised: DutchDate
     ambassador_since: DutchDate | None
     entries: tuple[ImportedEntry, ...]
@@ -91,6 +93,11 @@ def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabul
         iris=iris,
         employer_class=_employer_class(document.name, introduction),
         place=next(iter(vocabulary.places.keys(document.name)), None),
+        provinces=tuple(
+            dict.fromkeys(
+                p for e in entries for p in vocabulary.places.keys(e.passage.text) if p in vocabulary.provinces
+            )
+        ),
         recognised=recognised,
         ambassador_since=ambassador,
         entries=imported,

@@ -40,6 +40,7 @@ def summarise(
             "class": local_name(profile.employer_class),
         },
         "place": vocabulary.label(profile.place) if profile.place else None,
+        "provinces_named": [vocabulary.label(p) for p in profile.provinces],
         "recognised": profile.recognised.lexical,
         "ambassador_since": profile.ambassador_since.lexical if profile.ambassador_since else None,
         "measures": {slug: measures.get(group, 0) for group, slug in GROUP_SLUGS.items()},
@@ -92,7 +93,7 @@ def _profile_text(s: Summary) -> str:
     org = s["organisation"]
     rows = [
         ("organisation", f"{org['name']} (mz:{org['class']}) <{org['iri']}>"),
-        ("place", s["place"] or "none in the place data: add it to data/places.ttl"),
+        ("place", (s["place"] or "none in the place data: add it to data/places.ttl") + _provinces(s)),
         (
             "recognised",
             s["recognised"] + (f"; ambassador since {s['ambassador_since']}" if s["ambassador_since"] else ""),
@@ -118,6 +119,11 @@ def _profile_text(s: Summary) -> str:
     rows.append(("validation", f"{verdict}: {v['violations']} violation(s), {v['warnings']} warning(s)"))
     head = f"{s['source']} -> " + ", ".join(s["outputs"])
     return head + "\n" + "".join(f"  {label:<13}{value}\n" for label, value in rows)
+
+
+def _provinces(s: Summary) -> str:
+    named = s["provinces_named"]
+    return f" (the text names the province {', '.join(named)})" if named else ""
 
 
 def _lines(items: Iterable[str]) -> str:

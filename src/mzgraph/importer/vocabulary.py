@@ -132,10 +132,13 @@ class Vocabulary:
         return LabelIndex(labels)
 
     @cached_property
+    def provinces(self) -> frozenset[URIRef]:
+        return frozenset(self.instances(MZ.Province))
+
+    @cached_property
     def places(self) -> LabelIndex:
         # towns and regions before provinces: "Regio Utrecht" is in the province, not the province
-        provinces = set(self.instances(MZ.Province))
-        places = sorted(self.instances(MZ.Place, MZ.Province), key=lambda p: (p in provinces, str(p)))
+        places = sorted(self.instances(MZ.Place, MZ.Province), key=lambda p: (p in self.provinces, str(p)))
         return LabelIndex((p, label) for p in places for label in self.dutch(p, RDFS.label))
 
     def entity_class(self, entity: URIRef) -> URIRef | None:
