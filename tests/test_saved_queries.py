@@ -129,6 +129,7 @@ SELECT ?p ?n WHERE {
         ("# title: T\n# description: D\n# param: x int\nSELECT ?x WHERE {}", "name type default", 3),
         ("# title: T\n# description: D\n# param: x-y int 1\nSELECT ?x WHERE {}", "not a SPARQL variable", 3),
         ("# title: T\n# description: D\n# param: x float 1\nSELECT ?x WHERE {}", "is not one of iri, int", 3),
+        ("# title: T\n# description: D\n# param: format iri http://x/\nSELECT ?format WHERE {}", "reserved", 3),
         ("# title: T\n# description: D\n# param: x int one\nSELECT ?x WHERE {}", "default: parameter 'x'", 3),
         ("# title: T\n# description: D\n# param: x int 1\nSELECT ?y WHERE {}", "?x is not used", None),
         ("# title: T\n# description: D\nSELECT ?x WHERE { ?x a ex:C }", "prefix ex: is used", None),

@@ -31,6 +31,8 @@ from mzgraph.sparql_guard import QueryForm, bind_values, check
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 MAX_VALUE_LENGTH = 1_000
 """Longest accepted parameter value, in characters."""
+FORMAT_PARAMETER = "format"
+"""Reserved: the query-string parameter that chooses the result format, so no saved query may use the name."""
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -177,6 +179,8 @@ def _parameter(spec: str, source: str, line: int) -> Parameter:
     name, kind, default = parts
     if not _VARIABLE.fullmatch(name):
         raise InputError(source, f"parameter name {name!r} is not a SPARQL variable name (letters, digits, _)", line)
+    if name == FORMAT_PARAMETER:
+        raise InputError(source, f"{name!r} is reserved for the result format; name the parameter otherwise", line)
     if kind not in PARAMETER_TYPES:
         raise InputError(source, f"parameter type {kind!r} is not one of {', '.join(PARAMETER_TYPES)}", line)
     parameter = Parameter(name, kind, default.strip(), description.strip())
