@@ -48,6 +48,7 @@ class PageServices:
         self._shapes: ox.Store | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._warming: asyncio.Task[Conformance | None] | None = None
 
     async def select(self, query: str, *, max_rows: int | None = None) -> list[Row]:
         """The rows of a SELECT query on the store (run off the event loop)."""
@@ -128,18 +129,23 @@ class PageServices:
     async def conformance(self, wait: float) -> Conformance | None:
         """SHACL results for the current release; None if they take longer than ``wait`` seconds (or too big)."""
 
-        async def make() -> Conformance | None:
-            triples = await self.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
-            if len(triples) > MAX_TRIPLES:
-                return None
-            ntriples = "".join(f"{t} .\n" for t in triples).encode()
-            report = await self.in_worker(validate_ntriples, ntriples)
-            return from_report(report)
-
         try:
-            return await asyncio.wait_for(self.cached("conformance", make), timeout=wait)
+            return await asyncio.wait_for(self.cached("conformance", self._validate_release), timeout=wait)
         except TimeoutError:
             raise ConformancePending from None
+
+    async def _validate_release(self) -> Conformance | None:
+        triples = await self.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
+        if len(triples) > MAX_TRIPLES:
+            return None
+        ntriples = "".join(f"{t} .\n" for t in triples).encode()
+        return from_report(await self.in_worker(validate_ntriples, ntriples))
+
+    def warm_up(self) -> None:
+        """Start validating the current release in the background, so the first page need not wait."""
+        self._warming = asyncio.get_running_loop().create_task(self.cached("conformance", self._validate_release))
+        # a failure is shown where the result is used (the organisation pages), not logged here
+        self._warming.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     async def in_worker(self, func: Callable[..., T], *args: Any) -> T:
         """Run CPU-heavy ``func`` (SHACL validation) in the worker process, off the web process."""
