@@ -128,6 +128,17 @@ def test_a_full_ambassador_date_a_number_in_words_and_an_extra_bullet(tmp_path: 
     assert ("category", "awareness-6", "mt:information-meeting") in of_kind(result, "category")
 
 
+def test_a_unit_of_another_organisation_is_not_found_in_this_one(tmp_path: Path) -> None:
+    replacements = [("bij Tandem, expertisecentrum mantelzorgondersteuning", "bij het zorgloket en de GGD")]
+    result = run(variant(tmp_path, "gemeente-haarlem", replacements))
+    assert of_kind(result, "relation") == set()
+    assert [f for f in of_kind(result, "involves") if f[1] == "tailored-3"] == []
+    assert Candidate(30, "GGD") in result.profile.candidates
+    assert ("involves", "awareness-1", "partner:zorgloket-enschede") in imported_facts(
+        bundled_import("gemeente-enschede")
+    )
+
+
 def test_an_unknown_advisor_is_reported_as_a_candidate_and_guides_nothing(tmp_path: Path) -> None:
     replacements = [("adviesbureau Jong en Veer", "adviesbureau Zorgwijzer Advies")]
     result = run(variant(tmp_path, "regio-twente", replacements))

@@ -29,7 +29,7 @@ from mzgraph.importer.model import Passage
 from mzgraph.importer.vocabulary import Vocabulary
 from mzgraph.namespaces import MZ
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘“'\"(])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘“'\"(])")
 _ADJACENT_WORDS = 2
 _CANDIDATE = re.compile(
     r"(?<![\w&])(?:[A-Z][\w&-]*(?:\s+(?:(?:en|van|de|der|den|het|voor|&)\s+)*[A-Z][\w&-]*)+|[A-Z][A-Z&]+)(?![\w&])"
@@ -148,8 +148,9 @@ class MentionFinder:
         return found
 
     def _known_spans(self, text: str) -> Iterator[LabelMatch]:
+        yield from self.entity_matches(text)
         v = self.vocabulary
-        for index in (v.entities, v.places, self._self, v.measure_types, v.roles, v.quantity_kinds, v.groups):
+        for index in (v.places, self._self, v.measure_types, v.roles, v.quantity_kinds, v.groups):
             yield from index.find(text)
 
 
@@ -159,8 +160,9 @@ def sentences(text: str) -> list[str]:
 
 
 def _sentences_with_offsets(text: str) -> list[tuple[int, str]]:
-    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
-    ends = [*(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]
+    breaks = list(_SENTENCE_BREAK.finditer(text))
+    starts = [0, *(m.end() for m in breaks)]
+    ends = [*(m.start() for m in breaks), len(text)]
     return [(s, text[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 

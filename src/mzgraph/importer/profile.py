@@ -33,7 +33,7 @@ EMPLOYER_CUES: tuple[tuple[URIRef, frozenset[str], frozenset[str]], ...] = (
     (MZ.RegionalPublicBody, frozenset({"regio"}), frozenset({"samenwerkingsverband"})),
 )
 _TRUNCATED_BELOW = 15  # characters: the shapes' threshold for a measure text that looks cut off
-_SENTENCE_END = (".", "!", "?", ";", ":", "’", "”", ")")
+_CLOSING_MARKS = (".", "!", "?", ";", ":", "’", "”", ")")  # a text ending otherwise may be cut off
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder)
     categorised = entry.is_measure or entry.kind in CATEGORISED_KINDS
     categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
     guess = vocabulary.measure_type_descriptions.guess(text) if entry.is_measure and not categories else None
-    truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_SENTENCE_END)
+    truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_CLOSING_MARKS)
     found = (guess,) if guess else tuple(categories)
     return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
 
