@@ -44,6 +44,10 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
     imp.set_defaults(func=_import)
+
+    from mzgraph.sparql_cli import add_commands  # serve, load, query
+
+    add_commands(sub)
     return parser
 
 

@@ -26,6 +26,16 @@ class QueryError(MzgraphError):
         """The error as the one error shape."""
         return ErrorBody(self.code, self.message, self.detail)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Query workers send errors to the server process; keep the code and detail across pickling.
+        return (_restore, (type(self), self.message, self.code, self.detail))
+
+
+def _restore(cls: type[QueryError], message: str, code: str, detail: dict[str, object] | None) -> QueryError:
+    error = cls.__new__(cls)
+    QueryError.__init__(error, message, code=code, detail=detail)
+    return error
+
 
 class QueryRejected(QueryError):
     """The query text is not acceptable: a syntax error, an update, SERVICE, a graph not held here, too big."""
@@ -51,21 +61,28 @@ class QueryFailed(QueryError):
     code = "query_failed"
 
 
-class StoreBusy(QueryError):
-    """Too many queries are running at once; retry after ``retry_after`` seconds."""
+class _RetryLater(QueryError):
+    """A temporary condition: the client should retry after ``retry_after`` seconds."""
+
+    default_retry_after = 1
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        seconds = self.default_retry_after if retry_after is None else retry_after
+        super().__init__(message, detail={"retry_after": seconds})
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.detail["retry_after"]) if self.detail else self.default_retry_after  # type: ignore[call-overload]
+
+
+class StoreBusy(_RetryLater):
+    """Too many queries are running at once."""
 
     code = "busy"
 
-    def __init__(self, message: str, *, retry_after: int = 1) -> None:
-        super().__init__(message, detail={"retry_after": retry_after})
-        self.retry_after = retry_after
 
-
-class StoreUnavailable(QueryError):
-    """The store cannot be reached (a remote endpoint is down); retry after ``retry_after`` seconds."""
+class StoreUnavailable(_RetryLater):
+    """The store cannot be reached (a remote endpoint is down, the query workers stopped)."""
 
     code = "store_unavailable"
-
-    def __init__(self, message: str, *, retry_after: int = 5) -> None:
-        super().__init__(message, detail={"retry_after": retry_after})
-        self.retry_after = retry_after
+    default_retry_after = 5

@@ -100,6 +100,7 @@ _UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP"
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PARSER_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -290,6 +291,18 @@ def where_group_start(text: str) -> int | None:
     return None
 
 
+def parser_error(message: str) -> QueryRejected:
+    """A store parser's syntax error (``error at LINE:COLUMN: ...``) as a rejection with its position."""
+    found = _PARSER_POSITION.match(message.strip())
+    if found is None:
+        return QueryRejected(f"syntax error: {message.strip()}", code="syntax_error")
+    line, column, text = int(found.group(1)), int(found.group(2)), found.group(3)
+    return _rejected_at(line, column, "syntax_error", f"syntax error: {text}")
+
+
 def _rejected(text: str, offset: int, code: str, message: str) -> QueryRejected:
-    line, column = position(text, offset)
+    return _rejected_at(*position(text, offset), code, message)
+
+
+def _rejected_at(line: int, column: int, code: str, message: str) -> QueryRejected:
     return QueryRejected(f"line {line}, column {column}: {message}", code=code, detail={"line": line, "column": column})

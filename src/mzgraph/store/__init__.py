@@ -1,0 +1,85 @@
+"""The store layer: one :class:`Store` interface, an embedded and a remote backend, and :func:`open_store`.
+
+Everything above this layer talks SPARQL to a :class:`Store`::
+
+    with open_store(settings) as store:
+        rows = store.select("SELECT ?label WHERE { ?org rdfs:label ?label }", {"org": iri})
+        result = store.query(text, formats.TURTLE)   # serialised bytes, as the endpoint sends them
+
+Calls block (a query may run up to its deadline): async code runs them in a thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mzgraph.config import DEFAULT_BASE_IRI, Settings
+from mzgraph.errors import InputError
+from mzgraph.namespaces import PREFIXES
+from mzgraph.resources import bundled_graph_files
+from mzgraph.sparql_guard import Limits
+from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
+from mzgraph.store.embedded import EmbeddedStore
+from mzgraph.store.loading import expand
+from mzgraph.store.remote import RemoteStore
+
+__all__ = [
+    "Binding",
+    "EmbeddedStore",
+    "QueryPolicy",
+    "QueryRequest",
+    "QueryResult",
+    "Release",
+    "RemoteStore",
+    "Row",
+    "Store",
+    "open_store",
+    "policy_of",
+    "prefixes_for",
+]
+
+
+def open_store(settings: Settings) -> Store:
+    """The store ``settings`` describe: remote endpoint, on-disk directory, data files, or the bundled graph."""
+    policy = policy_of(settings)
+    prefixes = prefixes_for(settings.base_iri)
+    remote = settings.backend == "remote" or settings.sparql_endpoint is not None
+    if remote and settings.store_path is not None:
+        raise InputError(str(settings.store_path), "give either a store directory or a SPARQL endpoint, not both")
+    if remote:
+        if not settings.sparql_endpoint:
+            raise InputError("settings", "the remote backend needs a SPARQL endpoint URL (--sparql-endpoint)")
+        return RemoteStore(settings.sparql_endpoint, policy, prefixes=prefixes)
+    if settings.store_path is not None:
+        if settings.data_paths:
+            raise InputError(str(settings.store_path), "--data is loaded with `mzgraph load`; serve the store alone")
+        return EmbeddedStore.open_directory(
+            settings.store_path, policy=policy, workers=settings.query_workers, prefixes=prefixes
+        )
+    return EmbeddedStore.from_files(
+        data_files(settings), base_iri=settings.base_iri, policy=policy, workers=settings.query_workers,
+        prefixes=prefixes,
+    )  # fmt: skip
+
+
+def data_files(settings: Settings) -> list[Path]:
+    """The RDF files to load: ``settings.data_paths`` if any, else the bundled graph."""
+    if settings.data_paths:
+        return expand(settings.data_paths)
+    return bundled_graph_files(include_private=settings.include_private)
+
+
+def policy_of(settings: Settings) -> QueryPolicy:
+    """The query policy (deadline, row cap, concurrency, size limits) of ``settings``."""
+    return QueryPolicy(
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        max_concurrent=settings.max_concurrent_queries,
+        limits=Limits(max_length=settings.max_query_length),
+    )
+
+
+def prefixes_for(base_iri: str) -> dict[str, str]:
+    """The usual prefixes, the vocabulary's rebased onto ``base_iri``."""
+    return {name: base_iri + iri.removeprefix(DEFAULT_BASE_IRI) if iri.startswith(DEFAULT_BASE_IRI) else iri
+            for name, iri in PREFIXES.items()}  # fmt: skip

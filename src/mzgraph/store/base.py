@@ -1,0 +1,197 @@
+"""The Store interface: SPARQL text in, serialised results out, plus the release identity of the data.
+
+A backend implements one method, :meth:`Store._evaluate`; everything else is shared here: the static
+checks (:mod:`mzgraph.sparql_guard`), the graphs-held check, the concurrency limit, and the Python
+helpers :meth:`Store.select`, :meth:`Store.construct` and :meth:`Store.ask` that pages use.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from mzgraph import formats
+from mzgraph.formats import Format
+from mzgraph.query_errors import QueryFailed, QueryRejected, StoreBusy
+from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check
+from mzgraph.store.results import mark_truncated
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = dict[str, Term]
+"""One SELECT solution: variable name (without ``?``) to term; unbound variables are absent."""
+Binding = ox.NamedNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Release:
+    """The identity of the loaded data: an opaque ``tag`` (same data, same tag) and when it was loaded."""
+
+    tag: str
+    modified: datetime
+    triples: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryPolicy:
+    """What every query is held to: deadline, row cap, concurrency, size and nesting limits."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_concurrent: int = 8
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A checked query and the dataset the protocol asked for (``default-graph-uri``, ``named-graph-uri``)."""
+
+    query: CheckedQuery
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> QueryForm:
+        return self.query.form
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Serialised results; ``truncated`` says the row cap (``max_rows``) cut them short."""
+
+    body: bytes
+    format: Format
+    truncated: bool = False
+    max_rows: int | None = None
+
+
+class Store(ABC):
+    """A read-only SPARQL store. Thread-safe; use as a context manager or call :meth:`close`."""
+
+    graphs_ttl: float = float("inf")
+    """How long the list of named graphs is trusted before it is asked for again (seconds)."""
+
+    def __init__(self, policy: QueryPolicy) -> None:
+        self.policy = policy
+        self._admission = threading.BoundedSemaphore(policy.max_concurrent)
+        self._graphs: tuple[float, frozenset[str]] | None = None
+
+    @property
+    @abstractmethod
+    def release(self) -> Release:
+        """The identity of the data this store serves."""
+
+    @abstractmethod
+    def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
+        """Evaluate a checked query within ``policy.timeout`` and serialise at most ``max_rows`` rows."""
+
+    def close(self) -> None:  # noqa: B027 - backends without resources need not override it
+        """Release processes and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def prepare(
+        self, text: str, default_graphs: Collection[str] = (), named_graphs: Collection[str] = ()
+    ) -> QueryRequest:
+        """Check ``text`` and the requested dataset; raises :class:`QueryRejected` before any evaluation."""
+        query = check(text, self.policy.limits)
+        wanted = [*default_graphs, *named_graphs]
+        if not (default_graphs or named_graphs):
+            wanted += [*query.from_graphs, *query.from_named_graphs]
+        if wanted:
+            held = self.named_graphs()
+            missing = sorted({graph for graph in wanted if graph not in held})
+            if missing:
+                raise QueryRejected(
+                    f"graph <{missing[0]}> is not held by this endpoint (it never fetches graphs from the web); "
+                    + (f"the named graphs held are: {', '.join(sorted(held))}" if held else "it holds no named graphs"),
+                    code="unknown_graph",
+                    detail={"graphs": missing},
+                )
+        return QueryRequest(query, tuple(default_graphs), tuple(named_graphs))
+
+    def run(self, request: QueryRequest, fmt: Format | None = None, *, max_rows: int | None = None) -> QueryResult:
+        """Evaluate a prepared query; ``fmt`` defaults to the first format of its family."""
+        fmt = fmt or formats.FORMATS[request.form.family][0]
+        if fmt.family is not request.form.family:
+            raise ValueError(f"{fmt.media_type} cannot serialise {request.form.value} results")
+        if not self._admission.acquire(blocking=False):
+            raise StoreBusy(
+                f"{self.policy.max_concurrent} queries are already running; try again in a moment", retry_after=1
+            )
+        try:
+            result = self._evaluate(request, fmt, max_rows or self.policy.max_rows)
+        finally:
+            self._admission.release()
+        if result.truncated and result.max_rows is not None:
+            return replace(result, body=mark_truncated(result.body, fmt, result.max_rows))
+        return result
+
+    def query(self, text: str, fmt: Format | None = None, *, max_rows: int | None = None) -> QueryResult:
+        """Check and evaluate ``text`` on the default dataset."""
+        return self.run(self.prepare(text), fmt, max_rows=max_rows)
+
+    def select(
+        self, text: str, bindings: Mapping[str, Binding] | None = None, *, max_rows: int | None = None
+    ) -> list[Row]:
+        """The solutions of a SELECT query, ``bindings`` bound as RDF terms; raises if the row cap is hit."""
+        result = self._python_query(text, bindings, {QueryForm.SELECT}, formats.TSV, max_rows)
+        solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [variable.value for variable in solutions.variables]
+        return [{name: s[name] for name in names if s[name] is not None} for s in solutions]
+
+    def construct(
+        self, text: str, bindings: Mapping[str, Binding] | None = None, *, max_rows: int | None = None
+    ) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query; raises if the row cap is hit."""
+        forms = {QueryForm.CONSTRUCT, QueryForm.DESCRIBE}
+        result = self._python_query(text, bindings, forms, formats.N_TRIPLES, max_rows)
+        return [quad.triple for quad in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]
+
+    def ask(self, text: str, bindings: Mapping[str, Binding] | None = None) -> bool:
+        """The answer to an ASK query."""
+        result = self._python_query(text, bindings, {QueryForm.ASK}, formats.SPARQL_JSON, None)
+        return bool(ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON))
+
+    def named_graphs(self) -> frozenset[str]:
+        """The IRIs of the named graphs held (cached for :attr:`graphs_ttl` seconds)."""
+        now = time.monotonic()
+        if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
+            request = QueryRequest(check("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"))
+            result = self.run(request, formats.TSV, max_rows=1_000_000)
+            solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV)
+            graphs = frozenset(s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode))
+            self._graphs = (now, graphs)
+        return self._graphs[1]
+
+    def _python_query(
+        self,
+        text: str,
+        bindings: Mapping[str, Binding] | None,
+        forms: Collection[QueryForm],
+        fmt: Format,
+        max_rows: int | None,
+    ) -> QueryResult:
+        request = self.prepare(bind_values(text, bindings) if bindings else text)
+        if request.form not in forms:
+            expected = " or ".join(sorted(form.value for form in forms))
+            raise ValueError(f"expected a {expected} query, got {request.form.value}")
+        result = self.run(request, fmt, max_rows=max_rows)
+        if result.truncated:
+            raise QueryFailed(
+                f"the query has more than {result.max_rows} results; pass a larger max_rows or narrow it",
+                code="too_many_rows",
+                detail={"max_rows": result.max_rows},
+            )
+        return result

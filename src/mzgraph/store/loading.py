@@ -1,0 +1,126 @@
+"""Getting RDF files into a store: safe reading, the base-IRI rewrite, the release identity.
+
+Every file goes through :func:`mzgraph.rdf_io.read_file` (file:line errors, no DOCTYPE, no remote
+context). If the configured base IRI is not the canonical one, IRIs under the canonical base are
+rewritten to it as they are read, so a deployment under another domain serves its own IRIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mzgraph.config import DEFAULT_BASE_IRI
+from mzgraph.errors import InputError
+from mzgraph.rdf_io import read_file
+from mzgraph.resources import rdf_files
+from mzgraph.store.base import Release
+
+RELEASE_FILE = "mzgraph-release.json"
+"""Written into a store directory by ``mzgraph load``: the release of the data it holds."""
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """The RDF files named by ``paths`` (files, or folders searched recursively); missing ones raise."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder")
+        found = rdf_files(path)
+        if path.is_dir() and not found:
+            raise InputError(str(path), "this folder holds no RDF files (.ttl, .nt, .nq, .trig, .jsonld, .rdf)")
+        files.extend(found)
+    return files
+
+
+def read_into(store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False) -> str:
+    """Add ``files`` to ``store`` one by one (canonical IRIs rewritten to ``base_iri``); their content hash."""
+    digest = hashlib.sha256(base_iri.encode())
+    for path in files:
+        quads = rebase(read_file(path), DEFAULT_BASE_IRI, base_iri)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        if bulk:
+            store.bulk_extend(quads)
+        else:
+            store.extend(quads)
+    return digest.hexdigest()[:20]
+
+
+def rebase(quads: list[ox.Quad], old: str, new: str) -> list[ox.Quad]:
+    """``quads`` with every IRI starting with ``old`` rewritten to start with ``new``."""
+    if old == new:
+        return quads
+
+    def term(value: ox.Term) -> ox.Term:
+        if isinstance(value, ox.NamedNode) and value.value.startswith(old):
+            return ox.NamedNode(new + value.value[len(old) :])
+        if isinstance(value, ox.Literal) and value.datatype.value.startswith(old):
+            return ox.Literal(value.value, datatype=term(value.datatype))  # type: ignore[arg-type]
+        if isinstance(value, ox.Triple):
+            return ox.Triple(term(value.subject), term(value.predicate), term(value.object))  # type: ignore[arg-type]
+        return value
+
+    return [
+        ox.Quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))  # type: ignore[arg-type]
+        for q in quads
+    ]
+
+
+def new_release(tag: str, triples: int) -> Release:
+    """The release of data loaded just now."""
+    return Release(tag=tag, modified=datetime.now(UTC).replace(microsecond=0), triples=triples)
+
+
+def load_directory(directory: Path, files: Sequence[Path], base_iri: str) -> Release:
+    """Fill a new on-disk store at ``directory`` with ``files``; an existing store is replaced only whole.
+
+    The store is built next to the target and moved into place when complete, so a failed load
+    leaves the previous store untouched. A folder that is not an mzgraph store is never replaced.
+    """
+    if directory.is_file() or (
+        directory.exists() and any(directory.iterdir()) and not (directory / RELEASE_FILE).exists()
+    ):
+        raise InputError(str(directory), "this is not empty and not an mzgraph store; choose another folder")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    building = directory.with_name(f".{directory.name}.loading-{os.getpid()}")
+    old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = ox.Store(str(building))
+        tag = read_into(store, files, base_iri, bulk=True)
+        store.flush()
+        store.optimize()
+        release = new_release(tag, len(store))
+        del store
+        write_release(building, release)
+        if directory.exists():
+            directory.rename(old)
+        building.rename(directory)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return release
+
+
+def write_release(directory: Path, release: Release) -> None:
+    """Record ``release`` in a store directory."""
+    body = {"tag": release.tag, "modified": release.modified.isoformat(), "triples": release.triples}
+    (directory / RELEASE_FILE).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+
+
+def read_release(directory: Path) -> Release:
+    """The release recorded in a store directory (or one derived from its files if none was recorded)."""
+    try:
+        body = json.loads((directory / RELEASE_FILE).read_text(encoding="utf-8"))
+        return Release(body["tag"], datetime.fromisoformat(body["modified"]), body.get("triples"))
+    except (OSError, ValueError, KeyError):
+        stat = directory.stat()
+        tag = hashlib.sha256(f"{directory.resolve()}:{stat.st_mtime_ns}".encode()).hexdigest()[:20]
+        return Release(tag, datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0))

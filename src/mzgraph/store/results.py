@@ -1,0 +1,96 @@
+"""Row caps and format conversion, shared by every backend, all in pyoxigraph's serialisers.
+
+Results are first written in a line-based format (TSV for solutions: one solution per line, terms in
+Turtle syntax, so nothing is lost; N-Triples for graphs: one triple per line). A :class:`LineCap` sink
+counts lines as the serialiser writes them and stops the evaluation once the cap is passed, so a
+capped query costs no more than its first rows. The kept lines are then re-serialised in the format
+the client asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from mzgraph import formats
+from mzgraph.formats import Format
+
+
+class CapReached(Exception):
+    """Raised inside a serialiser's write call to stop it: the cap has been passed."""
+
+
+class LineCap:
+    """A binary sink keeping the first ``limit`` lines; writing past them raises :class:`CapReached`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.truncated = False
+        self._chunks: list[bytes] = []
+        self._lines = 0
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        if not chunk:
+            return 0
+        newlines = chunk.count(b"\n")
+        if self._lines + newlines < self.limit or (
+            self._lines + newlines == self.limit and chunk.endswith(b"\n")
+        ):
+            self._chunks.append(chunk)
+            self._lines += newlines
+            return len(chunk)
+        end = -1
+        for _ in range(self.limit - self._lines):
+            end = chunk.index(b"\n", end + 1)
+        self._chunks.append(chunk[: end + 1])
+        self._lines = self.limit
+        self.truncated = True
+        raise CapReached
+
+    def flush(self) -> None:
+        """Nothing to flush: everything is kept in memory."""
+
+    def value(self) -> bytes:
+        """The lines kept."""
+        return b"".join(self._chunks)
+
+
+def solutions_from_tsv(tsv: bytes, fmt: Format) -> bytes:
+    """SPARQL results in TSV re-serialised as ``fmt``."""
+    if fmt is formats.TSV:
+        return tsv
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
+
+
+def boolean_as(answer: bytes, source: Format, fmt: Format) -> bytes:
+    """An ASK answer re-serialised from ``source`` to ``fmt``."""
+    if fmt is source:
+        return answer
+    return ox.parse_query_results(answer, source.oxigraph).serialize(format=fmt.oxigraph)
+
+
+def graph_from_ntriples(ntriples: bytes, fmt: Format, prefixes: Mapping[str, str]) -> bytes:
+    """N-Triples re-serialised as ``fmt`` (Turtle with ``prefixes``)."""
+    if fmt is formats.N_TRIPLES:
+        return ntriples
+    quads = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(quads, format=fmt.oxigraph, prefixes=dict(prefixes))
+
+
+def mark_truncated(body: bytes, fmt: Format, max_rows: int) -> bytes:
+    """SPARQL JSON results with a member saying the row cap was applied (other formats unchanged).
+
+    Clients read ``head`` and ``results`` and ignore other members; the note goes last so that
+    streaming parsers meet ``head`` first.
+    """
+    if fmt is not formats.SPARQL_JSON or not body.rstrip().endswith(b"}"):
+        return body
+    note = {
+        "truncated": True,
+        "max_rows": max_rows,
+        "message": f"only the first {max_rows} rows are returned; add LIMIT/OFFSET to page through the rest",
+    }
+    return body.rstrip()[:-1] + b',"mzgraph":' + json.dumps(note).encode() + b"}"

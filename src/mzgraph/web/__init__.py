@@ -1,0 +1,1 @@
+"""The web layer: :func:`mzgraph.web.app.create_app` builds the FastAPI app."""

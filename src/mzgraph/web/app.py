@@ -1,0 +1,59 @@
+"""``create_app(settings)``: the FastAPI app. Nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from mzgraph import __version__
+from mzgraph.config import Settings
+from mzgraph.store import Store, open_store
+from mzgraph.web import errors, site, sparql
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The app serving ``store`` (by default the store ``settings`` describe, opened now).
+
+    Opening the store here, not at start-up, makes bad data fail before a server starts; the store
+    is closed when the app shuts down. ``app.state.settings`` and ``app.state.store`` are what the
+    routers depend on (see :mod:`mzgraph.web.deps`).
+    """
+    settings = settings or Settings()
+    store = store or open_store(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="mzgraph",
+        version=__version__,
+        description="Linked data and a SPARQL 1.1 endpoint for Dutch carer-friendly employers.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link"],
+        max_age=86400,
+    )
+    errors.install(app)
+    app.include_router(sparql.router)
+    site.install(app, settings, store)  # the linked-data pages (mzgraph.web.site)
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app with settings from ``MZGRAPH_*`` variables (for ``uvicorn --factory`` and several workers)."""
+    return create_app(Settings())
