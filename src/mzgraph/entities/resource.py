@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name
 from mzgraph.entities.sparql import RDF_TYPE, Term
-from mzgraph.entities.values import Link, format_date, links
+from mzgraph.entities.values import Link, format_date
 
 _DATE_TYPES = ("date", "gYearMonth", "gYear", "gMonthDay")
 
@@ -70,7 +70,7 @@ def read_resource(
     return Resource(
         iri=focus.value,
         label=d.label(focus, langs),
-        types=links(d, d.types(focus), langs),
+        types=[Link(t.value, term_label(t.value, langs, term_labels)) for t in d.types(focus)],
         properties=sorted(properties, key=lambda row: row.predicate.label.casefold()),
         inbound=sorted(
             (

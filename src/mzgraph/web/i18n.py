@@ -7,7 +7,7 @@ from collections.abc import Callable
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "about_organisation": "About this organisation",
-        "all_organisations": "All {n} organisations",
+        "all_organisations": "All {n} organisations|All {n} organisations",
         "also_known_as": "Also known as",
         "also_written_as": "Also written as",
         "ambassador": "Ambassador",
@@ -25,7 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "classes": "Classes",
         "classes_intro": "What each class must, should and may have, from the SHACL shapes, with how many instances "
         "in the live data have it.",
-        "concepts": "{n} concepts",
+        "concepts": "{n} concept|{n} concepts",
         "conflicting_figure": "The source also gives",
         "conforms": "Conforms: no shape reports a problem with this organisation or its {n} parts.",
         "core_values": "Core values",
@@ -74,11 +74,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measures_per_group": "Measures per group",
         "measures_per_group_here": "Measures per group in these results",
         "mentioned_by": "Also mentioned by",
-        "n_instances": "{n} instances",
-        "n_measures": "{n} measures",
-        "n_organisations": "{n} organisations",
-        "n_results": "{n} organisations",
-        "n_results_shacl": "{n} results",
+        "n_instances": "{n} instance|{n} instances",
+        "n_measures": "{n} measure|{n} measures",
+        "n_organisations": "{n} organisation|{n} organisations",
+        "n_results": "{n} organisation|{n} organisations",
+        "n_results_shacl": "{n} result|{n} results",
         "narrower": "Narrower",
         "nav": "Main",
         "nav_data": "Data",
@@ -122,6 +122,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "req_should": "should",
         "requirement": "Requirement",
         "role": "Role",
+        "rules_summary": "What it must and may have: {must} required of {total} properties",
         "schemes": "Concept schemes",
         "search": "Search",
         "search_label": "Search names and measure texts",
@@ -146,6 +147,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source_section": "Section of the source",
         "sources": "Sources",
         "sparql_endpoint": "SPARQL endpoint",
+        "status_400": "This request cannot be answered",
+        "status_404": "Not found",
+        "status_405": "Method not allowed",
+        "status_406": "Not available in this format",
+        "status_413": "Too large",
+        "status_415": "Unsupported format",
+        "status_500": "Something went wrong",
+        "status_503": "Busy, try again in a moment",
+        "status_504": "This took too long",
+        "status_other": "Error",
         "statements": "What it says",
         "subclass_of": "Subclass of",
         "tagline": "carer-friendly employers",
@@ -156,7 +167,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "truncated_help": "The source text itself ends here; it is kept verbatim.",
         "unit_of": "Part of",
         "uri_space": "URI space",
-        "used_by_organisations": "Used by {n} organisations",
+        "used_by_organisations": "Used by {n} organisation|Used by {n} organisations",
         "uses": "Uses",
         "uses_explained": "Measures, passages, figures or partner relations of the organisation that use this "
         "concept or a narrower one.",
@@ -178,13 +189,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "what_points_here": "What points here",
         "with": "With",
         "with_bundled": "together with the bundled ontology",
-        "works_with": "Works with {n} employers",
+        "works_with": "Works with {n} employer|Works with {n} employers",
         "write_query": "Write a SPARQL query",
         "yes": "Yes",
     },
     "nl": {
         "about_organisation": "Over deze organisatie",
-        "all_organisations": "Alle {n} organisaties",
+        "all_organisations": "Alle {n} organisaties|Alle {n} organisaties",
         "also_known_as": "Ook bekend als",
         "also_written_as": "Ook geschreven als",
         "ambassador": "Ambassadeur",
@@ -202,7 +213,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "classes": "Klassen",
         "classes_intro": "Wat elke klasse moet, zou moeten en mag hebben volgens de SHACL-shapes, met hoeveel "
         "instanties in de actuele gegevens het hebben.",
-        "concepts": "{n} begrippen",
+        "concepts": "{n} begrip|{n} begrippen",
         "conflicting_figure": "De bron noemt ook",
         "conforms": "In orde: geen shape meldt een probleem met deze organisatie of haar {n} onderdelen.",
         "core_values": "Kernwaarden",
@@ -251,11 +262,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measures_per_group": "Maatregelen per groep",
         "measures_per_group_here": "Maatregelen per groep in deze resultaten",
         "mentioned_by": "Ook genoemd door",
-        "n_instances": "{n} instanties",
-        "n_measures": "{n} maatregelen",
-        "n_organisations": "{n} organisaties",
-        "n_results": "{n} organisaties",
-        "n_results_shacl": "{n} meldingen",
+        "n_instances": "{n} instantie|{n} instanties",
+        "n_measures": "{n} maatregel|{n} maatregelen",
+        "n_organisations": "{n} organisatie|{n} organisaties",
+        "n_results": "{n} organisatie|{n} organisaties",
+        "n_results_shacl": "{n} melding|{n} meldingen",
         "narrower": "Specifieker",
         "nav": "Hoofdmenu",
         "nav_data": "Gegevens",
@@ -299,6 +310,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "req_should": "hoort",
         "requirement": "Eis",
         "role": "Rol",
+        "rules_summary": "Wat het moet en mag hebben: {must} verplicht van {total} eigenschappen",
         "schemes": "Begrippenkaders",
         "search": "Zoeken",
         "search_label": "Zoek in namen en maatregelen",
@@ -323,6 +335,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source_section": "Sectie van de bron",
         "sources": "Bronnen",
         "sparql_endpoint": "SPARQL-endpoint",
+        "status_400": "Dit verzoek kan niet beantwoord worden",
+        "status_404": "Niet gevonden",
+        "status_405": "Methode niet toegestaan",
+        "status_406": "Niet beschikbaar in dit formaat",
+        "status_413": "Te groot",
+        "status_415": "Formaat niet ondersteund",
+        "status_500": "Er ging iets mis",
+        "status_503": "Druk, probeer het zo opnieuw",
+        "status_504": "Dit duurde te lang",
+        "status_other": "Fout",
         "statements": "Wat erover gezegd wordt",
         "subclass_of": "Subklasse van",
         "tagline": "mantelzorgvriendelijke werkgevers",
@@ -333,7 +355,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "truncated_help": "De brontekst houdt hier zelf op; letterlijk overgenomen.",
         "unit_of": "Onderdeel van",
         "uri_space": "URI-ruimte",
-        "used_by_organisations": "Gebruikt door {n} organisaties",
+        "used_by_organisations": "Gebruikt door {n} organisatie|Gebruikt door {n} organisaties",
         "uses": "Gebruik",
         "uses_explained": "Maatregelen, passages, kengetallen of partnerrelaties van de organisatie met dit begrip "
         "of een specifieker begrip.",
@@ -355,7 +377,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "what_points_here": "Wat hiernaar verwijst",
         "with": "Met",
         "with_bundled": "samen met de meegeleverde ontologie",
-        "works_with": "Werkt met {n} werkgevers",
+        "works_with": "Werkt met {n} werkgever|Werkt met {n} werkgevers",
         "write_query": "Schrijf een SPARQL-query",
         "yes": "Ja",
     },
@@ -363,11 +385,17 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **values)`` for ``lang``, falling back to English, then to the key itself."""
+    """``t(key, **values)`` for ``lang``, falling back to English, then to the key itself.
+
+    A message ``"one|many"`` has a singular and a plural form, chosen by the value ``n``.
+    """
     messages = MESSAGES.get(lang, MESSAGES["en"])
 
     def t(key: str, **values: object) -> str:
         text = messages.get(key) or MESSAGES["en"].get(key) or key
+        if "|" in text:  # "one|many", chosen by the count n
+            one, many = text.split("|", 1)
+            text = one if values.get("n") == 1 else many
         return text.format(**values) if values else text
 
     return t

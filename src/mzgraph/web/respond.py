@@ -16,6 +16,8 @@ from mzgraph.web.render import render
 from mzgraph.web.represent import HTML, JSON, negotiate
 from mzgraph.web.services import PageServices
 
+STATUS_TITLES = (400, 404, 405, 406, 413, 415, 500, 503, 504)
+
 
 def services_of(request: Request) -> PageServices:
     """The app's page services (made by ``create_app``)."""
@@ -64,7 +66,7 @@ def error(
     body = ErrorBody(code, message, detail)
     if negotiate(request.headers.get("accept"), (JSON, HTML)) is HTML:
         t = translator(languages(request)[0])
-        title = {404: "Not found", 406: "Not acceptable", 400: "Bad request", 413: "Too large"}.get(status_code, code)
-        context = {"error": body, "status": status_code, "title": t(title) if title != code else code}
+        context = {"error": body, "status": status_code, "title": t(f"status_{status_code}") if status_code in
+                   STATUS_TITLES else t("status_other")}  # fmt: skip
         return page(request, "error.html", context, status_code=status_code, headers=headers)
     return JSONResponse(body.as_dict(), status_code=status_code, headers=dict(headers or {}))

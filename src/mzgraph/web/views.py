@@ -6,6 +6,7 @@ and returns the template name and its context. Routes stay thin: they negotiate,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 from mzgraph.entities import concept as concepts
 from mzgraph.entities import ontology, schemaorg
 from mzgraph.entities.describe import Description
-from mzgraph.entities.organisation import read_organisation, read_passage, read_sources, sources_query
+from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
 from mzgraph.entities.partner import read_partner
 from mzgraph.entities.resource import read_resource, term_label
 from mzgraph.entities.sparql import as_int
@@ -37,6 +38,7 @@ from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
 
 View = tuple[str, dict[str, Any]]
+_log = logging.getLogger("mzgraph.web.pages")
 CONFORMANCE_WAIT = 20.0
 """Seconds an organisation page waits for the first validation of a release before saying it is pending."""
 
@@ -74,6 +76,8 @@ class ConformanceView:
 
 async def organisation_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     org = read_organisation(d, langs)
+    term_labels = await services.term_labels()
+    org.types = [Link(t.iri, term_label(t.iri, langs, term_labels)) for t in org.types]
     org.sources = read_sources(await services.select(sources_query(d.focus)), langs)
     groups = await services.groups()
     province = None
@@ -94,6 +98,7 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
         "chart_rows": [(g.label(langs), len(org.measures_in(g.iri)), g.key) for g in groups],
         "statement_groups": list(statement_groups.values()),
         "figure_values": {f.iri: f.value for f in org.figures},
+        "partner_rows": partner_rows(org.relations),
         "conformance": await _conformance(services, org.parts, langs),
         "schema": schemaorg.organisation(org, page_url),
         "crumbs": [_crumb("/organisations", "nav_organisations", langs)],
@@ -101,11 +106,26 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
     return "organisation.html", context
 
 
+def partner_rows(relations: Sequence[PartnerRelation]) -> list[tuple[Link, list[PartnerRelation], list[Any]]]:
+    """Relations grouped by partner, with each distinct quote once (several roles often cite one sentence)."""
+    grouped: dict[str, tuple[Link, list[PartnerRelation]]] = {}
+    for relation in relations:
+        grouped.setdefault(relation.partner.iri, (relation.partner, []))[1].append(relation)
+    rows = []
+    for partner, found in grouped.values():
+        quotes = list(dict.fromkeys((r.quote, r.line) for r in found if r.quote))
+        rows.append((partner, found, quotes))
+    return rows
+
+
 async def _conformance(services: PageServices, parts: list[str], langs: Sequence[str]) -> ConformanceView:
     try:
         report = await services.conformance(wait=CONFORMANCE_WAIT)
     except ConformancePending:
         return ConformanceView("pending")
+    except Exception:  # the page stays useful without its quality section; the cause goes to the log
+        _log.exception("validating the data release failed")
+        return ConformanceView("unavailable")
     if report is None:
         return ConformanceView("unavailable")
     found = report.about(parts)
@@ -190,6 +210,7 @@ async def term_view(services: PageServices, d: Description, langs: Sequence[str]
         "triples": as_int(row.get("triples")),
         "rules": rules,
         "count": as_int(row.get("instances")),
+        "is_class": OWL_CLASS in d.types(d.focus),
         "crumbs": [_crumb("/def/", "nav_ontology", langs)],
         "schema": schemaorg.defined_term(d.focus.value, term.label, definition, None, page_url),
     }
