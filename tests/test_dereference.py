@@ -62,7 +62,7 @@ def test_each_resource_in_each_format_by_accept(server: str, path: str, media: s
     assert response.headers["content-type"].startswith(media)
     assert "Accept" in response.headers["vary"]
     if media == "text/html":
-        assert "<h1>" in response.text and '<html lang="' in response.text
+        assert "<h1" in response.text and '<html lang="' in response.text
     else:
         found = triples(response)
         assert any(t.subject.value == BASE + path or t.object.value == BASE + path for t in found)
@@ -133,7 +133,7 @@ def test_unknown_iris_are_404_in_json_or_html(server: str, path: str) -> None:
     assert as_json.status_code == 404
     assert as_json.json()["error"] == "not_found" and as_json.json()["message"]
     as_html = httpx.get(server + path, headers={"Accept": "text/html"})
-    assert as_html.status_code == 404 and "<h1>" in as_html.text
+    assert as_html.status_code == 404 and "<h1" in as_html.text
     assert "<script>" not in as_html.text
 
 

@@ -105,7 +105,7 @@ def test_term_page_has_domain_range_usage_and_rules(server: str) -> None:
 def test_ontology_overview_generated_from_ontology_and_shapes(server: str) -> None:
     text = page(server, "/def/")
     assert "mzgraph: carer-friendly employers" in text
-    assert text.count('<article class="panel"') >= 15, "one panel per class"
+    assert text.count('<article class="panel class-panel"') >= 15, "one panel per class"
     assert "5 / 5" in text, "live coverage: every employer has a recognition"
     assert 'name="data"' in text and 'action="/validate"' in text
 
