@@ -54,10 +54,11 @@ class Vocabulary:
         found = {c for c in self.graph.subjects(SKOS.inScheme, SCHEME[scheme]) if isinstance(c, URIRef)}
         return sorted(found, key=lambda c: (str(self.graph.value(c, SKOS.notation) or "~"), str(c)))
 
-    def concept_index(self, scheme: str, *, extra: Iterable[tuple[URIRef, str]] = ()) -> LabelIndex:
+    def concept_index(self, scheme: str) -> LabelIndex:
         """An index of the Dutch preferred and alternative labels of the concepts of a scheme."""
-        labels = [(c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)]
-        return LabelIndex([*labels, *extra])
+        return LabelIndex(
+            (c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)
+        )
 
     @cached_property
     def groups(self) -> LabelIndex:
@@ -65,10 +66,7 @@ class Vocabulary:
 
     @cached_property
     def statement_kinds(self) -> LabelIndex:
-        # A guidance passage is, by definition, where the advisor who guided the recognition is named:
-        # the wordings of that partner role ("begeleidingstraject") name the passage too.
-        advisor = [(STATEMENT_KIND.guidance, label) for label in self.dutch(PARTNER_ROLE.advisor, SKOS.altLabel)]
-        return self.concept_index("statement-kind", extra=advisor)
+        return self.concept_index("statement-kind")
 
     @cached_property
     def measure_types(self) -> LabelIndex:
