@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-import pytest
 from rdflib import Literal, URIRef
 
 from importer_support import FIXTURES, SOURCES, bundled_import, imported_facts, vocabulary
@@ -174,19 +173,3 @@ def test_a_new_partner_body_in_the_graph_is_matched_instead_of_reported(tmp_path
         ("relation", "partner:stichting-mantelzorgmaatje", "role:support-provider", "-", "30")
     }
     assert all(c.name != "Stichting Mantelzorgmaatje" for c in result.profile.candidates)
-
-
-@pytest.mark.parametrize(
-    ("profile", "fact"),
-    [
-        ("gemeente-enschede", ("category", "embedding-4", "mt:leave")),
-        ("gemeente-enschede", ("category", "achievement-10", "mt:peer-meeting")),
-        ("gemeente-enschede", ("mentions-event", "achievement-1", "event:campagne-werk-en-mantelzorg-wzw")),
-        ("gemeente-amersfoort", ("takes-part-in", "event:bewustwordingscampagne-amersfoort-2008")),
-        ("gemeente-emmen", ("mentions-event", "ambassador-activity-2", "event:alv-vpb-2010-12-13")),
-        ("gemeente-emmen", ("regulation", "embedding-1", "reg:gar")),
-    ],
-)
-def test_the_labels_the_docs_suggest_close_their_differences(profile: str, fact: tuple[str, ...]) -> None:
-    assert fact not in imported_facts(bundled_import(profile))
-    assert fact in imported_facts(run(SOURCES / f"{profile}.txt", extended("suggested-labels.ttl")))
