@@ -10,8 +10,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from mzgraph import __version__
 from mzgraph.config import Settings
+from mzgraph.resources import queries_dir
+from mzgraph.saved_queries import load_saved_queries
 from mzgraph.store import Store, open_store
-from mzgraph.web import errors, site, sparql
+from mzgraph.web import errors, query_page, site, sparql
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(query_page.query_router(load_saved_queries(queries_dir())))  # /query, /queries
     site.install(app, settings, store)  # the linked-data pages (mzgraph.web.site)
     return app
 
