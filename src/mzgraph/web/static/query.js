@@ -131,6 +131,7 @@
   yasgui.on("tabSelect", () => setTimeout(() => watch(currentTab()), 0));
   yasgui.on("tabAdd", () => setTimeout(() => watch(currentTab()), 0));
   watch(currentTab());
+  downloads.hidden = false;
 
   /* The examples: a click loads the query (parameters bound to their defaults) into the editor. */
   function load(name) {
