@@ -115,8 +115,6 @@ def check(text: str, limits: Limits | None = None) -> CheckedQuery:
     """Check ``text`` statically; raises :class:`QueryRejected` with a code, a message and its position."""
     limits = limits or Limits()
     text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise QueryRejected("the query is empty", code="missing_query")
     if len(text) > limits.max_length:
         raise QueryRejected(
             f"the query is {len(text):,} characters long; the limit is {limits.max_length:,}",
@@ -124,6 +122,8 @@ def check(text: str, limits: Limits | None = None) -> CheckedQuery:
             detail={"length": len(text), "max_length": limits.max_length},
         )
     reader = _Reader(text, limits)
+    if reader.first_token is None:
+        raise QueryRejected("the query is empty (nothing but white space and comments)", code="missing_query")
     reader.read()
     if reader.form is None:
         first = reader.first_token

@@ -80,13 +80,15 @@ class RemoteStore(Store):
         """POST the query; the body (at most ``lines`` lines) and whether it was cut."""
         timeout = self.policy.timeout
         deadline = time.monotonic() + timeout
-        data = [("query", request.query.text)]
-        data += [("default-graph-uri", graph) for graph in request.default_graphs]
-        data += [("named-graph-uri", graph) for graph in request.named_graphs]
+        data: dict[str, str | list[str]] = {"query": request.query.text}
+        if request.default_graphs:
+            data["default-graph-uri"] = list(request.default_graphs)
+        if request.named_graphs:
+            data["named-graph-uri"] = list(request.named_graphs)
         sink = LineCap(lines)
         try:
             with self._client.stream(
-                "POST", self.endpoint, data=data,  # type: ignore[arg-type]
+                "POST", self.endpoint, data=data,
                 headers={"Accept": wire.media_type},
                 timeout=httpx.Timeout(timeout, connect=min(timeout, _CONNECT_TIMEOUT)),
             ) as response:  # fmt: skip

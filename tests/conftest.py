@@ -1,0 +1,159 @@
+"""Shared fixtures: real servers on 127.0.0.1 (random free ports), never mocks.
+
+Session-scoped factories, so a test module starts the servers it needs once and every test reuses them;
+everything started is stopped when the session ends.
+
+- ``start_server(**settings) -> LiveServer``: ``create_app(Settings(**settings))`` served by uvicorn in a
+  thread. ``LiveServer.url`` is its base URL, ``.sparql`` the endpoint, ``.store`` the app's Store.
+- ``live_server``: the app on the bundled graph with default settings.
+- ``sparql_server``: the app on ``tests/fixtures/sparql`` (small graph, named graphs), ``max_rows=1000``.
+- ``start_oxigraph() -> OxigraphServer``: a real ``oxigraph serve --location DIR`` process (PyPI
+  ``oxigraph``), with ``.query_url``, ``.store_url``, ``.stop()`` and ``.start()`` (same data, same port).
+- ``mzgraph``: runs the ``mzgraph`` command in a subprocess, returns the CompletedProcess.
+- ``comunica``: the ``comunica-sparql`` command from the project's ``node_modules`` (``npm ci`` if absent).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from mzgraph.config import Settings
+from mzgraph.conformance.servers import AppRunner, free_port, oxigraph_binary
+from mzgraph.store import Store
+
+ROOT = Path(__file__).parent.parent
+SPARQL_FIXTURES = Path(__file__).parent / "fixtures" / "sparql"
+SPARQL_DATA = [SPARQL_FIXTURES / "organisations.ttl", SPARQL_FIXTURES / "graphs.trig"]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """An app served on 127.0.0.1."""
+
+    url: str
+    app: FastAPI
+
+    @property
+    def sparql(self) -> str:
+        """The SPARQL endpoint's URL."""
+        return self.url + "/sparql"
+
+    @property
+    def store(self) -> Store:
+        """The app's store (for checks below HTTP)."""
+        store: Store = self.app.state.store
+        return store
+
+
+class OxigraphServer:
+    """``oxigraph serve --location DIR`` on a free port; can be stopped and started again on the same data."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = self.url + "/query"
+        self.store_url = self.url + "/store"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        bind = f"127.0.0.1:{self.port}"
+        command = [str(oxigraph_binary()), "serve", "--location", str(self.location), "--bind", bind]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self._process.returncode}")
+            try:
+                httpx.get(self.query_url, params={"query": "ASK {}"}, timeout=1.0)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("oxigraph serve did not start within 20 s")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Iterator[Callable[..., LiveServer]]:
+    """Start ``create_app(Settings(**settings))`` on a free port, for the rest of the session."""
+    from mzgraph.web.app import create_app
+
+    with ExitStack() as stack:
+        runner = stack.enter_context(AppRunner())
+
+        def start(**settings: Any) -> LiveServer:
+            app = create_app(Settings(**settings))
+            return LiveServer(stack.enter_context(runner.serve(app)), app)
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def live_server(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """The app on the bundled graph, default settings."""
+    return start_server()
+
+
+@pytest.fixture(scope="session")
+def sparql_server(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """The app on the SPARQL fixture graph (two named graphs), row cap 1000."""
+    return start_server(data_paths=SPARQL_DATA, max_rows=1000)
+
+
+@pytest.fixture(scope="session")
+def start_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], OxigraphServer]]:
+    """Start an empty ``oxigraph serve --location DIR``, stopped when the session ends."""
+    servers: list[OxigraphServer] = []
+
+    def start() -> OxigraphServer:
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mzgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``mzgraph ARGS...`` in a subprocess (text mode, output captured)."""
+
+    def run(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mzgraph.cli", *args]
+        return subprocess.run(command, input=input, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def comunica() -> Path:
+    """The ``comunica-sparql`` command (installs the npm packages of package-lock.json if needed)."""
+    command = ROOT / "node_modules" / ".bin" / "comunica-sparql"
+    if not command.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed for the Comunica tests (scripts/install-dev installs everything)"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True, timeout=600)
+    return command
