@@ -192,7 +192,7 @@ def query_router(queries: Mapping[str, SavedQuery]) -> APIRouter:
     async def query_editor(request: Request, settings: SettingsDep, example: str | None = None) -> Response:
         """Write and run SPARQL queries, starting from the examples; ``example`` loads one into the editor."""
         view = query_page(queries, settings.base_iri, example)
-        return page(request, "query.html", {"title": "Query the graph", "nav": "query", "view": view})
+        return page(request, "query.html", {"nav": "query", "view": view})
 
     @router.get("/queries", tags=["saved queries"], summary="List the saved queries")
     async def list_saved_queries() -> list[SavedQueryInfo]:
