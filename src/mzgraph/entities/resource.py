@@ -59,7 +59,9 @@ def read_resource(
     """The page model of ``d.focus``; ``term_labels`` names the predicates (IRI -> language -> label)."""
     focus = d.focus
     properties = [
-        PropertyRow(_predicate(p, langs, term_labels), [_value(d, o, langs) for o in _sorted(d, objects, langs)])
+        PropertyRow(
+            _predicate(p, langs, term_labels), [_value(d, o, langs, term_labels) for o in _sorted(d, objects, langs)]
+        )
         for p, objects in d.properties(focus).items()
         if p != RDF_TYPE and p.value not in skip
     ]
@@ -106,8 +108,12 @@ def _sorted(d: Description, terms: list[Term], langs: Sequence[str]) -> list[Ter
     return sorted(dict.fromkeys(terms), key=key)
 
 
-def _value(d: Description, t: Term, langs: Sequence[str]) -> Value:
+def _value(
+    d: Description, t: Term, langs: Sequence[str], term_labels: Mapping[str, Mapping[str, str]] | None = None
+) -> Value:
     if isinstance(t, ox.NamedNode):
+        if term_labels and t.value in term_labels and not d.properties(t):
+            return Value(term_label(t.value, langs, term_labels), iri=t.value)
         return Value(d.label(t, langs), iri=t.value)
     if isinstance(t, ox.BlankNode):
         return Value(f"_:{t.value}")

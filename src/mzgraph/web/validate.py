@@ -8,6 +8,7 @@ worker process so a large document never stalls the web server.
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from urllib.parse import parse_qs
 
@@ -16,6 +17,7 @@ from fastapi.responses import Response
 
 from mzgraph.entities.conformance import validate_document
 from mzgraph.errors import InputError
+from mzgraph.namespaces import PREFIXES
 from mzgraph.rdf_io import FORMAT_BY_MEDIA_TYPE, parse_bytes
 from mzgraph.web.i18n import translator
 from mzgraph.web.represent import HTML, JSON, TURTLE, negotiate
@@ -91,15 +93,29 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def compact(text: str) -> str:
+    """``<IRI>`` written with the usual prefixes where one applies (``<...rdf-schema#label>`` -> ``rdfs:label``)."""
+
+    def shorten(match: re.Match[str]) -> str:
+        iri = match.group(1)
+        for prefix, namespace in PREFIXES.items():
+            local = iri.removeprefix(namespace)
+            if local != iri and re.fullmatch(r"[A-Za-z_][\w.-]*", local):
+                return f"{prefix}:{local}"
+        return match.group(0)
+
+    return re.sub(r"<([^<>\s]+)>", shorten, text)
+
+
 def _result_view(result: dict[str, object]) -> dict[str, object]:
     focus = str(result.get("focus") or "")
     line = result.get("line")
     return {
         "severity": result.get("severity", "Violation"),
         "focus_link": None,
-        "path": result.get("path"),
-        "value": result.get("value"),
+        "path": compact(str(result["path"])) if result.get("path") else None,
+        "value": compact(str(result["value"])) if result.get("value") else None,
         "message": result.get("message"),
         "fix": result.get("fix"),
-        "where": f"{focus}" + (f" (line {line})" if line and result.get("file") == "request" else ""),
+        "where": compact(f"<{focus}>") + (f" (line {line})" if line and result.get("file") == "request" else ""),
     }

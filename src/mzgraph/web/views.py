@@ -217,7 +217,8 @@ async def term_view(services: PageServices, d: Description, langs: Sequence[str]
 
 
 async def resource_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
-    resource = read_resource(d, langs, await services.term_labels())
+    group_labels = {g.iri: g.label(langs) for g in await services.groups()}
+    resource = read_resource(d, langs, {**await services.term_labels(), **_as_term_labels(group_labels)})
     types = set(d.types(d.focus))
     passage = owner = None
     if types & {m("Measure"), m("ProfileStatement")}:
@@ -231,6 +232,10 @@ async def resource_view(services: PageServices, d: Description, langs: Sequence[
         "crumbs": [owner] if owner else [],
         "schema": schemaorg.thing(d.focus.value, resource.label, page_url),
     }
+
+
+def _as_term_labels(labels: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {iri: {"": label} for iri, label in labels.items()}
 
 
 def _crumb(path: str, key: str, langs: Sequence[str]) -> Link:
