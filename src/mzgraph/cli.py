@@ -34,6 +34,7 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-ontology", action="store_true", help="do not add the bundled ontology")
     validate.add_argument("--lang", default="en", help="language of messages and fixes where shapes give several")
     validate.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
+    validate.add_argument("--jobs", type=int, default=0, help="processes for a large graph (default: one per CPU)")
     validate.set_defaults(func=_validate)
 
     imp = sub.add_parser("import", help="turn Werk&Mantelzorg profile texts into Turtle for data/organisations/")

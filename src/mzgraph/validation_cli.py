@@ -17,6 +17,7 @@ from mzgraph.errors import InputError
 from mzgraph.source_index import file_prefixes
 from mzgraph.validation import UnreadableInput, ValidationReport, read_shapes, read_sources, validate
 from mzgraph.validation_output import namespace_manager, render_json, render_text, render_turtle
+from mzgraph.validation_pieces import default_jobs
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 T = TypeVar("T")
@@ -28,7 +29,7 @@ def run_validate(args: argparse.Namespace) -> int:
     ontology = [] if args.no_ontology else [resources.ontology_dir()]
     shapes = [Path(p) for p in args.shapes or [resources.shapes_dir()]]
     try:
-        report = validate_files(data, shapes, ontology=ontology, lang=args.lang)
+        report = validate_files(data, shapes, ontology=ontology, lang=args.lang, jobs=args.jobs or default_jobs())
     except UnreadableInput as err:
         for error in err.errors:
             print(error, file=sys.stderr)
@@ -38,7 +39,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def validate_files(
-    data: Sequence[Path], shapes: Sequence[Path], *, ontology: Sequence[Path] = (), lang: str = "en"
+    data: Sequence[Path], shapes: Sequence[Path], *, ontology: Sequence[Path] = (), lang: str = "en", jobs: int = 1
 ) -> ValidationReport:
     """Validate the files in ``data`` plus ``ontology`` against the shapes in ``shapes`` (files or folders).
 
@@ -52,7 +53,7 @@ def validate_files(
     shapes_graph = _collect(shape_errors, read_shapes, shape_files) if not shape_errors else None
     if errors or shape_errors or sources is None or shapes_graph is None:
         raise UnreadableInput(errors + shape_errors)
-    return validate(sources, shapes_graph, lang=lang)
+    return validate(sources, shapes_graph, lang=lang, jobs=jobs)
 
 
 def _collect(errors: list[InputError], read: Callable[[list[Path]], T], paths: list[Path]) -> T | None:

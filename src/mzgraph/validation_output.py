@@ -30,7 +30,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
 from mzgraph.namespaces import PREFIXES
-from mzgraph.validation import ResultPath, Severity, ValidationReport, ValidationResult
+from mzgraph.validation_results import ResultPath, Severity, ValidationReport, ValidationResult
 
 _COLOURS = {Severity.VIOLATION: "31", Severity.WARNING: "33", Severity.INFO: "36", "where": "1", "fix": "32"}
 

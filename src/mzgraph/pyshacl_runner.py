@@ -1,0 +1,114 @@
+"""pySHACL as mzgraph runs it: one call on an rdflib graph, its report graph turned into result objects.
+
+No inference (the ontology is part of the data graph, so ``rdfs:subClassOf`` and the code lists are
+there), no copy of the data graph, SHACL-AF only when the shapes use SPARQL targets or rules. Results
+come back unlocated; :mod:`mzgraph.validation` says in which file and on which line they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import RDF, SH, Graph, Literal, URIRef
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.term import Node
+
+from mzgraph.errors import InputError
+from mzgraph.rdflib_bridge import quiet_ill_typed_literals
+from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationResult
+
+
+def shacl_results(data: Graph, shapes: Graph, *, lang: str = "en") -> list[ValidationResult]:
+    """Validate ``data`` against ``shapes``: every result, messages and fixes in ``lang`` where given."""
+    with quiet_ill_typed_literals():  # pySHACL copies the ill-typed values it reports: no traceback each time
+        return results_from_report(run_pyshacl(data, shapes), shapes, lang=lang)
+
+
+def _has(graph: Graph, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
+    return next(iter(graph.triples(pattern)), None) is not None
+
+
+def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    """pySHACL's report graph for ``data``: no inference (the ontology is in the data), no copy of the data."""
+    advanced = _has(shapes, (None, SH.target, None)) or _has(shapes, (None, SH.rule, None))
+    try:
+        _, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=advanced, inplace=True,
+            allow_warnings=True, allow_infos=True,
+        )  # fmt: skip
+    except ReportableRuntimeError as err:
+        raise UnreadableInput([InputError("shapes", f"the shapes cannot be used: {err.message}")]) from None
+    return report
+
+
+def results_from_report(report: Graph, shapes: Graph, *, lang: str = "en") -> list[ValidationResult]:
+    """The results of a SHACL validation report graph as objects (not yet located in files)."""
+    results = []
+    for node in report.objects(None, SH.result):
+        shape = report.value(node, SH.sourceShape)
+        path = report.value(node, SH.resultPath)
+        messages = list(report.objects(node, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=Severity.from_iri(report.value(node, SH.resultSeverity)),
+                focus=report.value(node, SH.focusNode),
+                path=None if path is None else shacl_path(report, path),
+                value=report.value(node, SH.value),
+                message=pick_language(messages, lang) or "(no message)",
+                fix=pick_language(list(shapes.objects(shape, SH.description)), lang),
+                shape=shape,
+                named_shape=named_shape(shapes, shape),
+                component=report.value(node, SH.sourceConstraintComponent),
+            )
+        )
+    return results
+
+
+def shacl_path(graph: Graph, node: Node) -> ResultPath:
+    """A SHACL property path (an IRI or a blank-node structure in ``graph``) as an rdflib path."""
+    if isinstance(node, URIRef):
+        return node
+    if (graph.value(node, RDF.first)) is not None:
+        return SequencePath(*(shacl_path(graph, n) for n in graph.items(node)))
+    if (target := graph.value(node, SH.inversePath)) is not None:
+        return InvPath(shacl_path(graph, target))
+    if (target := graph.value(node, SH.alternativePath)) is not None:
+        return AlternativePath(*(shacl_path(graph, n) for n in graph.items(target)))
+    for predicate, modifier in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (target := graph.value(node, predicate)) is not None:
+            return MulPath(shacl_path(graph, target), modifier)
+    raise ValueError(f"not a SHACL property path: {node!r}")
+
+
+def pick_language(literals: Sequence[Node], lang: str) -> str | None:
+    """The text in ``lang``, else one without a language tag, else English, else any."""
+    texts = [t for t in literals if isinstance(t, Literal)]
+    for wanted in (lang, None, "en"):
+        for text in texts:
+            if text.language == wanted:
+                return str(text)
+    return str(texts[0]) if texts else None
+
+
+_SHAPE_LINKS = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
+_SHAPE_LIST_LINKS = (SH["or"], SH["and"], SH.xone)
+
+
+def named_shape(shapes: Graph, shape: Node, _seen: frozenset[Node] = frozenset()) -> URIRef | None:
+    """``shape`` if it has an IRI, else the nearest named shape it is part of."""
+    if isinstance(shape, URIRef):
+        return shape
+    if shape in _seen:
+        return None
+    parents = [s for link in _SHAPE_LINKS for s in shapes.subjects(link, shape)]
+    lists = [n for n in shapes.subjects(RDF.first, shape)]
+    while lists:  # climb from a list cell to the shape holding the list
+        cell = lists.pop()
+        parents += [s for link in _SHAPE_LIST_LINKS for s in shapes.subjects(link, cell)]
+        lists += list(shapes.subjects(RDF.rest, cell))
+    for parent in parents:
+        if (found := named_shape(shapes, parent, _seen | {shape})) is not None:
+            return found
+    return None

@@ -1,0 +1,199 @@
+"""A large graph validated in independent pieces, in parallel processes, with the results of one whole run.
+
+pySHACL spends a fixed, sizeable time per focus node and shape in one Python thread, so a graph of
+thousands of employers takes minutes. The employers do not depend on each other, though: the shapes
+only look a bounded distance from a focus node (:mod:`mzgraph.shape_reach`). So the graph is cut:
+
+1. The roots are the employers (instances of ``mz:Employer`` or a subclass). Each root claims what it
+   reaches by forward links, and what links to it directly (its partner relations), without passing
+   through another root or a hub (a node many subjects point at: partners, concepts, classes). A node
+   claimed by one root belongs to that root's piece; hubs, nodes claimed twice and nodes no root reaches
+   belong to the shared piece.
+2. A piece holds the triples of its own nodes, of every node up to ``reach.depth`` forward steps from
+   them, the triples ``?s p <own node>`` for each predicate the shapes follow backwards (with those
+   subjects' own triples), and every ``rdfs:subClassOf`` triple.
+3. Pieces are validated in worker processes; a result is kept only from the piece that owns its focus
+   node. Each focus node sees in its piece all that its shapes can read in the whole graph, so the
+   merged results are those of one run (``tests/test_validation_pieces.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import RDFS, Graph, URIRef
+
+from mzgraph.namespaces import MZ
+from mzgraph.pyshacl_runner import shacl_results
+from mzgraph.rdflib_bridge import OxTerm, to_ox, to_rdflib_graph
+from mzgraph.shape_reach import Reach
+from mzgraph.validation_results import ValidationResult
+
+HUB_IN_DEGREE = 64
+"""A node that this many distinct subjects point at is shared, not claimed (partners, concepts, classes)."""
+
+_RDFS_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The pieces of a graph (N-Triples each) and which piece owns which node; the last piece is shared."""
+
+    triples: list[bytes]
+    owner: dict[OxTerm, int]
+
+    @property
+    def shared(self) -> int:
+        return len(self.triples) - 1
+
+    def owns(self, piece: int, node: OxTerm) -> bool:
+        return self.owner.get(node, self.shared) == piece
+
+
+def cut_pieces(store: ox.Store, reach: Reach, *, pieces: int, root_class: URIRef = MZ.Employer) -> Pieces | None:
+    """Cut the union of ``store``'s graphs into about ``pieces`` pieces plus a shared one (None: fewer than 2 roots)."""
+    roots = _roots(store, root_class)
+    if len(roots) < 2:
+        return None
+    claims = _claims(store, roots, _hubs(store))
+    per_piece = -(-len(roots) // max(pieces, 1))
+    owner = {node: root // per_piece for node, root in claims.items()}
+    count = -(-len(roots) // per_piece) + 1  # the root groups, then the shared piece
+    builder = _PieceBuilder(store, reach, owner, shared=count - 1)
+    return Pieces([builder.serialise(piece) for piece in range(count)], owner)
+
+
+def _roots(store: ox.Store, root_class: URIRef) -> list[OxTerm]:
+    query = f"""SELECT DISTINCT ?root WHERE {{
+        ?root a ?class . ?class <{RDFS.subClassOf}>* <{root_class}> }} ORDER BY ?root"""
+    return [row["root"] for row in store.query(query, use_default_graph_as_union=True)]
+
+
+def _hubs(store: ox.Store) -> set[OxTerm]:
+    query = f"""SELECT ?hub WHERE {{ ?s ?p ?hub FILTER(!isLiteral(?hub)) }}
+        GROUP BY ?hub HAVING (COUNT(DISTINCT ?s) >= {HUB_IN_DEGREE})"""
+    return {row["hub"] for row in store.query(query, use_default_graph_as_union=True)}
+
+
+def _claims(store: ox.Store, roots: Sequence[OxTerm], hubs: set[OxTerm]) -> dict[OxTerm, int]:
+    """Each node that exactly one root reaches (forward, or linking to the root), with that root's number."""
+    root_set = set(roots)
+    claims: dict[OxTerm, int] = {}
+    contested: set[OxTerm] = set()
+    stops = root_set | hubs
+    for number, root in enumerate(roots):
+        linking = {q.subject for q in store.quads_for_pattern(None, None, root, None)} - stops
+        reached = {root, *linking}
+        frontier = list(reached)
+        while frontier:
+            for quad in store.quads_for_pattern(frontier.pop(), None, None, None):
+                node = quad.object
+                if not isinstance(node, ox.Literal) and node not in reached and node not in stops:
+                    reached.add(node)
+                    frontier.append(node)
+        for node in reached:
+            if claims.setdefault(node, number) != number:
+                contested.add(node)
+    for node in contested:
+        del claims[node]
+    return claims
+
+
+class _PieceBuilder:
+    """Collects each piece's triples: its own, ``reach.depth`` steps forward, one step back, the class tree."""
+
+    def __init__(self, store: ox.Store, reach: Reach, owner: dict[OxTerm, int], shared: int) -> None:
+        self.store, self.reach, self.owner, self.shared = store, reach, owner, shared
+        self.own: list[set[ox.Triple]] = [set() for _ in range(shared + 1)]
+        self.backward: list[set[OxTerm]] = [set() for _ in range(shared + 1)]
+        self.context = {q.triple for q in store.quads_for_pattern(None, _RDFS_SUBCLASS, None, None)}
+        self._cache: dict[OxTerm, list[ox.Triple]] = {}
+        inverse = {ox.NamedNode(str(p)) for p in reach.inverse}
+        for quad in store.quads_for_pattern(None, None, None, None):  # one pass: route each triple to its pieces
+            triple = quad.triple
+            self.own[owner.get(quad.subject, shared)].add(triple)
+            if quad.predicate in inverse:
+                piece = owner.get(quad.object, shared)
+                self.own[piece].add(triple)
+                self.backward[piece].add(quad.subject)
+
+    def serialise(self, piece: int) -> bytes:
+        """The N-Triples of one piece."""
+        return ox.serialize(self.triples(piece), format=ox.RdfFormat.N_TRIPLES)
+
+    def triples(self, piece: int) -> set[ox.Triple]:
+        triples = self.own[piece] | self.context
+        for node in self.backward[piece]:
+            triples.update(self._triples_of(node))
+        seen: set[OxTerm] = set()
+        frontier = self._foreign_objects(self.own[piece], piece, seen)
+        for _ in range(self.reach.depth):
+            reached: list[ox.Triple] = []
+            for node in frontier:
+                reached += self._triples_of(node)
+            triples.update(reached)
+            frontier = self._foreign_objects(reached, piece, seen)
+        return triples
+
+    def _foreign_objects(self, triples: Iterable[ox.Triple], piece: int, seen: set[OxTerm]) -> list[OxTerm]:
+        """Objects whose triples are not in the piece yet (the piece's own nodes' triples are)."""
+        found = []
+        for triple in triples:
+            node = triple.object
+            if not isinstance(node, ox.Literal) and node not in seen and self.owner.get(node, self.shared) != piece:
+                seen.add(node)
+                found.append(node)
+        return found
+
+    def _triples_of(self, node: OxTerm) -> list[ox.Triple]:
+        found = self._cache.get(node)
+        if found is None:
+            found = self._cache[node] = [q.triple for q in self.store.quads_for_pattern(node, None, None, None)]
+        return found
+
+
+def validate_pieces(pieces: Pieces, shapes: Graph, *, lang: str, jobs: int) -> list[ValidationResult]:
+    """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node."""
+    order = sorted(range(len(pieces.triples)), key=lambda i: -len(pieces.triples[i]))  # largest first
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shapes, lang)) as pool:
+        outcomes = pool.map(_validate_piece, (pieces.triples[i] for i in order))
+        return [
+            result
+            for piece, results in zip(order, outcomes, strict=True)
+            for result in results
+            if pieces.owns(piece, to_ox(result.focus))
+        ]
+
+
+@dataclass
+class _Worker:
+    shapes: Graph
+    lang: str
+
+
+_worker: _Worker | None = None  # set in each worker process by _start_worker, never at import
+
+
+def _start_worker(shapes: Graph, lang: str) -> None:
+    global _worker
+    _worker = _Worker(shapes, lang)
+
+
+def _validate_piece(triples: bytes) -> list[ValidationResult]:
+    assert _worker is not None, "a piece is validated in a worker started by validate_pieces"
+    data = to_rdflib_graph(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    return shacl_results(data, _worker.shapes, lang=_worker.lang)
+
+
+def default_jobs() -> int:
+    """Worker processes to use: the CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def pieces_for(jobs: int) -> int:
+    """How many root groups to cut for ``jobs`` workers: a few per worker, so they finish together."""
+    return max(jobs * 4, 2)

@@ -1,0 +1,123 @@
+"""Validating in pieces, in parallel, gives exactly the results of one pySHACL run over the whole graph."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from mzgraph.pyshacl_runner import shacl_results
+from mzgraph.rdflib_bridge import to_rdflib_graph
+from mzgraph.resources import data_dir, ontology_dir, rdf_files, shapes_dir
+from mzgraph.shape_reach import shapes_reach
+from mzgraph.validation import Sources, read_shapes, read_sources, validate
+from mzgraph.validation_pieces import cut_pieces, validate_pieces
+from mzgraph.validation_results import ValidationResult
+
+COPIES = 3
+ID = "https://w3id.org/mzgraph/id/"
+ORGANISATIONS = data_dir() / "organisations"
+
+# Each break is (organisation file, copy, old text, new text): facts broken in one copy of one organisation.
+BREAKS = [
+    ("gemeente-haarlem", 1, '    mz:recognitionDate "2018-11-16"^^xsd:date ;\n', ""),
+    ("gemeente-haarlem", 2, "schema:value 1400 ;", 'schema:value "ongeveer 1400" ;'),
+    ("gemeente-emmen", 1, "mz:measureGroup mg:dialogue ;", "mz:measureGroup mg:conversation ;"),
+    ("gemeente-emmen", 2, 'mz:recognitionDate "', 'mz:recognitionDate "2999-01-01"^^xsd:date ; mz:quote "'),
+    ("regio-twente", 1, "mz:partner partner:", "mz:partner place:haarlem , partner:"),  # a relation to a place
+    (
+        "gemeente-enschede",
+        2,
+        "mz:measure m:",
+        "mz:measure <https://w3id.org/mzgraph/id/measure/regio-twente-1/awareness-1> , m:",
+    ),
+    ("gemeente-amersfoort", 1, 'rdfs:label "Gemeente Amersfoort"@nl', 'rdfs:label "Gemeente Amersfoort"'),
+]
+
+
+def _copy(text: str, slug: str, copy: int) -> str:
+    """An organisation file renamed to ``slug-copy`` (its IRIs, source file name and prefixes)."""
+    return re.sub(rf"\b{re.escape(slug)}\b", f"{slug}-{copy}", text)
+
+
+@pytest.fixture(scope="module")
+def many_organisations(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The bundled data with each organisation copied, some copies broken; files to validate."""
+    folder = tmp_path_factory.mktemp("organisations")
+    breaks = {(slug, copy): (old, new) for slug, copy, old, new in BREAKS}
+    for source in sorted(ORGANISATIONS.glob("*.ttl")):
+        for copy in range(1, COPIES + 1):
+            text = _copy(source.read_text(encoding="utf-8"), source.stem, copy)
+            if (source.stem, copy) in breaks:
+                old, new = breaks[(source.stem, copy)]
+                assert old in text, f"{old!r} not in {source.name}: the data changed"
+                text = text.replace(old, new, 1)
+            (folder / f"{source.stem}-{copy}.ttl").write_text(text, encoding="utf-8")
+    shared = [p for p in rdf_files(data_dir(), exclude=(data_dir() / "private", data_dir() / "sources"))]
+    return [*shared, *sorted(folder.glob("*.ttl")), *rdf_files(ontology_dir())]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return read_shapes(rdf_files(shapes_dir()))
+
+
+def _key(result: ValidationResult) -> tuple[str, ...]:
+    terms = (result.focus, result.path, result.value, result.severity.iri, result.component, result.shape)
+    return (*("" if term is None else term.n3() for term in terms), result.message)
+
+
+def test_pieces_give_the_results_of_one_run(many_organisations: list[Path], shapes: Graph) -> None:
+    sources = read_sources(many_organisations)
+    reach = shapes_reach(shapes)
+    assert reach is not None
+
+    whole = shacl_results(to_rdflib_graph(sources.triples()), shapes)
+    pieces = cut_pieces(sources.store, reach, pieces=4)
+    assert pieces is not None and len(pieces.triples) == 5  # 20 employers in 4 groups, and the shared piece
+    in_pieces = validate_pieces(pieces, shapes, lang="en", jobs=2)
+
+    assert len(whole) >= len(BREAKS)  # every break is seen, some more than once
+    assert Counter(map(_key, in_pieces)) == Counter(map(_key, whole))
+
+
+def test_validate_uses_pieces_for_a_large_graph_with_the_same_report(
+    many_organisations: list[Path], shapes: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = read_sources(many_organisations)
+    one_run = validate(sources, shapes, jobs=1)
+    monkeypatch.setattr("mzgraph.validation.MIN_TRIPLES_FOR_PIECES", 0)
+    called = []
+    monkeypatch.setattr(
+        "mzgraph.validation.validate_pieces", lambda *a, **k: called.append(1) or validate_pieces(*a, **k)
+    )
+
+    in_pieces = validate(sources, shapes, jobs=2)
+
+    assert called == [1]
+    assert in_pieces.results == one_run.results  # located and sorted the same way
+    assert (in_pieces.conforms, in_pieces.triples) == (False, one_run.triples)
+
+
+def test_a_small_graph_or_unbounded_shapes_are_validated_in_one_run(shapes: Graph) -> None:
+    sources = read_sources([ORGANISATIONS / "gemeente-haarlem.ttl"])
+    assert cut_pieces(sources.store, shapes_reach(shapes), pieces=4) is None  # one employer: nothing to cut
+
+    unbounded = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> sh:targetClass <urn:c> ; sh:property [ sh:path [ sh:zeroOrMorePath <urn:p> ] ; sh:minCount 1 ] .""",
+        format="turtle",
+    )
+    assert shapes_reach(unbounded) is None
+
+
+def test_sources_count_distinct_triples_across_files(tmp_path: Path) -> None:
+    sources = Sources()
+    a = tmp_path / "a.nt"
+    a.write_text("<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> <urn:c> .\n", encoding="utf-8")
+    sources = read_sources([a, a])
+
+    assert sources.triple_count() == 2
