@@ -86,6 +86,11 @@ class EmbeddedStore(Store):
     def release(self) -> Release:
         return self._release
 
+    @property
+    def pool_pid(self) -> int:
+        """The process that forks the query workers; they are its children (for monitoring)."""
+        return self._pool.pid
+
     def close(self) -> None:
         self._pool.close()
 

@@ -68,6 +68,11 @@ class WorkerPool:
         self._acceptor = threading.Thread(target=self._accept, name="mzgraph-workers", daemon=True)
         self._acceptor.start()
 
+    @property
+    def pid(self) -> int:
+        """The zygote's process id; the workers are its children (for monitoring)."""
+        return self._zygote_pid
+
     def call(self, job: Any, timeout: float) -> Any:
         """Run ``job`` in a worker; raises QueryTimeout after ``timeout`` s (the worker is killed)."""
         deadline = time.monotonic() + timeout
