@@ -17,7 +17,6 @@ PAGES = [
     "/def/Employer",
     "/def/",
     "/id/scheme/measure-type",
-    "/.well-known/void",
 ]
 
 
@@ -49,3 +48,13 @@ def test_data_is_the_same_on_both_backends(server: str, remote_server: str, path
 def test_jsonld_is_the_same_on_both_backends(server: str, remote_server: str) -> None:
     path = "/id/organisation/gemeente-amersfoort.jsonld"
     assert httpx.get(remote_server + path, timeout=60).json() == httpx.get(server + path).json()
+
+
+def test_dataset_description_counts_the_same_on_both_backends(server: str, remote_server: str) -> None:
+    def counts(base: str) -> dict[str, str]:
+        graph = ox.parse(httpx.get(base + "/.well-known/void.nt", timeout=60).content, format=ox.RdfFormat.N_TRIPLES)
+        return {
+            q.predicate.value: q.object.value for q in graph if q.predicate.value.endswith(("#triples", "#entities"))
+        }
+
+    assert counts(remote_server) == counts(server)

@@ -104,8 +104,11 @@ def graph_document(triples: list[ox.Triple], context_url: str) -> JsonObject:
 
 
 def expand_triples(triples: list[ox.Triple]) -> list[JsonObject]:
-    """Triples as expanded JSON-LD (integers and booleans as JSON numbers and booleans)."""
-    nquads = "".join(f"{t} .\n" for t in triples)
+    """Triples as expanded JSON-LD (integers and booleans as JSON numbers and booleans).
+
+    The triples are sorted first, so the document does not depend on the order a store returns them in.
+    """
+    nquads = "".join(sorted(f"{t} .\n" for t in triples))
     expanded: list[JsonObject] = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
     return expanded
 

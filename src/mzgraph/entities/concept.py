@@ -143,7 +143,7 @@ def read_scheme(rows: Sequence[Row], langs: Sequence[str]) -> list[SchemeEntry]:
     entries: list[SchemeEntry] = []
 
     def walk(parent: str | None, depth: int, seen: frozenset[str]) -> None:
-        for iri in sorted(children.get(parent, []), key=lambda i: names[i].casefold()):
+        for iri in sorted(children.get(parent, []), key=lambda i: (names[i].casefold(), i)):
             if iri not in seen:
                 entries.append(SchemeEntry(Link(iri, names[iri]), depth, counts.get(iri, 0)))
                 walk(iri, depth + 1, seen | {iri})

@@ -145,7 +145,7 @@ def source_links(rows: Iterable[Row], langs: Sequence[str]) -> list[Link]:
         if "source" in row:
             grouped.setdefault(row["source"].value, []).append(row)
     found = [Link(iri, pick_text((r.get("title") for r in g), langs) or local_name(iri)) for iri, g in grouped.items()]
-    return sorted(found, key=lambda link: link.label.casefold())
+    return sorted(found, key=lambda link: (link.label.casefold(), link.iri))
 
 
 def example_query(limit: int = 3) -> str:

@@ -128,7 +128,8 @@ def read_terms(
         grouped.setdefault(row["term"].value, []).append(row)
 
     def named(iris: Iterable[str]) -> list[Link]:
-        return sorted((Link(i, _label(i, term_labels, langs)) for i in dict.fromkeys(iris)), key=lambda x: x.label)
+        found = (Link(i, _label(i, term_labels, langs)) for i in dict.fromkeys(iris))
+        return sorted(found, key=lambda x: (x.label.casefold(), x.iri))
 
     summaries = []
     for iri, group in grouped.items():

@@ -34,7 +34,7 @@ def link(description: Description, node: Term, langs: Sequence[str]) -> Link:
 def links(description: Description, nodes: Sequence[Term], langs: Sequence[str]) -> list[Link]:
     """IRI nodes as links, sorted by label."""
     found = [link(description, n, langs) for n in dict.fromkeys(nodes) if isinstance(n, ox.NamedNode)]
-    return sorted(found, key=lambda item: item.label.casefold())
+    return sorted(found, key=lambda item: (item.label.casefold(), item.iri))
 
 
 def format_date(value: Term | None, lang: str) -> str | None:

@@ -49,7 +49,7 @@ async def overview_context(services: PageServices, d: Description, langs: Sequen
         "properties": [t for t in terms if t.kind != "Class"],
         "schemes": sorted(
             (Link(iri, pick_text(labels, langs) or local_name(iri)) for iri, labels in schemes.items()),
-            key=lambda link: link.label.casefold(),
+            key=lambda link: (link.label.casefold(), link.iri),
         ),
         "validate_limit": VALIDATE_LIMIT_LABEL.format(services.settings.max_body_bytes / 1_000_000),
         "nav": "ontology",
