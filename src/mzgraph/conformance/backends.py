@@ -43,20 +43,31 @@ def open_backend(name: str) -> Iterator[Serve]:
 
 @contextlib.contextmanager
 def _serve_embedded(runner: AppRunner, client: httpx.Client, dataset_file: Path) -> Iterator[Endpoint]:
-    settings = Settings(backend="embedded", data_paths=[dataset_file])
-    with runner.serve(_create_app(settings)) as base_url:
-        yield HttpEndpoint(client, f"{base_url}/sparql")
+    with _serve_app(runner, client, Settings(backend="embedded", data_paths=[dataset_file])) as endpoint:
+        yield endpoint
 
 
 @contextlib.contextmanager
 def _serve_remote(runner: AppRunner, client: httpx.Client, store_url: str, dataset_file: Path) -> Iterator[Endpoint]:
     replace_oxigraph_data(client, store_url, dataset_file.read_bytes())
-    settings = Settings(backend="remote", sparql_endpoint=f"{store_url}/query")
-    with runner.serve(_create_app(settings)) as base_url:
-        yield HttpEndpoint(client, f"{base_url}/sparql")
+    with _serve_app(runner, client, Settings(backend="remote", sparql_endpoint=f"{store_url}/query")) as endpoint:
+        yield endpoint
 
 
-def _create_app(settings: Settings) -> object:
-    from mzgraph.web.app import create_app  # the web layer is only needed when a server is started
+@contextlib.contextmanager
+def _serve_app(runner: AppRunner, client: httpx.Client, settings: Settings) -> Iterator[Endpoint]:
+    """``create_app(settings)`` on a real socket, without its lifespan hooks.
 
-    return create_app(settings)
+    The app's lifespan starts the pages' SHACL validation of the data in a spawned process and closes
+    the store. For ~90 throwaway datasets that validation is an order of magnitude more work than the
+    tests themselves, and /sparql does not use it, so the hooks are skipped and the store is closed
+    here (``app.state.store`` is the app's documented handle on it, see :mod:`mzgraph.web.deps`).
+    """
+    from mzgraph.web.app import create_app  # the web layer is needed only when a server is started
+
+    app = create_app(settings)
+    try:
+        with runner.serve(app, lifespan=False) as base_url:
+            yield HttpEndpoint(client, f"{base_url}/sparql")
+    finally:
+        runner.defer(app.state.store.close)

@@ -30,9 +30,10 @@ class ServerError(RuntimeError):
 class AppRunner:
     """Runs ASGI apps under uvicorn on 127.0.0.1, each on its own free port, in background threads.
 
-    uvicorn notices a stop request at the next tick of its main loop (0.1 s); waiting for that after
-    each of some 90 datasets would dominate a run, so servers are told to stop at the end of their
-    block and their threads are joined together when the runner closes.
+    uvicorn notices a stop request at the next tick of its main loop (0.1 s), and closing a store
+    waits for its worker processes; waiting for that after each of some 90 datasets would dominate a
+    run, so servers are told to stop at the end of their block, clean-ups run in the background, and
+    all of it is joined when the runner closes.
     """
 
     def __init__(self) -> None:
@@ -45,20 +46,31 @@ class AppRunner:
         self.close()
 
     def close(self) -> None:
-        """Wait for every server started here to have stopped."""
+        """Wait for every server started here to have stopped, and every deferred clean-up to be done."""
         for thread in self._stopping:
             thread.join(_START_TIMEOUT)
         self._stopping.clear()
 
+    def defer(self, cleanup: Callable[[], object]) -> None:
+        """Run ``cleanup`` (say, closing a store, which waits on its processes) in the background."""
+        thread = threading.Thread(target=cleanup, name="cleanup", daemon=True)
+        thread.start()
+        self._stopping.append(thread)
+
     @contextlib.contextmanager
-    def serve(self, app: Callable[..., Any]) -> Iterator[str]:
-        """Serve ``app`` for the duration of the block; yields its base URL."""
+    def serve(self, app: Callable[..., Any], *, lifespan: bool = True) -> Iterator[str]:
+        """Serve ``app`` for the duration of the block; yields its base URL.
+
+        ``lifespan=False`` skips the app's start-up and shut-down hooks; the caller then releases
+        what the app holds.
+        """
         # IPPROTO_TCP given explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and
         # without it every response waits ~40 ms for a delayed ACK (headers and body are two writes).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on" if lifespan else "off")
+        server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
         thread.start()
         try:
