@@ -246,3 +246,19 @@ def test_strings_from_data_are_escaped_everywhere(hostile_server: str) -> None:
     assert "<b>bold</b>" not in partner and 'href="javascript:' not in partner.lower()
     browse = page(hostile_server, "/organisations?q=%3Cscript%3E")
     assert "<script>" not in browse.split("<main", 1)[1]
+
+
+def test_the_picked_language_is_remembered(server: str) -> None:
+    with httpx.Client(base_url=server, headers={**HTML, "Accept-Language": "en"}) as client:
+        assert '<html lang="nl">' in client.get("/?lang=nl").text
+        assert '<html lang="nl">' in client.get("/organisations").text, "the cookie carries the choice"
+        assert '<html lang="en">' in client.get("/organisations?lang=en").text
+
+
+def test_the_list_by_accept(server: str) -> None:
+    as_json = httpx.get(server + "/organisations?ambassador=no", headers={"Accept": "application/json"})
+    assert as_json.headers["content-type"].startswith("application/json") and as_json.json()["total"] == 3
+    assert "Accept" in as_json.headers["vary"]
+    as_csv = httpx.get(server + "/organisations", headers={"Accept": "text/csv"})
+    assert as_csv.text.startswith("id,name,type")
+    assert httpx.get(server + "/organisations", headers={"Accept": "image/png"}).status_code == 406

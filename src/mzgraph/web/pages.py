@@ -20,7 +20,7 @@ from mzgraph.web.browse_view import BadRequest, BrowseResult, page_url, toggle_u
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
-from mzgraph.web.represent import CSV, JSON, json_bytes
+from mzgraph.web.represent import CSV, HTML, JSON, json_bytes, negotiate
 from mzgraph.web.respond import error, languages, page, services_of
 from mzgraph.web.urls import href
 
@@ -86,8 +86,12 @@ async def home(request: Request) -> Response:
 
 @router.get("/organisations", summary="Browse the organisations (HTML)", response_class=Response)
 async def organisations(request: Request) -> Response:
-    """Facets, text search, sorting and pages over the recognised employers."""
-    return await _browse(request, "html")
+    """Facets, text search, sorting and pages over the recognised employers (JSON or CSV by ``Accept`` too)."""
+    chosen = negotiate(request.headers.get("accept"), (HTML, JSON, CSV))
+    if chosen is None:
+        return error(request, 406, "not_acceptable", "The list is offered as HTML, JSON and CSV.",
+                     {"offered": [HTML.media_type, JSON.media_type, CSV.media_type]})  # fmt: skip
+    return await _browse(request, chosen.extension, negotiated=True)
 
 
 @router.get("/organisations.json", summary="Browse the organisations (JSON)", response_class=Response)
@@ -102,7 +106,7 @@ async def organisations_csv(request: Request) -> Response:
     return await _browse(request, "csv")
 
 
-async def _browse(request: Request, form: str) -> Response:
+async def _browse(request: Request, form: str, *, negotiated: bool = False) -> Response:
     services = services_of(request)
     langs = languages(request)
     try:
@@ -111,7 +115,7 @@ async def _browse(request: Request, form: str) -> Response:
         return error(request, 400, "bad_parameter", f"Cannot browse with these parameters: {err}.")
     release = await services.release()
     etag = etag_for(release.tag, "organisations", form, langs[0], _digest(request.url.query))
-    headers = cache_headers(etag, release.modified, vary="Accept-Language")
+    headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
     headers["Link"] = link_header(_alternates(request, form))
     if form != "html":
         headers.update(CORS)

@@ -25,9 +25,13 @@ def services_of(request: Request) -> PageServices:
     return found
 
 
+LANG_COOKIE = "mzgraph_lang"
+"""Remembers the language the reader picked with the switch (``?lang=``), for the pages after."""
+
+
 def languages(request: Request) -> tuple[str, ...]:
-    """The reader's languages: ``?lang=`` if given and supported, else ``Accept-Language``, then the rest."""
-    chosen = request.query_params.get("lang")
+    """The reader's languages: ``?lang=``, else the language picked before, else ``Accept-Language``; the rest after."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in SUPPORTED:
         return (chosen, *(lang for lang in SUPPORTED if lang != chosen))
     return preferred_languages(request.headers.get("accept-language"))
@@ -48,8 +52,16 @@ def page(
     schema = values.pop("schema", None)
     if schema is not None:
         values["schema_json"] = script_json(schema)
-    return render(services.env, request, template, values, lang=langs[0], langs=langs, status_code=status_code,
-                  headers=headers)  # fmt: skip
+    response = render(services.env, request, template, values, lang=langs[0], langs=langs,
+                      status_code=status_code, headers=headers)  # fmt: skip
+    response.headers["Vary"] = ", ".join(dict.fromkeys([*_vary(response), "Accept-Language", "Cookie"]))
+    if request.query_params.get("lang") in SUPPORTED:
+        response.set_cookie(LANG_COOKIE, langs[0], max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+def _vary(response: Response) -> list[str]:
+    return [part.strip() for part in response.headers.get("vary", "").split(",") if part.strip()]
 
 
 def error(
