@@ -139,6 +139,7 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) ->
 
     Terms are written by pyoxigraph (N-Triples syntax, escaped), so a hostile string stays a literal;
     a variable name must be a plain SPARQL name. Works on every backend, unlike engine substitutions.
+    ``CONSTRUCT WHERE { ... }`` allows no VALUES in its group, so there the clause goes last.
     """
     if not bindings:
         return text
@@ -152,11 +153,13 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) ->
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise TypeError(f"?{name} must be bound to a NamedNode or a Literal, not {type(term).__name__}")
         terms.append(str(term))
+    clause = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
+    if _is_construct_where(text):  # its group holds triple patterns only: bind with a trailing VALUES
+        return f"{text}\n{clause}\n"
     where = where_group_start(text)
     if where is None:
         raise ValueError("the query has no WHERE group to bind values in")
-    clause = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
-    return text[:where] + clause + text[where:]
+    return f"{text[:where]} {clause} {text[where:]}"
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -298,6 +301,15 @@ def parser_error(message: str) -> QueryRejected:
         return QueryRejected(f"syntax error: {message.strip()}", code="syntax_error")
     line, column, text = int(found.group(1)), int(found.group(2)), found.group(3)
     return _rejected_at(line, column, "syntax_error", f"syntax error: {text}")
+
+
+def _is_construct_where(text: str) -> bool:
+    """Whether ``text`` is the short form ``CONSTRUCT [FROM ...] WHERE { triples }`` (no template)."""
+    stream = tokens(text)
+    for token in stream:
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return token.text.upper() == "CONSTRUCT" and next(stream, token).text != "{"
+    return False
 
 
 def _rejected(text: str, offset: int, code: str, message: str) -> QueryRejected:
