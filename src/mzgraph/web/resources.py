@@ -7,13 +7,15 @@ The ontology itself (``{base}def/``) is the overview page, and its data is the w
 
 from __future__ import annotations
 
+import asyncio
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.ontology import vocabulary_query
-from mzgraph.jsonld import CONTEXT_PATH, entity_document, graph_document
+from mzgraph.jsonld import CONTEXT_PATH, graph_document
 from mzgraph.web import views
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.overview import overview_context
@@ -91,9 +93,13 @@ async def dereference(request: Request, local: str) -> Response:
         triples = await services.construct(vocabulary_query(iri.value))
         description = Description(iri, triples)
         if rep is JSONLD:
-            return _data(json_bytes(graph_document(description.triples, context_url)), rep, headers)
+
+            async def vocabulary_document() -> bytes:
+                return json_bytes(await asyncio.to_thread(graph_document, description.triples, context_url))
+
+            return _data(await services.cached("vocabulary.jsonld", vocabulary_document), rep, headers)
     if rep is JSONLD:
-        return _data(json_bytes(entity_document(description, context_url)), rep, headers)
+        return _data(json_bytes(await services.entity_jsonld(description, context_url)), rep, headers)
     return _data(serialise_rdf(description.triples, rep), rep, headers)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import tempfile
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +25,7 @@ from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, 
 from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.sparql import Row, rows
 from mzgraph.entities.vocab import m
+from mzgraph.jsonld import entity_document
 from mzgraph.rdf_io import read_files
 from mzgraph.resources import rdf_files, shapes_dir
 from mzgraph.store.base import Release, Store
@@ -31,6 +33,9 @@ from mzgraph.web.render import create_environment
 
 T = TypeVar("T")
 
+
+JSONLD_CACHE_SIZE = 512
+"""Framed JSON-LD documents kept per release (the most recently asked for)."""
 
 WHOLE_GRAPH_ROWS = 100_000_000
 """Row cap for the queries that read the whole published graph (dumps, validation)."""
@@ -112,6 +117,18 @@ class PageServices:
             return rules
 
         return await self.cached("shape_rules:" + ",".join(langs), make)
+
+    async def entity_jsonld(self, description: Description, context_url: str) -> dict[str, Any]:
+        """The framed JSON-LD of a description, made off the event loop and kept for the release (pyLD is slow)."""
+        await self.release()
+        documents: OrderedDict[str, dict[str, Any]] = self._cache.setdefault("jsonld", OrderedDict())
+        key = description.focus.value
+        if key not in documents:
+            documents[key] = await asyncio.to_thread(entity_document, description, context_url)
+            if len(documents) > JSONLD_CACHE_SIZE:
+                documents.popitem(last=False)
+        documents.move_to_end(key)
+        return documents[key]
 
     def shapes(self) -> ox.Store:
         """The bundled shapes in a small store of their own (read once)."""
