@@ -24,10 +24,12 @@ SUITES = ROOT / "tests" / "conformance" / "sparql11"
 KNOWN_MISSES = ROOT / "tests" / "conformance" / "known-misses.toml"
 REPORT = ROOT / "docs" / "conformance.md"
 
-# Measured: 308 of the 338 query-suite tests pass strictly on both backends, as many as pyoxigraph alone
-# (issue 8's figure); protocol: see PROTOCOL_FLOOR.
-FLOOR = 308
-PROTOCOL_FLOOR = 34
+# Measured: 307 of the 338 query-suite tests pass strictly on both backends. pyoxigraph alone passes 308
+# (issue 8's figure); the one between is syntax-query/test_42, whose FROM names a graph mzgraph does
+# not hold and refuses by design (see known-misses.toml). 28 of the 34 protocol tests for a read-only
+# endpoint pass; the other six name such a graph too.
+FLOOR = 307
+PROTOCOL_FLOOR = 28
 HTTP_BACKENDS = ("embedded", "remote")
 
 
@@ -46,7 +48,18 @@ def test_passes_at_least_the_measured_floor(runs: dict[str, Run], backend: str) 
 
     assert len(run.outcomes) == 338
     assert run.passed >= FLOOR, f"{backend}: {run.passed} of 338 pass, fewer than the {FLOOR} measured"
-    assert run.passed >= runs["pyoxigraph"].passed, "mzgraph must not lose a test the engine alone passes"
+
+
+@pytest.mark.parametrize("backend", HTTP_BACKENDS)
+def test_the_endpoint_loses_no_test_the_engine_passes_but_by_its_policy(runs: dict[str, Run], backend: str) -> None:
+    """What pyoxigraph alone passes, mzgraph passes too, unless a cause of its own (not the engine's) explains it."""
+    engine_passes = {outcome.id for outcome in runs["pyoxigraph"].outcomes if outcome.passed}
+    lost = engine_passes - {outcome.id for outcome in runs[backend].outcomes if outcome.passed}
+    own_causes = [
+        cause for cause in read_known_misses(KNOWN_MISSES) if cause.backends and "pyoxigraph" not in cause.backends
+    ]
+
+    assert lost <= {test for cause in own_causes if cause.applies_to(backend) for test in cause.tests}
 
 
 @pytest.mark.parametrize("backend", HTTP_BACKENDS)
