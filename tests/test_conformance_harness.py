@@ -13,6 +13,7 @@ import pytest
 from mzgraph.conformance.compare import compare
 from mzgraph.conformance.known_misses import read_known_misses
 from mzgraph.conformance.manifest import ALL_SUITES, W3C_BASE, Kind, read_suites
+from mzgraph.conformance.protocol import read_protocol_manifest
 from mzgraph.conformance.query_text import orders_results, with_base
 from mzgraph.conformance.reference import serve_reference
 from mzgraph.conformance.results import CsvTable, Graph, Solutions, parse_csv, read_expected
@@ -208,7 +209,8 @@ def test_a_run_against_the_wrong_data_fails(tmp_path: Path) -> None:
 
 
 def test_every_known_miss_names_a_real_test_once() -> None:
-    ids = {case.id for case in read_suites(SUITES)}
+    protocol_tests, _ = read_protocol_manifest(SUITES / "protocol" / "manifest.ttl")
+    ids = {case.id for case in read_suites(SUITES)} | {test.id for test in protocol_tests}
     causes = read_known_misses(KNOWN_MISSES)
     listed = [test for cause in causes for test in cause.tests]
 
