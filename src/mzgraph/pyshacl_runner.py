@@ -3,15 +3,23 @@
 No inference (the ontology is part of the data graph, so ``rdfs:subClassOf`` and the code lists are
 there), no copy of the data graph, SHACL-AF only when the shapes use SPARQL targets or rules. Results
 come back unlocated; :mod:`mzgraph.validation` says in which file and on which line they are.
+
+:func:`prepare_shapes` rewrites the shapes into an equivalent form pySHACL runs about twice as fast.
+pySHACL validates a property shape nested under a node shape (``sh:property``) once per focus node,
+building its constraint objects again each time; a property shape with targets of its own is validated
+once for all its focus nodes. So each such property shape is copied, the copy given the node shape's
+targets, and results from the copy are reported as from the original: the same results, sooner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, SH, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
@@ -20,10 +28,59 @@ from mzgraph.rdflib_bridge import quiet_ill_typed_literals
 from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationResult
 
 
-def shacl_results(data: Graph, shapes: Graph, *, lang: str = "en") -> list[ValidationResult]:
-    """Validate ``data`` against ``shapes``: every result, messages and fixes in ``lang`` where given."""
+@dataclass(frozen=True)
+class PreparedShapes:
+    """Shapes as written (for messages, fixes and reports) and as pySHACL runs them (see the module docs)."""
+
+    shapes: Graph
+    runnable: Graph = field(repr=False)
+    copied_from: dict[Node, Node] = field(repr=False)
+    """Each copied property shape -> the shape it was copied from."""
+
+
+_EXPLICIT_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def prepare_shapes(shapes: Graph) -> PreparedShapes:
+    """Give the property shapes of each targeted node shape those targets themselves (as copies)."""
+    runnable = Graph()
+    runnable += shapes
+    copied_from: dict[Node, Node] = {}
+    for node_shape in set(shapes.subjects(SH.property, None)):
+        targets = [(p, o) for p in _EXPLICIT_TARGETS for o in shapes.objects(node_shape, p)]
+        if not targets or not _may_hand_over(shapes, node_shape):
+            continue
+        for property_shape in shapes.objects(node_shape, SH.property):
+            copy = BNode()
+            copied_from[copy] = property_shape
+            for predicate, value in shapes.predicate_objects(property_shape):
+                runnable.add((copy, predicate, value))
+            for predicate, value in targets:
+                runnable.add((copy, predicate, value))
+            runnable.remove((node_shape, SH.property, property_shape))
+    return PreparedShapes(shapes, runnable, copied_from)
+
+
+def _may_hand_over(shapes: Graph, node_shape: Node) -> bool:
+    """True if the node shape's targets are all its focus nodes ever are (so its properties can take them over)."""
+    return (
+        shapes.value(node_shape, SH.path) is None
+        and next(iter(shapes.subjects(None, node_shape)), None) is None  # not used by another shape
+        and not shapes.value(node_shape, SH.deactivated)
+        and not any((node_shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))  # no implicit targets
+    )
+
+
+def shacl_results(data: Graph, shapes: Graph | PreparedShapes, *, lang: str = "en") -> list[ValidationResult]:
+    """Validate ``data``: every result, messages and fixes in ``lang`` where given.
+
+    Plain shapes are run as they are; :class:`PreparedShapes` faster, with the same results.
+    """
+    prepared = shapes if isinstance(shapes, PreparedShapes) else PreparedShapes(shapes, shapes, {})
     with quiet_ill_typed_literals():  # pySHACL copies the ill-typed values it reports: no traceback each time
-        return results_from_report(run_pyshacl(data, shapes), shapes, lang=lang)
+        report = run_pyshacl(data, prepared.runnable)
+        results = results_from_report(report, prepared.shapes, lang=lang, copied_from=prepared.copied_from)
+    return results
 
 
 def _has(graph: Graph, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
@@ -43,11 +100,18 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     return report
 
 
-def results_from_report(report: Graph, shapes: Graph, *, lang: str = "en") -> list[ValidationResult]:
-    """The results of a SHACL validation report graph as objects (not yet located in files)."""
+def results_from_report(
+    report: Graph, shapes: Graph, *, lang: str = "en", copied_from: dict[Node, Node] | None = None
+) -> list[ValidationResult]:
+    """The results of a SHACL validation report graph as objects (not yet located in files).
+
+    ``copied_from`` maps shapes the report names to the shapes of ``shapes`` they stand for.
+    """
+    copied_from = copied_from or {}
     results = []
     for node in report.objects(None, SH.result):
         shape = report.value(node, SH.sourceShape)
+        shape = copied_from.get(shape, shape)
         path = report.value(node, SH.resultPath)
         messages = list(report.objects(node, SH.resultMessage))
         results.append(

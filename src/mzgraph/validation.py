@@ -23,7 +23,7 @@ from rdflib.paths import SequencePath
 from rdflib.term import Node
 
 from mzgraph.errors import InputError
-from mzgraph.pyshacl_runner import shacl_results
+from mzgraph.pyshacl_runner import prepare_shapes, shacl_results
 from mzgraph.rdf_io import read_file
 from mzgraph.rdflib_bridge import to_ox, to_rdflib_graph
 from mzgraph.shape_reach import shapes_reach
@@ -115,11 +115,12 @@ def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1
     With ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many
     processes; the results are the same as one run's.
     """
+    prepared = prepare_shapes(shapes)
     pieces = _pieces(sources, shapes, jobs)
     if pieces is None:
-        results = shacl_results(to_rdflib_graph(sources.triples()), shapes, lang=lang)
+        results = shacl_results(to_rdflib_graph(sources.triples()), prepared, lang=lang)
     else:
-        results = validate_pieces(pieces, shapes, lang=lang, jobs=jobs)
+        results = validate_pieces(pieces, prepared, lang=lang, jobs=jobs)
     located = sorted((locate(r, sources) for r in results), key=ValidationResult.sort_key)
     return ValidationReport(located, list(sources.files), sources.triple_count(), shapes)
 

@@ -19,16 +19,17 @@ only look a bounded distance from a focus node (:mod:`mzgraph.shape_reach`). So 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, URIRef
+from rdflib import RDFS, URIRef
 
 from mzgraph.namespaces import MZ
-from mzgraph.pyshacl_runner import shacl_results
+from mzgraph.pyshacl_runner import PreparedShapes, shacl_results
 from mzgraph.rdflib_bridge import OxTerm, to_ox, to_rdflib_graph
 from mzgraph.shape_reach import Reach
 from mzgraph.validation_results import ValidationResult
@@ -108,34 +109,35 @@ class _PieceBuilder:
 
     def __init__(self, store: ox.Store, reach: Reach, owner: dict[OxTerm, int], shared: int) -> None:
         self.store, self.reach, self.owner, self.shared = store, reach, owner, shared
-        self.own: list[set[ox.Triple]] = [set() for _ in range(shared + 1)]
+        self.own: list[list[ox.Triple]] = [[] for _ in range(shared + 1)]  # a repeated triple is merged on parsing
         self.backward: list[set[OxTerm]] = [set() for _ in range(shared + 1)]
-        self.context = {q.triple for q in store.quads_for_pattern(None, _RDFS_SUBCLASS, None, None)}
+        self.context = [q.triple for q in store.quads_for_pattern(None, _RDFS_SUBCLASS, None, None)]
         self._cache: dict[OxTerm, list[ox.Triple]] = {}
         inverse = {ox.NamedNode(str(p)) for p in reach.inverse}
+        own, owner_of = self.own, owner.get
         for quad in store.quads_for_pattern(None, None, None, None):  # one pass: route each triple to its pieces
             triple = quad.triple
-            self.own[owner.get(quad.subject, shared)].add(triple)
-            if quad.predicate in inverse:
-                piece = owner.get(quad.object, shared)
-                self.own[piece].add(triple)
-                self.backward[piece].add(quad.subject)
+            own[owner_of(triple.subject, shared)].append(triple)
+            if triple.predicate in inverse:
+                piece = owner_of(triple.object, shared)
+                own[piece].append(triple)
+                self.backward[piece].add(triple.subject)
 
     def serialise(self, piece: int) -> bytes:
         """The N-Triples of one piece."""
         return ox.serialize(self.triples(piece), format=ox.RdfFormat.N_TRIPLES)
 
-    def triples(self, piece: int) -> set[ox.Triple]:
-        triples = self.own[piece] | self.context
+    def triples(self, piece: int) -> list[ox.Triple]:
+        triples = self.own[piece] + self.context
         for node in self.backward[piece]:
-            triples.update(self._triples_of(node))
+            triples += self._triples_of(node)
         seen: set[OxTerm] = set()
         frontier = self._foreign_objects(self.own[piece], piece, seen)
         for _ in range(self.reach.depth):
             reached: list[ox.Triple] = []
             for node in frontier:
                 reached += self._triples_of(node)
-            triples.update(reached)
+            triples += reached
             frontier = self._foreign_objects(reached, piece, seen)
         return triples
 
@@ -156,7 +158,7 @@ class _PieceBuilder:
         return found
 
 
-def validate_pieces(pieces: Pieces, shapes: Graph, *, lang: str, jobs: int) -> list[ValidationResult]:
+def validate_pieces(pieces: Pieces, shapes: PreparedShapes, *, lang: str, jobs: int) -> list[ValidationResult]:
     """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node."""
     order = sorted(range(len(pieces.triples)), key=lambda i: -len(pieces.triples[i]))  # largest first
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shapes, lang)) as pool:
@@ -171,16 +173,19 @@ def validate_pieces(pieces: Pieces, shapes: Graph, *, lang: str, jobs: int) -> l
 
 @dataclass
 class _Worker:
-    shapes: Graph
+    shapes: PreparedShapes
     lang: str
 
 
 _worker: _Worker | None = None  # set in each worker process by _start_worker, never at import
 
 
-def _start_worker(shapes: Graph, lang: str) -> None:
+def _start_worker(shapes: PreparedShapes, lang: str) -> None:
     global _worker
     _worker = _Worker(shapes, lang)
+    # A forked worker inherits the parent's objects (the whole store's Python side); without this, every
+    # full garbage collection walks them all, and touching them copies their memory pages.
+    gc.freeze()
 
 
 def _validate_piece(triples: bytes) -> list[ValidationResult]:
