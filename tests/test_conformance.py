@@ -133,3 +133,14 @@ def test_the_command_exits_1_when_a_miss_is_not_explained(tmp_path: Path) -> Non
     assert re.search(r"^total\s+338\s+308$", explained.stdout, re.MULTILINE), explained.stdout
     assert unexplained.returncode == 1
     assert "unexplained miss cast/cast-bool" in unexplained.stderr
+
+
+def test_mzgraph_serve_as_a_process_gives_the_same_verdicts(runs: dict[str, Run], tmp_path: Path) -> None:
+    """The whole command (`mzgraph serve --data FILE`, its own process, app lifespan included) on a few suites."""
+    cases = read_suites(SUITES, ["exists", "json-res", "syntax-query"])
+
+    run = run_backend("command", cases, None, tmp_path)
+
+    in_process = {outcome.id: outcome.passed for outcome in runs["embedded"].outcomes}
+    assert {outcome.id: outcome.passed for outcome in run.outcomes} == {case.id: in_process[case.id] for case in cases}
+    assert run.passed == len(cases) - 1  # syntax-query/test_42, the graph not held

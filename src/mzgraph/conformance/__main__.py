@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from mzgraph.conformance.backends import BACKENDS, open_backend
+from mzgraph.conformance.backends import ALL_BACKENDS, BACKENDS, open_backend
 from mzgraph.conformance.dataset import write_dataset
 from mzgraph.conformance.endpoint import HttpEndpoint
 from mzgraph.conformance.known_misses import agreement, read_known_misses
@@ -78,7 +78,9 @@ def run_backend(
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mzgraph.conformance", description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", action="append", choices=BACKENDS, help="repeatable (default: all three)")
+    parser.add_argument(
+        "--backend", action="append", choices=ALL_BACKENDS, help=f"repeatable (default: {', '.join(BACKENDS)})"
+    )
     parser.add_argument(
         "--suite",
         action="append",

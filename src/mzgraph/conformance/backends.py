@@ -3,7 +3,9 @@
 - ``embedded``: mzgraph's app from ``create_app`` on the dataset file, served by uvicorn;
 - ``remote``: the same app with ``backend="remote"`` in front of one ``oxigraph serve`` process that is
   emptied and loaded with each dataset through Oxigraph's own Graph Store endpoint;
-- ``pyoxigraph``: the engine in-process with no HTTP, as the reference the others are measured by.
+- ``pyoxigraph``: the engine in-process with no HTTP, as the reference the others are measured by;
+- ``command``: ``mzgraph serve --data FILE`` as a process of its own per dataset, app lifespan and all
+  (about 1.5 s a start, so not among the defaults: the tests run a few suites this way).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from mzgraph.config import Settings
 from mzgraph.conformance.endpoint import Endpoint, HttpEndpoint
 from mzgraph.conformance.reference import serve_reference
 from mzgraph.conformance.runner import Serve
-from mzgraph.conformance.servers import AppRunner, oxigraph_server, replace_oxigraph_data
+from mzgraph.conformance.servers import AppRunner, mzgraph_server, oxigraph_server, replace_oxigraph_data
 
 BACKENDS: tuple[str, ...] = ("pyoxigraph", "embedded", "remote")
+ALL_BACKENDS: tuple[str, ...] = (*BACKENDS, "command")
 # Generous, so that a slow CI machine never turns a correct answer into a miss.
 _HTTP_TIMEOUT = httpx.Timeout(60.0)
 
@@ -31,9 +34,12 @@ def open_backend(name: str) -> Iterator[Serve]:
     if name == "pyoxigraph":
         yield serve_reference
         return
-    if name not in BACKENDS:
-        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name not in ALL_BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(ALL_BACKENDS)}")
     with AppRunner() as runner, httpx.Client(timeout=_HTTP_TIMEOUT) as client:
+        if name == "command":
+            yield lambda dataset_file: _serve_command(client, dataset_file)
+            return
         if name == "embedded":
             yield lambda dataset_file: _serve_embedded(runner, client, dataset_file)
             return
@@ -52,6 +58,12 @@ def _serve_remote(runner: AppRunner, client: httpx.Client, store_url: str, datas
     replace_oxigraph_data(client, store_url, dataset_file.read_bytes())
     with _serve_app(runner, client, Settings(backend="remote", sparql_endpoint=f"{store_url}/query")) as endpoint:
         yield endpoint
+
+
+@contextlib.contextmanager
+def _serve_command(client: httpx.Client, dataset_file: Path) -> Iterator[Endpoint]:
+    with mzgraph_server("--data", str(dataset_file)) as base_url:
+        yield HttpEndpoint(client, f"{base_url}/sparql")
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ BACKEND_NOTES: dict[str, str] = {
     "pyoxigraph": "pyoxigraph in-process, no HTTP: the engine alone, for reference",
     "embedded": "mzgraph's /sparql over HTTP, embedded store (pyoxigraph)",
     "remote": "mzgraph's /sparql over HTTP, remote store: a real `oxigraph serve` process",
+    "command": "`mzgraph serve --data FILE` as a process of its own per dataset",
 }
 
 
@@ -165,7 +166,11 @@ _METHOD = """
   started on it: `create_app(Settings(data_paths=[file]))` served by uvicorn on a free port of
   127.0.0.1 (embedded), or the same app with `backend="remote"` in front of an `oxigraph serve`
   process loaded with that file through Oxigraph's own Graph Store endpoint (remote). Tests sharing
-  a dataset share one server start (88 datasets for 338 tests).
+  a dataset share one server start (88 datasets for 338 tests). The in-process app runs without its
+  lifespan hooks, which only start the pages' SHACL validation of the data (a spawned process per
+  start, ten times the run's cost) and close the store (the runner closes it); the CI test also runs
+  three suites through `mzgraph serve --data FILE` as a process of its own, hooks included, and
+  checks that every verdict is the same.
 - **Queries** go as `POST application/x-www-form-urlencoded` to `/sparql`, with `BASE <w3.org IRI of
   the query file>` put in front so relative IRIs resolve as the suite intends (the protocol has no
   base-IRI parameter). The `Accept` header asks for the expected result's own format (XML, JSON,

@@ -1,16 +1,19 @@
-"""Real servers for the conformance run: an ASGI app under uvicorn on 127.0.0.1, and ``oxigraph serve``.
+"""Real servers for the conformance run: an ASGI app under uvicorn on 127.0.0.1, ``oxigraph serve``, ``mzgraph serve``.
 
-Both listen on a free loopback port and are stopped when their ``with`` block ends, so a failed run
+Each listens on a free loopback port and is stopped when its ``with`` block ends, so a failed run
 leaves no process or thread behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -87,27 +90,59 @@ class AppRunner:
 def oxigraph_server() -> Iterator[str]:
     """A throwaway in-memory ``oxigraph serve`` process on a free port; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [str(oxigraph_binary()), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until(lambda: _answers(base_url) or process.poll() is not None, what=f"oxigraph serve on port {port}")
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise ServerError(f"oxigraph serve exited with {process.returncode}: {stderr.strip()}")
+    # Its own deadline too, so that a runaway query cannot keep a core busy after the run gave up on it.
+    command = [str(oxigraph_binary()), "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "60"]
+    with _process(command, f"http://127.0.0.1:{port}", ready_path="/") as base_url:
         yield base_url
-    finally:
-        process.terminate()
+
+
+@contextlib.contextmanager
+def mzgraph_server(*options: str) -> Iterator[str]:
+    """``mzgraph serve OPTIONS`` as a process of its own on a free port; yields its base URL."""
+    port = free_port()
+    command = [str(_command("mzgraph")), "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
+    with _process(command, f"http://127.0.0.1:{port}", ready_path="/sparql") as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def _process(command: list[str], base_url: str, *, ready_path: str) -> Iterator[str]:
+    """Run ``command`` in a session of its own until it answers ``ready_path``; stop it and its children after.
+
+    The whole process group is stopped, so helpers the server spawned (query or validation workers)
+    cannot outlive it.
+    """
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+            _wait_until(
+                lambda: _answers(base_url + ready_path) or process.poll() is not None, what=" ".join(command[:2])
+            )
+            if process.poll() is not None:
+                log.seek(0)
+                output = log.read().decode(errors="replace").strip()
+                raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {output[-2000:]}")
+            yield base_url
+        finally:
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group of ``process``; after a grace period, SIGKILL to what is left of it.
+
+    The leader is reaped only after the SIGKILL: while it is an unreaped zombie its id, which is the
+    group's, cannot be given to another process, so the signal cannot reach a stranger.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while (
+        time.monotonic() < deadline and os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    ):
+        time.sleep(0.01)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def replace_oxigraph_data(client: httpx.Client, base_url: str, nquads: bytes) -> None:
@@ -124,12 +159,17 @@ def replace_oxigraph_data(client: httpx.Client, base_url: str, nquads: bytes) ->
 
 def oxigraph_binary() -> Path:
     """The ``oxigraph`` command of the PyPI ``oxigraph`` package: beside this Python, else on ``PATH``."""
-    beside = Path(sys.executable).parent / "oxigraph"
+    return _command("oxigraph")
+
+
+def _command(name: str) -> Path:
+    """A console script installed with this Python (the venv's ``bin``), else found on ``PATH``."""
+    beside = Path(sys.executable).parent / name
     if beside.exists():
         return beside
-    found = shutil.which("oxigraph")
+    found = shutil.which(name)
     if found is None:
-        raise ServerError("the `oxigraph` command is missing; install the dev extras (`pip install -e .[dev]`)")
+        raise ServerError(f"the `{name}` command is missing; install the project with its dev extras")
     return Path(found)
 
 
@@ -140,9 +180,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _answers(base_url: str) -> bool:
+def _answers(url: str) -> bool:
     try:
-        return httpx.get(base_url, timeout=1.0).status_code < 500
+        return httpx.get(url, timeout=1.0).status_code < 500
     except httpx.HTTPError:
         return False
 
