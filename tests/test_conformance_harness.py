@@ -217,3 +217,30 @@ def test_every_known_miss_names_a_real_test_once() -> None:
     assert set(listed) <= ids
     assert len(listed) == len(set(listed))
     assert all(cause.title and len(cause.explanation) > 80 for cause in causes)
+
+
+# --- the protocol manifest ---------------------------------------------------------------------
+
+
+def test_protocol_updates_become_refusals_and_queries_keep_their_expectations() -> None:
+    tests, dataset = read_protocol_manifest(SUITES / "protocol" / "manifest.ttl")
+    by_id = {test.id: test for test in tests}
+
+    assert len(tests) == 34
+    update = by_id["protocol/update_post_direct"]
+    assert update.rejects_update and len(update.requests) == 1
+    assert update.requests[0].status_classes == {4}
+    query = by_id["protocol/query_dataset_full"].requests[0]
+    assert (query.method, query.status_classes, query.result_format, query.boolean) == ("POST", {2, 3}, "boolean", True)
+    assert "default-graph-uri=http%3A%2F%2Fkasei.us" in query.path
+    assert [source.iri for source in dataset.named] == [
+        f"http://kasei.us/2009/09/sparql/data/data{n}.rdf" for n in (1, 2, 3)
+    ]
+
+
+def test_protocol_bodies_keep_their_declared_encoding() -> None:
+    tests, _ = read_protocol_manifest(SUITES / "protocol" / "manifest.ttl")
+    request = next(test for test in tests if test.id == "protocol/bad_query_non_utf8").requests[0]
+
+    assert request.body == "ASK {}".encode("utf-16")
+    assert dict(request.headers)["content-type"] == "application/sparql-query; charset=UTF-16"
