@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from mzgraph.conformance.__main__ import run_backend
+from mzgraph.conformance.backends import run_backend
 from mzgraph.conformance.known_misses import agreement, read_known_misses
 from mzgraph.conformance.manifest import read_suites
 from mzgraph.conformance.protocol import read_protocol_manifest
-from mzgraph.conformance.report import Run
+from mzgraph.conformance.runner import Run
 
 ROOT = Path(__file__).parent.parent
 SUITES = ROOT / "tests" / "conformance" / "sparql11"

@@ -9,19 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from mzgraph.conformance.backends import ALL_BACKENDS, BACKENDS, open_backend
-from mzgraph.conformance.dataset import write_dataset
-from mzgraph.conformance.endpoint import HttpEndpoint
+from mzgraph.conformance.backends import ALL_BACKENDS, BACKENDS, run_backend
 from mzgraph.conformance.known_misses import agreement, read_known_misses
-from mzgraph.conformance.manifest import ALL_SUITES, Dataset, TestCase, read_suites
-from mzgraph.conformance.protocol import ProtocolOutcome, ProtocolTest, read_protocol_manifest, run_protocol_tests
-from mzgraph.conformance.report import Run, failures_text, markdown, text_table
-from mzgraph.conformance.runner import run_cases
+from mzgraph.conformance.manifest import ALL_SUITES, read_suites
+from mzgraph.conformance.protocol import read_protocol_manifest
+from mzgraph.conformance.report import failures_text, markdown, text_table
 
 DEFAULT_SUITES = Path("tests/conformance/sparql11")
 DEFAULT_KNOWN_MISSES = Path("tests/conformance/known-misses.toml")
@@ -60,22 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if ok else 1
 
 
-def run_backend(
-    backend: str, cases: list[TestCase], protocol: tuple[list[ProtocolTest], Dataset] | None, workdir: Path
-) -> Run:
-    """Run the query suites, then (over HTTP only) the protocol tests, on one backend."""
-    started = time.perf_counter()
-    protocol_outcomes: list[ProtocolOutcome] = []
-    with open_backend(backend) as serve:
-        outcomes = run_cases(cases, serve, workdir)
-        if protocol is not None and backend != "pyoxigraph":
-            tests, dataset = protocol
-            with serve(write_dataset(dataset, workdir)) as endpoint:
-                assert isinstance(endpoint, HttpEndpoint)
-                protocol_outcomes = run_protocol_tests(tests, endpoint)
-    return Run(backend, outcomes, time.perf_counter() - started, protocol_outcomes)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mzgraph.conformance", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -96,7 +76,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _versions() -> dict[str, str]:
-    return {name: version(name) for name in ("mzgraph", "pyoxigraph", "oxigraph")}
+    versions = {}
+    for name in ("mzgraph", "pyoxigraph", "oxigraph"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 if __name__ == "__main__":

@@ -11,15 +11,19 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from mzgraph.config import Settings
+from mzgraph.conformance.dataset import write_dataset
 from mzgraph.conformance.endpoint import Endpoint, HttpEndpoint
+from mzgraph.conformance.manifest import Dataset, TestCase
+from mzgraph.conformance.protocol import ProtocolOutcome, ProtocolTest, run_protocol_tests
 from mzgraph.conformance.reference import serve_reference
-from mzgraph.conformance.runner import Serve
+from mzgraph.conformance.runner import Run, Serve, run_cases
 from mzgraph.conformance.servers import AppRunner, mzgraph_server, oxigraph_server, replace_oxigraph_data
 
 BACKENDS: tuple[str, ...] = ("pyoxigraph", "embedded", "remote")
@@ -45,6 +49,22 @@ def open_backend(name: str) -> Iterator[Serve]:
             return
         with oxigraph_server() as store_url:
             yield lambda dataset_file: _serve_remote(runner, client, store_url, dataset_file)
+
+
+def run_backend(
+    backend: str, cases: list[TestCase], protocol: tuple[list[ProtocolTest], Dataset] | None, workdir: Path
+) -> Run:
+    """Run the query suites, then (over HTTP only) the protocol tests, on one backend."""
+    started = time.perf_counter()
+    protocol_outcomes: list[ProtocolOutcome] = []
+    with open_backend(backend) as serve:
+        outcomes = run_cases(cases, serve, workdir)
+        if protocol is not None and backend != "pyoxigraph":
+            tests, dataset = protocol
+            with serve(write_dataset(dataset, workdir)) as endpoint:
+                assert isinstance(endpoint, HttpEndpoint)
+                protocol_outcomes = run_protocol_tests(tests, endpoint)
+    return Run(backend, outcomes, time.perf_counter() - started, protocol_outcomes)
 
 
 @contextlib.contextmanager

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from mzgraph.conformance.known_misses import AnyOutcome, Cause, cause_of
-from mzgraph.conformance.manifest import ALL_SUITES
-from mzgraph.conformance.protocol import ProtocolOutcome
-from mzgraph.conformance.runner import Outcome
+from mzgraph.conformance.known_misses import Cause, cause_of
+from mzgraph.conformance.runner import Run
 
 #: What each backend name means, for the reader of the report.
 BACKEND_NOTES: dict[str, str] = {
@@ -17,41 +14,6 @@ BACKEND_NOTES: dict[str, str] = {
     "remote": "mzgraph's /sparql over HTTP, remote store: a real `oxigraph serve` process",
     "command": "`mzgraph serve --data FILE` as a process of its own per dataset",
 }
-
-
-@dataclass(frozen=True)
-class Run:
-    """One backend's outcomes (query suites, then protocol tests over HTTP) and how long the run took."""
-
-    backend: str
-    outcomes: Sequence[Outcome]
-    seconds: float
-    protocol: Sequence[ProtocolOutcome] = ()
-
-    def all_outcomes(self) -> list[AnyOutcome]:
-        return [*self.outcomes, *self.protocol]
-
-    def protocol_cell(self) -> str:
-        """``passed/total`` of the protocol tests, or a dash where they were not run (no HTTP)."""
-        if not self.protocol:
-            return "-"
-        return f"{sum(outcome.passed for outcome in self.protocol)}/{len(self.protocol)}"
-
-    @property
-    def passed(self) -> int:
-        return sum(outcome.passed for outcome in self.outcomes)
-
-    @property
-    def passed_by_value(self) -> int:
-        return sum(outcome.passed or outcome.passes_by_value for outcome in self.outcomes)
-
-    def suite_counts(self) -> dict[str, tuple[int, int]]:
-        """``suite -> (passed, total)``, in report order."""
-        counts: dict[str, tuple[int, int]] = {}
-        for outcome in self.outcomes:
-            passed, total = counts.get(outcome.case.suite, (0, 0))
-            counts[outcome.case.suite] = (passed + outcome.passed, total + 1)
-        return {suite: counts[suite] for suite in ALL_SUITES if suite in counts}
 
 
 def text_table(runs: Sequence[Run]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +12,8 @@ import httpx
 from mzgraph.conformance.compare import compare
 from mzgraph.conformance.dataset import write_dataset
 from mzgraph.conformance.endpoint import EVALUATION_FAILED, Endpoint, Reply
-from mzgraph.conformance.manifest import Dataset, Kind, TestCase
+from mzgraph.conformance.manifest import ALL_SUITES, Dataset, Kind, TestCase
+from mzgraph.conformance.protocol import ProtocolOutcome
 from mzgraph.conformance.query_text import orders_results, with_base
 from mzgraph.conformance.results import ResultsError, parse_response, read_expected
 
@@ -45,6 +46,41 @@ class Outcome:
     @property
     def id(self) -> str:
         return self.case.id
+
+
+@dataclass(frozen=True)
+class Run:
+    """One backend's outcomes (query suites, then protocol tests over HTTP) and how long the run took."""
+
+    backend: str
+    outcomes: Sequence[Outcome]
+    seconds: float
+    protocol: Sequence[ProtocolOutcome] = ()
+
+    def all_outcomes(self) -> list[Outcome | ProtocolOutcome]:
+        return [*self.outcomes, *self.protocol]
+
+    def protocol_cell(self) -> str:
+        """``passed/total`` of the protocol tests, or a dash where they were not run (no HTTP)."""
+        if not self.protocol:
+            return "-"
+        return f"{sum(outcome.passed for outcome in self.protocol)}/{len(self.protocol)}"
+
+    @property
+    def passed(self) -> int:
+        return sum(outcome.passed for outcome in self.outcomes)
+
+    @property
+    def passed_by_value(self) -> int:
+        return sum(outcome.passed or outcome.passes_by_value for outcome in self.outcomes)
+
+    def suite_counts(self) -> dict[str, tuple[int, int]]:
+        """``suite -> (passed, total)``, in report order."""
+        counts: dict[str, tuple[int, int]] = {}
+        for outcome in self.outcomes:
+            passed, total = counts.get(outcome.case.suite, (0, 0))
+            counts[outcome.case.suite] = (passed + outcome.passed, total + 1)
+        return {suite: counts[suite] for suite in ALL_SUITES if suite in counts}
 
 
 def run_cases(cases: Iterable[TestCase], serve: Serve, workdir: Path) -> list[Outcome]:
