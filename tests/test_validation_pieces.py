@@ -123,9 +123,7 @@ def test_sources_count_distinct_triples_across_files(tmp_path: Path) -> None:
     assert sources.triple_count() == 2
 
 
-def test_prepared_shapes_give_the_results_of_the_written_ones(
-    many_organisations: list[Path], shapes: Graph
-) -> None:
+def test_prepared_shapes_give_the_results_of_the_written_ones(many_organisations: list[Path], shapes: Graph) -> None:
     data = to_rdflib_graph(read_sources(many_organisations).triples())
     prepared = prepare_shapes(shapes)
 

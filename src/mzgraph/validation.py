@@ -42,7 +42,7 @@ __all__ = [
     "validate",
 ]
 
-MIN_TRIPLES_FOR_PIECES = 50_000
+MIN_TRIPLES_FOR_PIECES = 200_000
 """Below this, starting worker processes costs more than it saves."""
 
 
