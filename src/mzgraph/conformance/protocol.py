@@ -80,6 +80,10 @@ class ProtocolOutcome:
     def id(self) -> str:
         return self.test.id
 
+    @property
+    def name(self) -> str:
+        return self.test.name
+
 
 def read_protocol_manifest(path: Path) -> tuple[list[ProtocolTest], Dataset]:
     """The tests in order, and the dataset they query (each ``ut:graphData`` file as a named graph)."""

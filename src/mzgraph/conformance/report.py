@@ -58,11 +58,12 @@ def markdown(runs: Sequence[Run], causes: Sequence[Cause], versions: Mapping[str
         tests = sorted({test for ids in failing.values() for test in ids})
         if not tests:
             continue
+        names = {outcome.id: outcome.name for run in runs for outcome in run.all_outcomes()}
         parts += [f"### {cause.title}", "", cause.explanation, ""]
         for test in tests:
             where = [backend for backend, ids in failing.items() if test in ids]
             suffix = "" if len(where) == len(runs) else f" ({', '.join(where)} only)"
-            parts.append(f"- `{test}`{suffix}")
+            parts.append(f"- `{test}`: {names[test]}{suffix}")
         parts.append("")
     parts += _remarks(runs)
     parts += [_METHOD.strip(), ""]

@@ -47,6 +47,10 @@ class Outcome:
     def id(self) -> str:
         return self.case.id
 
+    @property
+    def name(self) -> str:
+        return self.case.name
+
 
 @dataclass(frozen=True)
 class Run:
