@@ -1,0 +1,19 @@
+"""Helpers for the child processes mzgraph starts."""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import sys
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux), so no worker outlives a server.
+
+    Used as a process-pool initializer: a server stopped by SIGTERM or SIGKILL must not leave its
+    validation worker behind as an orphan.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
