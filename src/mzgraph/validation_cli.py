@@ -46,13 +46,14 @@ def validate_files(
     Raises :class:`UnreadableInput` naming every path that is missing or cannot be read, not just the first.
     """
     data_files, errors = input_files(data)
-    ontology_files, _ = input_files(ontology)
+    ontology_files, ontology_errors = input_files(ontology)
     shape_files, shape_errors = input_files(shapes)
+    errors += ontology_errors + shape_errors
     seen = {p.resolve() for p in data_files}
     sources = _collect(errors, read_sources, [*data_files, *(p for p in ontology_files if p.resolve() not in seen)])
-    shapes_graph = _collect(shape_errors, read_shapes, shape_files) if not shape_errors else None
-    if errors or shape_errors or sources is None or shapes_graph is None:
-        raise UnreadableInput(errors + shape_errors)
+    shapes_graph = _collect(errors, read_shapes, shape_files) if shape_files else None
+    if errors or sources is None or shapes_graph is None:
+        raise UnreadableInput(errors)
     return validate(sources, shapes_graph, lang=lang, jobs=jobs)
 
 

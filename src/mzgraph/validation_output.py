@@ -32,7 +32,12 @@ from rdflib.term import Node
 from mzgraph.namespaces import PREFIXES
 from mzgraph.validation_results import ResultPath, Severity, ValidationReport, ValidationResult
 
-_COLOURS = {Severity.VIOLATION: "31", Severity.WARNING: "33", Severity.INFO: "36", "where": "1", "fix": "32"}
+Style = Severity | str
+"""What a piece of text is: a severity, ``"where"`` (file:line) or ``"fix"``."""
+Painter = Callable[[str, Style], str]
+_COLOURS: dict[Style, str] = {
+    Severity.VIOLATION: "31", Severity.WARNING: "33", Severity.INFO: "36", "where": "1", "fix": "32",
+}  # fmt: skip
 
 
 def display_path(path: Path | None) -> str:
@@ -60,7 +65,7 @@ def namespace_manager(prefixes: Iterable[tuple[str, str]]) -> NamespaceManager:
 
 def render_text(report: ValidationReport, names: NamespaceManager, *, colour: bool = False) -> str:
     """The human report: results grouped by file and focus node, then a summary line."""
-    paint: Callable[[str, object], str] = _painter(colour)
+    paint = _painter(colour)
     lines: list[str] = []
     for (file, line, _), group in groupby(report.results, key=_group_key):
         results = list(group)
@@ -84,7 +89,7 @@ def _focus_text(result: ValidationResult, names: NamespaceManager) -> str:
     return f"{result.anchor.n3(names)} {result.anchor_path.n3(names)} [ ]"
 
 
-def _result_text(result: ValidationResult, names: NamespaceManager, paint: Callable[[str, object], str]) -> str:
+def _result_text(result: ValidationResult, names: NamespaceManager, paint: Painter) -> str:
     head = f"  {paint(f'{result.severity.value:<9}', result.severity)}"
     if result.path is not None:
         head += f"  {result.path.n3(names)}"
@@ -109,7 +114,7 @@ def _value_text(value: Node, names: NamespaceManager) -> str:
     return value.n3(names)
 
 
-def summary(report: ValidationReport, paint: Callable[[str, object], str] | None = None) -> str:
+def summary(report: ValidationReport, paint: Painter | None = None) -> str:
     """One line: files and triples validated, counts by severity, and the verdict."""
     paint = paint or _painter(False)
     counts = report.counts()
@@ -126,10 +131,10 @@ def _plural(word: str, n: int) -> str:
     return word if n == 1 else word + "s"
 
 
-def _painter(colour: bool) -> Callable[[str, object], str]:
+def _painter(colour: bool) -> Painter:
     if not colour:
         return lambda text, _style: text
-    return lambda text, style: f"\x1b[{_COLOURS[style]}m{text}\x1b[0m"  # type: ignore[index]
+    return lambda text, style: f"\x1b[{_COLOURS[style]}m{text}\x1b[0m"
 
 
 def render_json(report: ValidationReport) -> str:
