@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 
 from mzgraph.formats import Family, negotiate
 from mzgraph.query_errors import QueryRejected
-from mzgraph.store import Store
+from mzgraph.store import QueryResult, Store
 from mzgraph.web.deps import SettingsDep, StoreDep
 from mzgraph.web.service_description import PREFIXES, describe_service
 
@@ -122,9 +122,14 @@ async def sparql_other(request: Request) -> Response:
 async def _answer(
     request: Request, store: Store, text: str, defaults: Sequence[str], named: Sequence[str], format_name: str | None
 ) -> Response:
-    prepared = await anyio.to_thread.run_sync(store.prepare, text, defaults, named)
-    fmt = negotiate(prepared.form.family, request.headers.get("accept"), format_name)
-    result = await anyio.to_thread.run_sync(store.run, prepared, fmt)
+    accept = request.headers.get("accept")
+
+    def evaluate() -> QueryResult:  # one trip to a worker thread: checks, negotiation, evaluation
+        prepared = store.prepare(text, defaults, named)
+        return store.run(prepared, negotiate(prepared.form.family, accept, format_name))
+
+    result = await anyio.to_thread.run_sync(evaluate)
+    fmt = result.format
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = str(result.max_rows)
