@@ -122,3 +122,14 @@ def test_a_query_that_crashes_its_worker_is_an_error_and_the_server_carries_on(s
     for thread in threads:
         thread.join()
     assert _ask(server, QUICK).json()["boolean"] is True
+
+
+def test_idle_workers_that_died_are_replaced_without_failing_a_query(server: LiveServer) -> None:
+    assert isinstance(server.store, EmbeddedStore)
+    workers = psutil.Process(server.store.pool_pid).children()
+    assert workers
+    for worker in workers:
+        worker.kill()
+    psutil.wait_procs(workers, timeout=5)
+    for _ in range(3):
+        assert _ask(server, QUICK).json()["boolean"] is True

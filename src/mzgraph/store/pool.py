@@ -76,9 +76,8 @@ class WorkerPool:
     def call(self, job: Any, timeout: float) -> Any:
         """Run ``job`` in a worker; raises QueryTimeout after ``timeout`` s (the worker is killed)."""
         deadline = time.monotonic() + timeout
-        worker = self._take(deadline)
+        worker = self._send(job, deadline)
         try:
-            worker.conn.send(job)
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
                 self._replace(worker)
                 raise QueryTimeout(
@@ -99,6 +98,16 @@ class WorkerPool:
         if status == "error":
             raise value
         raise QueryFailed(str(value))
+
+    def _send(self, job: Any, deadline: float) -> _Worker:
+        """Hand ``job`` to an idle worker; one that died while idle is replaced and the next one tried."""
+        while True:
+            worker = self._take(deadline)
+            try:
+                worker.conn.send(job)
+                return worker
+            except OSError:
+                self._replace(worker)
 
     def close(self) -> None:
         """Stop the workers and the zygote; idempotent."""
