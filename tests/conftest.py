@@ -9,12 +9,13 @@ everything started is stopped when the session ends.
 - ``sparql_server``: the app on ``tests/fixtures/sparql`` (small graph, named graphs), ``max_rows=1000``.
 - ``start_oxigraph() -> OxigraphServer``: a real ``oxigraph serve --location DIR`` process (PyPI
   ``oxigraph``), with ``.query_url``, ``.store_url``, ``.stop()`` and ``.start()`` (same data, same port).
-- ``mzgraph``: runs the ``mzgraph`` command in a subprocess, returns the CompletedProcess.
+- ``mzgraph(*args, input=, env=)``: runs the ``mzgraph`` command in a subprocess, returns the CompletedProcess.
 - ``comunica``: the ``comunica-sparql`` command from the project's ``node_modules`` (``npm ci`` if absent).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -142,9 +143,14 @@ def start_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
 def mzgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``mzgraph ARGS...`` in a subprocess (text mode, output captured)."""
 
-    def run(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "mzgraph.cli", *args]
-        return subprocess.run(command, input=input, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        environment = {**os.environ, **(env or {})}
+        return subprocess.run(
+            command, input=input, env=environment, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        )
 
     return run
 

@@ -54,6 +54,13 @@ def test_query_says_when_the_row_cap_cut_the_answer(mzgraph: RUN) -> None:
     assert "only the first 1 rows" in done.stderr
 
 
+def test_flags_override_the_environment(mzgraph: RUN) -> None:
+    from_environment = mzgraph("query", "-", *DATA, input=EMPLOYERS, env={"MZGRAPH_MAX_ROWS": "1"})
+    assert from_environment.stdout.splitlines()[-1] == "(1 row)"
+    overridden = mzgraph("query", "-", "--max-rows", "5", *DATA, input=EMPLOYERS, env={"MZGRAPH_MAX_ROWS": "1"})
+    assert overridden.stdout.splitlines()[-1] == "(2 rows)"
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
