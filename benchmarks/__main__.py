@@ -1,0 +1,202 @@
+"""Run the benchmark: every system on the same generated graphs, one size after the other.
+
+    python -m benchmarks --sizes 1000,10000,100000 --out benchmarks/results
+    python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 300, under two minutes
+
+Results (JSON and PNG) are rewritten after each size, so a long run that is stopped keeps what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from benchmarks import generate, report
+from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
+from benchmarks.peers import STANDALONE, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
+from benchmarks.workload import THROUGHPUT, query_mix
+from mzgraph.resources import rdf_files, shapes_dir
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of each measurement a run does."""
+
+    sizes: list[int]
+    reps: int
+    query_budget_s: float
+    timeout_s: float
+    throughput_s: float
+    clients: int
+    start_budget_s: float
+    rdflib_budget_s: float
+    rdflib_max: int
+    validate_max: int
+    pyshacl_budget_s: float
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    """The plan for ``--quick`` or a full run, with the sizes given."""
+    if args.quick:
+        sizes = args.sizes or [100, 300]
+        return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=30, throughput_s=0.5, clients=8,
+                    start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60)
+    return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
+                timeout_s=args.timeout, throughput_s=args.throughput_seconds, clients=8,
+                start_budget_s=args.start_budget, rdflib_budget_s=args.rdflib_budget,
+                rdflib_max=args.rdflib_max, validate_max=args.validate_max, pyshacl_budget_s=args.pyshacl_budget)
+
+
+def progress(message: str) -> None:
+    """One progress line on stderr, with the time."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure_system(system: Running, size: int, plan: Plan) -> dict[str, object]:
+    """Latency of every query of the mix and throughput of the entity requests on one started system."""
+    result: dict[str, object] = {"status": "ok", "load_s": system.load_s, "start_s": system.start_s}
+    if system.pages:
+        # The first page waits for what the pages compute once per data release (labels, SHACL
+        # conformance): a cost of starting, timed apart so it does not stand for every page.
+        result["first_page_s"] = first_page(system, size, plan.start_budget_s)
+        progress(f"  {system.name}: first entity page after {result['first_page_s']:.1f} s")
+    latencies: dict[str, object] = {}
+    for query in query_mix(size):
+        if query.pages_only and not system.pages:
+            continue
+        measured = latency(system, query, reps=plan.reps, budget_s=plan.query_budget_s, timeout=plan.timeout_s)
+        latencies[query.name] = as_dict(measured)
+        shown = f"{measured.median_ms:.1f} ms" if measured.median_ms is not None else measured.error
+        progress(f"  {system.name} {query.name}: {shown}")
+    rates: dict[str, object] = {}
+    for query in query_mix(size):
+        if query.name in THROUGHPUT and (system.pages or not query.pages_only):
+            rate = throughput(system, query, clients=plan.clients, seconds=plan.throughput_s, timeout=plan.timeout_s)
+            rates[query.name] = as_dict(rate)
+            progress(f"  {system.name} {query.name}: {rate.per_s:.1f}/s with {rate.clients} clients "
+                     f"({rate.errors} errors)")
+    system.sampler.sample()
+    result["processes"] = system.sampler.breakdown()
+    result.update(latency=latencies, throughput=rates, peak_rss_mb=round(system.sampler.peak_rss_mb, 1),
+                  peak_pss_mb=round(system.sampler.peak_pss_mb, 1))
+    return result
+
+
+def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
+    """Every system and the validation timings at one graph size."""
+    data = workdir / f"graph-{size}.nt"
+    progress(f"size {size}: generating {data.name}")
+    with data.open("w", encoding="utf-8") as out:
+        triples = generate.write_graph(out, size)
+    systems: dict[str, object] = {}
+
+    def attempt(name: str, start: object) -> Running | None:
+        progress(f"size {size}: starting {name}")
+        try:
+            system = start()  # type: ignore[operator]
+        except OutOfBudget as err:
+            systems[name] = {"status": "out of budget", "detail": str(err)}
+            progress(f"  {name}: out of budget ({err})")
+            return None
+        progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
+        return system  # type: ignore[no-any-return]
+
+    for name in ("mzgraph-memory", "mzgraph-disk"):
+        system = attempt(name, lambda n=name: STANDALONE[n](data, workdir, plan.start_budget_s))
+        if system is not None:
+            try:
+                systems[name] = measure_system(system, size, plan)
+            finally:
+                system.stop()
+    oxigraph = attempt("oxigraph", lambda: start_oxigraph(data, workdir, plan.start_budget_s))
+    if oxigraph is not None:
+        try:
+            systems["oxigraph"] = measure_system(oxigraph, size, plan)
+            remote = attempt("mzgraph-remote", lambda: start_mzgraph_remote(oxigraph, workdir, plan.start_budget_s))
+            if remote is not None:
+                try:
+                    systems["mzgraph-remote"] = measure_system(remote, size, plan)
+                finally:
+                    remote.stop()
+        finally:
+            oxigraph.stop()
+    if size <= plan.rdflib_max:
+        system = attempt("rdflib-endpoint",
+                         lambda: STANDALONE["rdflib-endpoint"](data, workdir, plan.rdflib_budget_s))
+        if system is not None:
+            try:
+                systems["rdflib-endpoint"] = measure_system(system, size, plan)
+            finally:
+                system.stop()
+    else:
+        systems["rdflib-endpoint"] = {"status": "out of budget",
+                                      "detail": f"not started above {plan.rdflib_max} organisations"}
+    validation: dict[str, object] = {}
+    if size <= plan.validate_max:
+        progress(f"size {size}: mzgraph validate")
+        validation["mzgraph"] = as_dict(validate_mzgraph(data, plan.pyshacl_budget_s))
+        progress(f"  {validation['mzgraph']}")
+        progress(f"size {size}: one pySHACL run")
+        validation["pyshacl"] = as_dict(validate_pyshacl(data, rdf_files(shapes_dir()), plan.pyshacl_budget_s))
+        progress(f"  {validation['pyshacl']}")
+    for path in workdir.glob("*-store"):
+        shutil.rmtree(path, ignore_errors=True)
+    data.unlink()
+    return {"organisations": size, "triples": triples, "systems": systems, "validate": validation}
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on."""
+    import pyoxigraph
+    import rdflib
+
+    return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "platform": platform.platform(), "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 1000,10000,100000")
+    parser.add_argument("--quick", action="store_true", help="sizes 100 and 300, few repetitions (CI)")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--reps", type=int, default=15, help="timed repetitions per query (full run)")
+    parser.add_argument("--query-budget", type=float, default=4.0, help="seconds per query and system")
+    parser.add_argument("--throughput-seconds", type=float, default=4.0)
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a request counts as failed")
+    parser.add_argument("--start-budget", type=float, default=400.0, help="seconds to load and start a system")
+    parser.add_argument("--rdflib-budget", type=float, default=120.0, help="seconds to start rdflib-endpoint")
+    parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size rdflib-endpoint is tried at")
+    parser.add_argument("--validate-max", type=int, default=10000, help="largest size validation is timed at")
+    parser.add_argument("--pyshacl-budget", type=float, default=600.0)
+    parser.add_argument("--name", help="file name of the results (default: quick or full)")
+    args = parser.parse_args(argv)
+    plan = plan_from(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = args.name or ("quick" if args.quick else "full")
+    results: dict[str, object] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "mode": "quick" if args.quick else "full",
+        "plan": plan.__dict__,
+        "machine": machine(), "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="mzgraph-bench-") as tmp:
+        for size in plan.sizes:
+            results["sizes"][str(size)] = run_size(size, plan, Path(tmp))  # type: ignore[index]
+            paths = report.write(results, args.out, name)
+            progress(f"size {size} done; wrote {', '.join(str(p) for p in paths)}")
+    print(report.table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""The systems compared: each started as its own process group on 127.0.0.1, timed and watched for memory.
+
+A peer is started from a generated N-Triples file. Its load time (a separate loading step, if the system
+has one) and start time (until it answers a query) are measured; a sampler thread keeps the peak memory
+of its whole process tree. Memory is reported twice: the sum of RSS (what `ps` shows, but it counts pages
+that forked workers share with their parent once per process) and the sum of PSS (shared pages divided
+among the processes sharing them: the real footprint of the tree).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+BIN = Path(sys.executable).parent
+ASK = "ASK { ?s ?p ?o }"
+
+
+class OutOfBudget(Exception):
+    """A system did not load or start within its time budget."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class MemorySampler:
+    """Peak RSS and PSS (MB) of process trees, sampled in a background thread."""
+
+    def __init__(self, roots: list[int], interval: float = 0.25) -> None:
+        self.roots = roots
+        self.interval = interval
+        self.peak_rss_mb = 0.0
+        self.peak_pss_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def sample(self) -> None:
+        """Take one sample now."""
+        rss = pss = 0
+        for root in self.roots:
+            try:
+                parent = psutil.Process(root)
+                procs = [parent, *parent.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for proc in procs:
+                try:
+                    info = proc.memory_full_info()
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+        self.peak_rss_mb = max(self.peak_rss_mb, rss / 2**20)
+        self.peak_pss_mb = max(self.peak_pss_mb, pss / 2**20)
+
+    def breakdown(self) -> list[dict[str, object]]:
+        """Each process of the trees now: pid, command (shortened), RSS and PSS in MB."""
+        found: list[dict[str, object]] = []
+        for root in self.roots:
+            try:
+                parent = psutil.Process(root)
+                procs = [parent, *parent.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for proc in procs:
+                try:
+                    info = proc.memory_full_info()
+                    command = " ".join(proc.cmdline())[-120:]
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                found.append({"pid": proc.pid, "command": command, "rss_mb": round(info.rss / 2**20, 1),
+                              "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1)})
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+
+@dataclass
+class Running:
+    """A started system: where to send queries, and how it started."""
+
+    name: str
+    base_url: str
+    sparql_url: str
+    procs: list[subprocess.Popen[bytes]]
+    load_s: float
+    start_s: float
+    pages: bool
+    sampler: MemorySampler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sampler = MemorySampler([p.pid for p in self.procs]).start()
+
+    def stop(self) -> None:
+        """Stop the sampler and every process group this system started."""
+        self.sampler.stop()
+        for proc in self.procs:
+            stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, with its children (TERM, then KILL)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _run_step(args: list[str], log: Path, budget: float) -> float:
+    """Run a loading command to its end; its wall time, or OutOfBudget."""
+    started = time.perf_counter()
+    proc = _spawn(args, log)
+    try:
+        code = proc.wait(timeout=budget)
+    except subprocess.TimeoutExpired:
+        stop_process(proc)
+        raise OutOfBudget(f"{args[0]} did not finish in {budget:.0f} s") from None
+    if code != 0:
+        raise RuntimeError(f"{' '.join(args)} failed with {code}; see {log}")
+    return time.perf_counter() - started
+
+
+def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, log: Path) -> float:
+    """Seconds until the endpoint answers an ASK query; OutOfBudget after ``budget`` seconds."""
+    started = time.perf_counter()
+    deadline = started + budget
+    with httpx.Client(timeout=5) as client:
+        while time.perf_counter() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}; see {log}")
+            try:
+                answer = client.get(
+                    sparql_url, params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}
+                )
+                if answer.status_code == 200 and "true" in answer.text:
+                    return time.perf_counter() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+    stop_process(proc)
+    raise OutOfBudget(f"not answering after {budget:.0f} s")
+
+
+def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budget: float) -> tuple[
+    subprocess.Popen[bytes], float, str
+]:
+    log = workdir / f"{name}.log"
+    proc = _spawn(args, log)
+    url = f"http://127.0.0.1:{port}{path}"
+    return proc, wait_ready(proc, url, budget, log), url
+
+
+def _mzgraph_args(port: int) -> list[str]:
+    # No row cap and a long deadline, so mzgraph does the same work as the peers (which have neither).
+    return [str(BIN / "mzgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--max-rows", "100000000", "--timeout", "600"]
+
+
+def start_mzgraph_memory(data: Path, workdir: Path, budget: float) -> Running:
+    """mzgraph serve on the embedded in-memory store: the file is parsed at start."""
+    port = free_port()
+    proc, start_s, url = _serve("mzgraph-memory", [*_mzgraph_args(port), "--data", str(data)], port, "/sparql",
+                                workdir, budget)
+    return Running("mzgraph-memory", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=True)
+
+
+def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:
+    """mzgraph load --store once, then mzgraph serve --store (opened, not re-parsed)."""
+    store = workdir / "mzgraph-store"
+    shutil.rmtree(store, ignore_errors=True)
+    log = workdir / "mzgraph-disk.log"
+    load_s = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget)
+    port = free_port()
+    proc, start_s, url = _serve("mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql",
+                                workdir, budget)
+    return Running("mzgraph-disk", f"http://127.0.0.1:{port}", url, [proc], load_s, start_s, pages=True)
+
+
+def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
+    """oxigraph load into a fresh directory, then oxigraph serve on it."""
+    location = workdir / "oxigraph-store"
+    shutil.rmtree(location, ignore_errors=True)
+    log = workdir / "oxigraph.log"
+    load_s = _run_step([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log,
+                       budget)
+    port = free_port()
+    args = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    proc, start_s, url = _serve("oxigraph", args, port, "/query", workdir, budget)
+    return Running("oxigraph", f"http://127.0.0.1:{port}", url, [proc], load_s, start_s, pages=False)
+
+
+def start_mzgraph_remote(oxigraph: Running, workdir: Path, budget: float) -> Running:
+    """mzgraph serve in front of an already running oxigraph serve (its memory counted apart)."""
+    port = free_port()
+    args = [*_mzgraph_args(port), "--sparql-endpoint", oxigraph.sparql_url]
+    proc, start_s, url = _serve("mzgraph-remote", args, port, "/sparql", workdir, budget)
+    return Running("mzgraph-remote", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=True)
+
+
+def start_rdflib_endpoint(data: Path, workdir: Path, budget: float) -> Running:
+    """rdflib-endpoint serve (rdflib's in-memory graph behind FastAPI): the file is parsed at start."""
+    port = free_port()
+    args = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)]
+    proc, start_s, url = _serve("rdflib-endpoint", args, port, "/", workdir, budget)
+    return Running("rdflib-endpoint", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=False)
+
+
+STANDALONE: dict[str, Callable[[Path, Path, float], Running]] = {
+    "mzgraph-memory": start_mzgraph_memory,
+    "mzgraph-disk": start_mzgraph_disk,
+    "rdflib-endpoint": start_rdflib_endpoint,
+}
+"""Systems started on their own; oxigraph and mzgraph-remote are started together (see __main__)."""
+
+SYSTEMS = ["mzgraph-memory", "mzgraph-disk", "mzgraph-remote", "oxigraph", "rdflib-endpoint"]
