@@ -25,6 +25,8 @@ from mzgraph.store.base import Release
 
 RELEASE_FILE = "mzgraph-release.json"
 """Written into a store directory by ``mzgraph load``: the release of the data it holds."""
+BULK_BATCH = 500_000
+"""Quads gathered from several files before one bulk load into an on-disk store."""
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -43,13 +45,20 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def read_into(store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False) -> str:
     """Add ``files`` to ``store`` one by one (canonical IRIs rewritten to ``base_iri``); their content hash."""
     digest = hashlib.sha256(base_iri.encode())
+    pending: list[ox.Quad] = []
     for path in files:
         quads = rebase(read_file(path), DEFAULT_BASE_IRI, base_iri)
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        if bulk:
-            store.bulk_extend(quads)
-        else:
+        if not bulk:
             store.extend(quads)
+            continue
+        # One bulk load per file cost ~80 ms however small the file (3,000 files: 4 minutes): batch them.
+        pending.extend(quads)
+        if len(pending) >= BULK_BATCH:
+            store.bulk_extend(pending)
+            pending = []
+    if pending:
+        store.bulk_extend(pending)
     return digest.hexdigest()[:20]
 
 
