@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -43,6 +44,11 @@ FORMAT_BY_MEDIA_TYPE: dict[str, ox.RdfFormat] = {
 }
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# Oxigraph's messages start with the position we already report as file:line:column.
+_POSITION = re.compile(
+    r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)"
+    r"|between line \d+ column \d+ and line \d+ column \d+): "
+)
 
 
 def format_for_path(path: Path) -> ox.RdfFormat:
@@ -54,13 +60,12 @@ def format_for_path(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def parse_bytes(
-    data: bytes, fmt: ox.RdfFormat, *, source: str, base_iri: str | None = None
-) -> list[ox.Quad]:
+def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, source: str, base_iri: str | None = None) -> list[ox.Quad]:
     """Parse ``data`` into quads, or raise :class:`InputError` naming ``source`` and the position."""
     _refuse_unsafe(data, fmt, source)
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark is not part of the document
     try:
-        return list(ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=False))
+        return _fresh_blank_nodes(ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=False))
     except SyntaxError as err:
         raise _input_error(err, source) from None
     except (ValueError, OSError) as err:
@@ -85,11 +90,31 @@ def read_files(paths: Iterable[Path], *, base_iri: str | None = None) -> list[ox
     return quads
 
 
+def _fresh_blank_nodes(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Give the blank nodes of one document identities of their own: ``_:x`` in two files is two nodes."""
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def term(node: Any) -> Any:
+        if isinstance(node, ox.BlankNode):
+            return fresh.setdefault(node, ox.BlankNode())
+        return node
+
+    return [
+        quad
+        if not (
+            isinstance(quad.subject, ox.BlankNode)
+            or isinstance(quad.object, ox.BlankNode)
+            or isinstance(quad.graph_name, ox.BlankNode)
+        )
+        else ox.Quad(term(quad.subject), quad.predicate, term(quad.object), term(quad.graph_name))
+        for quad in quads
+    ]
+
+
 def _refuse_unsafe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
     if b"\x00" in data[:8192]:
         raise InputError(source, "this is not a text file (it contains NUL bytes); expected RDF text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -111,7 +136,7 @@ def _refuse_unsafe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
 
 def _input_error(err: SyntaxError, source: str) -> InputError:
     message = str(err.msg if hasattr(err, "msg") else err)
-    message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+    message = _POSITION.sub("", message)
     if "LoadDocumentCallback" in message or "remote context" in message.lower():
         message = "the JSON-LD @context refers to a remote document; remote contexts are never fetched: inline it"
     return InputError(source, message, line=err.lineno, column=err.offset)
