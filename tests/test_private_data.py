@@ -28,7 +28,8 @@ QUERIES = {
     "contacts": PREFIX + "SELECT ?c WHERE { ?c a mz:ContactPerson }",
     "email-anywhere": PREFIX + f'SELECT ?s ?p WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{EMAIL}")) }}',
     "emails": PREFIX + "SELECT ?e WHERE { ?s schema:email ?e }",
-    "in-any-graph": PREFIX + "SELECT ?c WHERE { { ?c a mz:ContactPerson } UNION { GRAPH ?g { ?c a mz:ContactPerson } } }",
+    "in-any-graph": PREFIX
+    + "SELECT ?c WHERE { { ?c a mz:ContactPerson } UNION { GRAPH ?g { ?c a mz:ContactPerson } } }",
     "describe": f"DESCRIBE <https://w3id.org/mzgraph{CONTACT}>",
 }
 RUN = Callable[..., subprocess.CompletedProcess[str]]
