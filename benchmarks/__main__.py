@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ import psutil
 
 from benchmarks import generate, report
 from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
-from benchmarks.peers import STANDALONE, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
+from benchmarks.peers import STANDALONE, SYSTEMS, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
 from benchmarks.workload import THROUGHPUT, query_mix
 from mzgraph.resources import rdf_files, shapes_dir
 
@@ -43,6 +44,8 @@ class Plan:
     rdflib_max: int
     validate_max: int
     pyshacl_budget_s: float
+    systems: tuple[str, ...] = tuple(SYSTEMS)
+    split_above: int = 10_000
 
 
 def plan_from(args: argparse.Namespace) -> Plan:
@@ -54,7 +57,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
     return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
                 timeout_s=args.timeout, throughput_s=args.throughput_seconds, clients=8,
                 start_budget_s=args.start_budget, rdflib_budget_s=args.rdflib_budget,
-                rdflib_max=args.rdflib_max, validate_max=args.validate_max, pyshacl_budget_s=args.pyshacl_budget)
+                rdflib_max=args.rdflib_max, validate_max=args.validate_max, pyshacl_budget_s=args.pyshacl_budget,
+                systems=tuple(args.systems or SYSTEMS), split_above=args.split_above)
 
 
 def progress(message: str) -> None:
@@ -98,7 +102,11 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     progress(f"size {size}: generating {data.name}")
     with data.open("w", encoding="utf-8") as out:
         triples = generate.write_graph(out, size)
-    systems: dict[str, object] = {}
+    # mzgraph reads a file whole into Python objects (~1 KB a triple): above split_above it gets the same
+    # triples as a folder of files of at most split_above organisations each.
+    mz_data = write_parts(workdir / f"parts-{size}", size, plan.split_above) if size > plan.split_above else data
+    systems: dict[str, object] = {name: {"status": "not run", "detail": "not among --systems"}
+                                  for name in SYSTEMS if name not in plan.systems}
 
     def attempt(name: str, start: object) -> Running | None:
         progress(f"size {size}: starting {name}")
@@ -112,7 +120,9 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
         return system  # type: ignore[no-any-return]
 
     for name in ("mzgraph-memory", "mzgraph-disk"):
-        system = attempt(name, lambda n=name: STANDALONE[n](data, workdir, plan.start_budget_s))
+        if name not in plan.systems:
+            continue
+        system = attempt(name, lambda n=name: STANDALONE[n](mz_data, workdir, plan.start_budget_s))
         if system is not None:
             try:
                 systems[name] = measure_system(system, size, plan)
@@ -122,7 +132,10 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     if oxigraph is not None:
         try:
             systems["oxigraph"] = measure_system(oxigraph, size, plan)
-            remote = attempt("mzgraph-remote", lambda: start_mzgraph_remote(oxigraph, workdir, plan.start_budget_s))
+            remote = None
+            if "mzgraph-remote" in plan.systems:
+                remote = attempt("mzgraph-remote",
+                                 lambda: start_mzgraph_remote(oxigraph, workdir, plan.start_budget_s))
             if remote is not None:
                 try:
                     systems["mzgraph-remote"] = measure_system(remote, size, plan)
@@ -130,7 +143,9 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
                     remote.stop()
         finally:
             oxigraph.stop()
-    if size <= plan.rdflib_max:
+    if "rdflib-endpoint" not in plan.systems:
+        pass
+    elif size <= plan.rdflib_max:
         system = attempt("rdflib-endpoint",
                          lambda: STANDALONE["rdflib-endpoint"](data, workdir, plan.rdflib_budget_s))
         if system is not None:
@@ -152,7 +167,23 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     for path in workdir.glob("*-store"):
         shutil.rmtree(path, ignore_errors=True)
     data.unlink()
+    if mz_data != data:
+        shutil.rmtree(mz_data, ignore_errors=True)
     return {"organisations": size, "triples": triples, "systems": systems, "validate": validation}
+
+
+def write_parts(folder: Path, size: int, per_file: int) -> Path:
+    """The graph generate.write_graph writes, as files of the shared part and of ``per_file`` organisations."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "shared.nt").open("w", encoding="utf-8") as out:
+        generate.write_graph(out, 0)
+    templates = generate.load_templates()
+    rng = generate.random.Random(42)
+    for start in range(0, size, per_file):
+        with (folder / f"organisations-{start:07d}.nt").open("w", encoding="utf-8") as out:
+            for index in range(start, min(size, start + per_file)):
+                out.writelines(line + "\n" for line in generate.organisation_triples(index, rng, templates))
+    return folder
 
 
 def machine() -> dict[str, object]:
@@ -163,6 +194,10 @@ def machine() -> dict[str, object]:
     return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "platform": platform.platform(), "python": platform.python_version(),
             "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size rdflib-endpoint is tried at")
     parser.add_argument("--validate-max", type=int, default=10000, help="largest size validation is timed at")
     parser.add_argument("--pyshacl-budget", type=float, default=600.0)
+    parser.add_argument("--systems", type=lambda s: s.split(","), help=f"some of {','.join(SYSTEMS)}")
+    parser.add_argument("--split-above", type=int, default=10_000,
+                        help="give mzgraph the graph as files of this many organisations above this size")
     parser.add_argument("--name", help="file name of the results (default: quick or full)")
     args = parser.parse_args(argv)
+    # A stopped run (kill, or Ctrl-C under nohup) still stops the systems it started, in the finally blocks.
+    signal.signal(signal.SIGTERM, _interrupted)
     plan = plan_from(args)
     args.out.mkdir(parents=True, exist_ok=True)
     name = args.name or ("quick" if args.quick else "full")

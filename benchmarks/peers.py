@@ -185,7 +185,11 @@ def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budg
     log = workdir / f"{name}.log"
     proc = _spawn(args, log)
     url = f"http://127.0.0.1:{port}{path}"
-    return proc, wait_ready(proc, url, budget, log), url
+    try:
+        return proc, wait_ready(proc, url, budget, log), url
+    except BaseException:
+        stop_process(proc)
+        raise
 
 
 def _mzgraph_args(port: int) -> list[str]:

@@ -3,8 +3,8 @@
 Every SPARQL request goes to the system's own endpoint as GET ?query= with the same Accept header.
 The saved example queries run with their defaults (bound by mzgraph's own binder, so every peer gets
 the same text); four more stand for common work: an aggregation, a multi-join with filters, a text
-search and a one-entity CONSTRUCT. Entity pages (HTML and JSON-LD) are asked of mzgraph only; the
-peers' counterpart is the one-entity CONSTRUCT.
+search and the one-entity CONSTRUCT an entity page runs (mzgraph's own builder). Entity pages (HTML
+and JSON-LD) are asked of mzgraph only; the peers' counterpart is that CONSTRUCT.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+import pyoxigraph as ox
 
 from mzgraph.config import DEFAULT_BASE_IRI
+from mzgraph.entities.describe import describe_query
 from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 
@@ -65,14 +67,8 @@ def entity_iri(size: int, index: int) -> str:
 
 
 def entity_construct(iri: str) -> str:
-    """The organisation and what it owns: what its page shows, as one CONSTRUCT."""
-    return PREFIXES + f"""
-CONSTRUCT {{ ?org ?p ?o . ?x ?q ?v . ?rel ?r ?w }} WHERE {{
-  VALUES ?org {{ <{iri}> }}
-  {{ ?org ?p ?o }}
-  UNION {{ ?org mz:measure|mz:figure|mz:recognition|mz:ambassadorRole ?x . ?x ?q ?v }}
-  UNION {{ ?rel mz:organisation ?org ; ?r ?w }}
-}}"""
+    """The CONSTRUCT an entity page runs (its triples, its parts', inbound links and their labels)."""
+    return describe_query(ox.NamedNode(iri))
 
 
 @dataclass(frozen=True)
