@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -262,3 +263,16 @@ def test_the_list_by_accept(server: str) -> None:
     as_csv = httpx.get(server + "/organisations", headers={"Accept": "text/csv"})
     assert as_csv.text.startswith("id,name,type")
     assert httpx.get(server + "/organisations", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_answers_are_kept_for_the_release(live_server: Any) -> None:
+    services = live_server.app.state.page_services
+    url = live_server.url + "/id/partner/tandem"
+    first = httpx.get(url, headers={"Accept": "text/turtle"})
+    kept = services.release_cache()["responses"]
+    size = len(kept)
+    again = httpx.get(url, headers={"Accept": "text/turtle"})
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert len(kept) == size, "the second answer came from the cache"
+    assert httpx.get(url, headers={"Accept": "text/html"}).headers["content-type"].startswith("text/html")
+    assert len(kept) == size + 1, "another representation is another answer"

@@ -62,26 +62,37 @@ class Page:
 
 
 def filter_patterns(f: Filters) -> str:
-    """The graph patterns that keep only the employers ``?org`` matching ``f``."""
+    """The graph patterns that keep only the employers ``?org`` matching ``f``.
+
+    Each condition is a sub-select of matching ``?org`` joined with the rest: Oxigraph evaluates a
+    ``FILTER EXISTS`` holding a ``UNION`` once per candidate without the binding, which on 10,000
+    employers takes minutes; the join takes well under a second.
+    """
     parts = [EMPLOYERS]
     for word in f.words:
         parts.append(
-            "FILTER EXISTS { { ?org rdfs:label ?searched } UNION { ?org mz:measure/mz:text ?searched }"
-            f" FILTER(CONTAINS(LCASE(STR(?searched)), {text(word)})) }}"
+            "{ SELECT DISTINCT ?org WHERE { { ?org rdfs:label ?searched } UNION { ?org mz:measure ?searchedMeasure ."
+            f" ?searchedMeasure mz:text ?searched }} FILTER(CONTAINS(LCASE(STR(?searched)), {text(word)})) }} }}"
         )
     for category in f.categories:
-        parts.append(f"FILTER EXISTS {{ ?org mz:measure/mz:category/skos:broader* {term(category)} }}")
+        parts.append(
+            f"{{ SELECT DISTINCT ?org WHERE {{ ?org mz:measure/mz:category/skos:broader* {term(category)} }} }}"
+        )
     if f.partners:
-        parts.append(f"FILTER EXISTS {{ ?org ^mz:organisation/mz:partner ?partner . {values('partner', f.partners)} }}")
+        parts.append(
+            "{ SELECT DISTINCT ?org WHERE { ?partnerRelation mz:organisation ?org ; mz:partner ?partner ."
+            f" {values('partner', f.partners)} }} }}"
+        )
     if f.provinces:
         parts.append(
-            f"FILTER EXISTS {{ ?org schema:location/mz:province ?province . {values('province', f.provinces)} }}"
+            "{ SELECT DISTINCT ?org WHERE { ?org schema:location/mz:province ?province ."
+            f" {values('province', f.provinces)} }} }}"
         )
     if f.years:
         years = ", ".join(integer(y) for y in f.years)
         parts.append(
-            "FILTER EXISTS { ?org mz:recognition/mz:recognitionDate ?recognised"
-            f" FILTER(YEAR(?recognised) IN ({years})) }}"
+            "{ SELECT DISTINCT ?org WHERE { ?org mz:recognition/mz:recognitionDate ?recognised"
+            f" FILTER(YEAR(?recognised) IN ({years})) }} }}"
         )
     if f.ambassador is not None:
         parts.append(("FILTER EXISTS" if f.ambassador else "FILTER NOT EXISTS") + " { ?org mz:ambassadorRole ?role }")

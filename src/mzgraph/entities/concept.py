@@ -45,10 +45,16 @@ class Concept:
     narrower: list[Link]
     top_concept: bool
     used_by: list[Usage]
+    used_by_total: int = 0
+    """How many employers use it in all (``used_by`` lists the first :data:`USAGE_LIMIT`)."""
 
 
-def usage_query(concept: ox.NamedNode) -> str:
-    """SELECT the employers whose measures, passages, figures or partner relations use ``concept``.
+USAGE_LIMIT = 200
+"""Employers listed on a concept's page (the most frequent users first); the total is counted apart."""
+
+
+def usage_query(concept: ox.NamedNode, limit: int = USAGE_LIMIT) -> str:
+    """SELECT the employers whose measures, passages, figures or partner relations use ``concept`` the most.
 
     A narrower concept counts for its broader ones (``skos:broader*``), so "leave" finds calamity leave.
     """
@@ -58,8 +64,19 @@ def usage_query(concept: ox.NamedNode) -> str:
   {{ SELECT ?org (COUNT(DISTINCT ?node) AS ?n) WHERE {{
       ?node ({USING_PATH})/skos:broader* {term(concept)} .
       ?org mz:measure|mz:statement|mz:figure|^mz:organisation ?node .
-  }} GROUP BY ?org }}
+  }} GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT {int(limit)} }}
   OPTIONAL {{ ?org rdfs:label ?label }}
+}}"""
+    )
+
+
+def usage_count_query(concept: ox.NamedNode) -> str:
+    """SELECT how many employers use ``concept`` (or a narrower one)."""
+    return (
+        prologue()
+        + f"""SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {{
+  ?node ({USING_PATH})/skos:broader* {term(concept)} .
+  ?org mz:measure|mz:statement|mz:figure|^mz:organisation ?node .
 }}"""
     )
 

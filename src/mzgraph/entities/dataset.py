@@ -127,14 +127,19 @@ def void_counts_query(entity_space: str) -> str:
     )
 
 
-def sources_query() -> str:
-    """SELECT the source documents the data is derived from, with their titles and licence of the vocabulary."""
+SOURCES_LIMIT = 100
+"""Source documents named in the dataset description (a graph of many employers has many profiles)."""
+
+
+def sources_query(limit: int = SOURCES_LIMIT) -> str:
+    """SELECT the source documents the data is derived from (the first ``limit``), with titles, and the licences."""
     return (
         prologue()
-        + """SELECT ?source ?title ?license WHERE {
-  { ?source a mz:SourceDocument . OPTIONAL { ?source dcterms:title ?title } }
-  UNION { ?ontology a owl:Ontology ; dcterms:license ?license }
-}"""
+        + f"""SELECT ?source ?title ?license WHERE {{
+  {{ {{ SELECT ?source WHERE {{ ?source a mz:SourceDocument }} ORDER BY ?source LIMIT {int(limit)} }}
+     OPTIONAL {{ ?source dcterms:title ?title }} }}
+  UNION {{ ?ontology a owl:Ontology ; dcterms:license ?license }}
+}}"""
     )
 
 

@@ -6,6 +6,7 @@ RDF/XML), so they always say the same. It holds:
 - what the resource states (``<this> ?p ?o``);
 - the parts it owns, followed along :data:`PART_OF` (an employer's recognition, ambassador role,
   measures, statements, figures, agreements, and the partner relations that point at it);
+- for a partner body, the partner relations naming it, each in full (at most :data:`INBOUND_LIMIT`);
 - what points at it (``?s ?p <this>``, ``rdf:type`` excepted and at most :data:`INBOUND_LIMIT`);
 - the labels of everything it links to, so a reader sees names rather than IRIs. Objects of
   ``mz:measureGroup`` are not labelled: the JSON-LD indexes measures by their group IRI.
@@ -24,9 +25,9 @@ from mzgraph.entities.sparql import RDF_TYPE, Term, prologue, term
 
 PART_OF = (
     "mz:recognition|mz:ambassadorRole|mz:measure|mz:statement|mz:figure|mz:ambassadorActivity|mz:agreement"
-    "|^mz:organisation|^mz:partner"
+    "|^mz:organisation"
 )
-"""Property path from a resource to the parts described with it."""
+"""Property path from a resource to the parts described with it (an employer has a bounded number of each)."""
 
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name", "mz:text")
 """Properties copied from linked resources so they can be named."""
@@ -46,20 +47,27 @@ _LABEL_IRIS = tuple(
 
 
 def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str:
-    """CONSTRUCT the description of ``iri`` (see the module docstring)."""
-    this = term(iri)
+    """CONSTRUCT the description of ``iri`` (see the module docstring).
+
+    What points at the resource, and the partner relations in which it is the partner (described in full),
+    are capped at ``inbound_limit`` each, chosen in IRI order so every part of the query picks the same ones.
+    """
+    this, limit = term(iri), int(inbound_limit)
     labels = " ".join(LABEL_PROPERTIES)
+    inbound = f"SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} ORDER BY ?s ?q LIMIT {limit}"
+    relations = f"SELECT ?rel WHERE {{ ?rel mz:partner {this} }} ORDER BY ?rel LIMIT {limit}"
     return (
         prologue()
         + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ {this} ?p ?o . BIND({this} AS ?s) }}
   UNION {{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}
-  UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {this} . FILTER(?p != rdf:type) }} LIMIT {int(inbound_limit)} }}
-          BIND({this} AS ?o) }}
+  UNION {{ {{ {inbound} }} BIND(?q AS ?p) BIND({this} AS ?o) }}
+  UNION {{ {{ {relations} }} BIND(?rel AS ?s) ?s ?p ?o . }}
   UNION {{
     {{ {this} ?q ?s . }}
     UNION {{ {this} ({PART_OF})+ ?part . ?part ?q ?s . }}
-    UNION {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} LIMIT {int(inbound_limit)} }} }}
+    UNION {{ {{ {inbound} }} }}
+    UNION {{ {{ {relations} }} ?rel ?q ?s . }}
     FILTER(isIRI(?s) && ?q != rdf:type && ?q != mz:measureGroup)
     VALUES ?p {{ {labels} }}
     ?s ?p ?o .

@@ -9,8 +9,17 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import Figure, PartnerRelation, read_figure
+from mzgraph.entities.sparql import prologue, term
 from mzgraph.entities.values import Link, format_date, link, links, literal_int
 from mzgraph.entities.vocab import ORG_UNIT_OF, RDFS_COMMENT, SCHEMA_URL, SKOS_ALT, m
+
+
+def employers_count_query(partner: ox.NamedNode) -> str:
+    """SELECT how many employers name ``partner`` in a partner relation (the page shows a capped list)."""
+    return (
+        prologue()
+        + f"SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {{ ?rel mz:partner {term(partner)} ; mz:organisation ?org }}"
+    )
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class Partner:
     figures: list[Figure]
     notes: list[str]
     collaborations: list[Collaboration]
+    employers: int = 0
+    """How many employers work with it in all (the description holds a capped number of relations)."""
 
     @property
     def roles(self) -> list[Link]:

@@ -111,8 +111,8 @@ def _int(value: str | None, default: int, name: str) -> int:
 async def run(services: PageServices, f: browse.Filters, page: browse.Page, langs: Sequence[str]) -> BrowseResult:
     """Run the list, count, facet and chart queries concurrently and assemble the result."""
     select = services.select
-    listed, counted, categories, partners, provinces, years, ambassadors, group_rows, groups = await asyncio.gather(
-        select(browse.list_query(f, page, langs)),
+    items, counted, categories, partners, provinces, years, ambassadors, group_rows, groups = await asyncio.gather(
+        list_items(services, f, page, langs),
         select(browse.count_query(f)),
         select(browse.facet_query(f, "category")),
         select(browse.facet_query(f, "partner")),
@@ -122,21 +122,6 @@ async def run(services: PageServices, f: browse.Filters, page: browse.Page, lang
         select(browse.group_counts_query(f)),
         services.groups(),
     )
-    orgs = [row["org"] for row in listed if isinstance(row.get("org"), ox.NamedNode)]
-    per_org, matches = await asyncio.gather(
-        select(browse.per_organisation_groups_query(orgs)) if orgs else _none(),
-        select(browse.matches_query(orgs, f.words)) if orgs and f.words else _none(),
-    )
-    term_labels = await services.term_labels()
-    items = [_item(row, langs, term_labels) for row in listed if isinstance(row.get("org"), ox.NamedNode)]
-    by_iri = {item.link.iri: item for item in items}
-    for row in per_org:
-        if row["org"].value in by_iri:
-            by_iri[row["org"].value].groups[row["group"].value] = as_int(row.get("n"))
-    for row in matches:
-        item = by_iri.get(row["org"].value)
-        if item is not None and len(item.matches) < 2:
-            item.matches.append(_match(row, f.words))
     facets = {
         "category": _facet(categories, langs, f.categories),
         "partner": _facet(partners, langs, f.partners),
@@ -153,9 +138,35 @@ async def run(services: PageServices, f: browse.Filters, page: browse.Page, lang
         total=as_int(counted[0].get("n")) if counted else 0,
         items=items,
         facets=facets,
-        group_counts={row["group"].value: as_int(row.get("n")) for row in group_rows},
+        group_counts=group_counts(group_rows),
         groups=groups,
     )
+
+
+async def list_items(services: PageServices, f: browse.Filters, page: browse.Page, langs: Sequence[str]) -> list[Item]:
+    """One page of the list: each employer with its measures per group and, for a search, the matching texts."""
+    listed = await services.select(browse.list_query(f, page, langs))
+    orgs = [row["org"] for row in listed if isinstance(row.get("org"), ox.NamedNode)]
+    per_org, matches, term_labels = await asyncio.gather(
+        services.select(browse.per_organisation_groups_query(orgs)) if orgs else _none(),
+        services.select(browse.matches_query(orgs, f.words)) if orgs and f.words else _none(),
+        services.term_labels(),
+    )
+    items = [_item(row, langs, term_labels) for row in listed if isinstance(row.get("org"), ox.NamedNode)]
+    by_iri = {item.link.iri: item for item in items}
+    for row in per_org:
+        if row["org"].value in by_iri:
+            by_iri[row["org"].value].groups[row["group"].value] = as_int(row.get("n"))
+    for row in matches:
+        item = by_iri.get(row["org"].value)
+        if item is not None and len(item.matches) < 2:
+            item.matches.append(_match(row, f.words))
+    return items
+
+
+def group_counts(rows: Sequence[Row]) -> dict[str, int]:
+    """Group IRI -> number of measures, from :func:`mzgraph.entities.browse.group_counts_query`."""
+    return {row["group"].value: as_int(row.get("n")) for row in rows}
 
 
 async def _none() -> list[Row]:

@@ -24,6 +24,7 @@ from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
 from mzgraph.web.represent import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.response_cache import per_release
 from mzgraph.web.services import WHOLE_GRAPH_ROWS, PageServices
 
 router = APIRouter(tags=["dataset"])
@@ -74,12 +75,14 @@ async def write_dump(services: PageServices, extension: str, tag: str) -> Path:
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID and DCAT description")
+@per_release
 async def void_description(request: Request) -> Response:
     """The dataset: URI space, SPARQL endpoint, dumps, counts, licence, sources, release."""
     return await _void(request, None)
 
 
 @router.api_route("/.well-known/void.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+@per_release
 async def void_by_extension(request: Request, extension: str) -> Response:
     rep = by_extension(extension, DATA_FORMATS)
     if rep is None:

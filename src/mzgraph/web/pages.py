@@ -22,6 +22,7 @@ from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
 from mzgraph.web.represent import CSV, HTML, JSON, json_bytes, negotiate
 from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.response_cache import per_release
 from mzgraph.web.urls import href
 
 router = APIRouter(tags=["pages"])
@@ -51,6 +52,7 @@ class PageLink:
 
 
 @router.get("/", summary="Home page", response_class=Response)
+@per_release
 async def home(request: Request) -> Response:
     """What the graph is, its counts, and where to go next."""
     services = services_of(request)
@@ -59,18 +61,22 @@ async def home(request: Request) -> Response:
     headers = cache_headers(etag_for(release.tag, "home", langs[0]), release.modified, vary="Accept-Language")
     if is_not_modified(request, headers["ETag"], release.modified):
         return not_modified(headers)
-    counts, result = await asyncio.gather(
+    everyone = browse.Filters()
+    counts, items, group_rows, groups = await asyncio.gather(
         services.select(dataset.counts_query()),
-        browse_view.run(services, browse.Filters(), browse.Page(size=HOME_LIST), langs),
+        browse_view.list_items(services, everyone, browse.Page(size=HOME_LIST), langs),
+        services.select(browse.group_counts_query(everyone)),
+        services.groups(),
     )
+    by_group = browse_view.group_counts(group_rows)
     t = translator(langs[0])
     base = str(request.base_url)
     context = {
         "title": t("home_title"),
         "counts": dataset.read_counts(counts),
-        "organisations": result.items,
-        "groups": result.groups,
-        "chart_rows": [(g.label(langs), result.group_counts.get(g.iri, 0), g.key) for g in result.groups],
+        "organisations": items,
+        "groups": groups,
+        "chart_rows": [(g.label(langs), by_group.get(g.iri, 0), g.key) for g in groups],
         "release": release.tag,
         "schema": schemaorg.dataset(
             "mzgraph",
@@ -85,6 +91,7 @@ async def home(request: Request) -> Response:
 
 
 @router.get("/organisations", summary="Browse the organisations (HTML)", response_class=Response)
+@per_release
 async def organisations(request: Request) -> Response:
     """Facets, text search, sorting and pages over the recognised employers (JSON or CSV by ``Accept`` too)."""
     chosen = negotiate(request.headers.get("accept"), (HTML, JSON, CSV))
@@ -95,12 +102,14 @@ async def organisations(request: Request) -> Response:
 
 
 @router.get("/organisations.json", summary="Browse the organisations (JSON)", response_class=Response)
+@per_release
 async def organisations_json(request: Request) -> Response:
     """The same list as JSON: items, total, facets, and the next page."""
     return await _browse(request, "json")
 
 
 @router.get("/organisations.csv", summary="Browse the organisations (CSV)", response_class=Response)
+@per_release
 async def organisations_csv(request: Request) -> Response:
     """The same list as CSV, one employer per row."""
     return await _browse(request, "csv")

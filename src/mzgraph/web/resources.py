@@ -23,6 +23,7 @@ from mzgraph.web.render import Alternate
 from mzgraph.web.represent import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
 from mzgraph.web.represent import serialise as serialise_rdf
 from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.response_cache import per_release
 
 router = APIRouter(tags=["linked data"])
 
@@ -31,12 +32,14 @@ ONTOLOGY_INDEX = "index"
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference an entity IRI")
+@per_release
 async def entity(request: Request, path: str) -> Response:
     """An entity in HTML, JSON-LD, Turtle, N-Triples or RDF/XML."""
     return await dereference(request, "id/" + path)
 
 
 @router.api_route("/def/{path:path}", methods=["GET", "HEAD"], summary="Dereference a vocabulary term")
+@per_release
 async def vocabulary_term(request: Request, path: str) -> Response:
     """A class or property of the vocabulary, or (at ``/def/``) the ontology."""
     return await dereference(request, "def/" + path)

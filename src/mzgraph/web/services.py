@@ -38,6 +38,9 @@ T = TypeVar("T")
 JSONLD_CACHE_SIZE = 512
 """Framed JSON-LD documents kept per release (the most recently asked for)."""
 
+DESCRIPTION_ROWS = 200_000
+"""Row cap of one description (its inbound links and relations are capped in the query itself)."""
+
 WHOLE_GRAPH_ROWS = 100_000_000
 """Row cap for the queries that read the whole published graph (dumps, validation)."""
 
@@ -72,6 +75,10 @@ class PageServices:
             self._cache_tag = current.tag
         return current
 
+    def release_cache(self) -> dict[str, Any]:
+        """The values kept for the current release (call :meth:`release` first); emptied when it changes."""
+        return self._cache
+
     async def cached(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
         """The value ``name`` for the current release, made once (concurrent callers share the work)."""
         await self.release()
@@ -82,7 +89,7 @@ class PageServices:
 
     async def describe(self, iri: ox.NamedNode) -> Description:
         """The description graph of ``iri`` (one CONSTRUCT)."""
-        return Description(iri, await self.construct(describe_query(iri)))
+        return Description(iri, await self.construct(describe_query(iri), max_rows=DESCRIPTION_ROWS))
 
     async def term_labels(self) -> dict[str, dict[str, str]]:
         async def make() -> dict[str, dict[str, str]]:
@@ -153,6 +160,9 @@ class PageServices:
             raise ConformancePending from None
 
     async def _validate_release(self) -> Conformance | None:
+        release = await self.release()
+        if release.triples is not None and release.triples > MAX_TRIPLES:
+            return None
         triples = await self.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
         if len(triples) > MAX_TRIPLES:
             return None

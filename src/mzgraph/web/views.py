@@ -6,6 +6,7 @@ and returns the template name and its context. Routes stay thin: they negotiate,
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from mzgraph.entities import concept as concepts
 from mzgraph.entities import ontology, schemaorg
 from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
-from mzgraph.entities.partner import read_partner
+from mzgraph.entities.partner import employers_count_query, read_partner
 from mzgraph.entities.resource import read_resource, term_label
 from mzgraph.entities.sparql import as_int
 from mzgraph.entities.values import Link, link
@@ -159,11 +160,14 @@ def ontology_label(path: str, term_labels: dict[str, dict[str, str]], langs: Seq
 
 async def partner_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     body = read_partner(d, langs)
+    counted = await services.select(employers_count_query(d.focus))
+    body.employers = as_int(counted[0].get("n")) if counted else len(body.collaborations)
     skip = (m("partner").value,)
     other = read_resource(d, langs, await services.term_labels(), skip=skip)
     website = safe_href(body.url)
     return "partner.html", {
         "partner": body,
+        "browse_url": "/organisations?" + urlencode({"partner": body.iri}),
         "other": other,
         "website": website,
         "schema": schemaorg.partner(body, page_url, website),
@@ -171,8 +175,11 @@ async def partner_view(services: PageServices, d: Description, langs: Sequence[s
 
 
 async def concept_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
-    used_by = concepts.read_usage(await services.select(concepts.usage_query(d.focus)), langs)
-    concept = concepts.read_concept(d, langs, used_by)
+    used, total = await asyncio.gather(
+        services.select(concepts.usage_query(d.focus)), services.select(concepts.usage_count_query(d.focus))
+    )
+    concept = concepts.read_concept(d, langs, concepts.read_usage(used, langs))
+    concept.used_by_total = as_int(total[0].get("n")) if total else len(concept.used_by)
     other = read_resource(d, langs, await services.term_labels())
     is_measure_type = any("/measure-type" in s.iri for s in concept.schemes)
     crumbs = [Link(s.iri, s.label) for s in concept.schemes]
