@@ -24,6 +24,7 @@ from mzgraph.web.represent import ENTITY_FORMATS, HTML, JSONLD, Representation, 
 from mzgraph.web.represent import serialise as serialise_rdf
 from mzgraph.web.respond import error, languages, page, services_of
 from mzgraph.web.response_cache import per_release
+from mzgraph.web.services import PageServices
 
 router = APIRouter(tags=["linked data"])
 
@@ -59,51 +60,58 @@ async def dereference(request: Request, local: str) -> Response:
     if not description.found:
         return _not_found(request, "/" + local)
     negotiated = rep is None
+    rep = rep or negotiate(request.headers.get("accept"))
     if rep is None:
-        rep = negotiate(request.headers.get("accept"))
-        if rep is None:
-            offered = [r.media_type for r in ENTITY_FORMATS]
-            return error(request, 406, "not_acceptable", "None of the accepted media types is offered here; "
-                         "ask for one of the offered types or add an extension.", {"offered": offered})  # fmt: skip
+        offered = [r.media_type for r in ENTITY_FORMATS]
+        return error(request, 406, "not_acceptable", "None of the accepted media types is offered here; "
+                     "ask for one of the offered types or add an extension.", {"offered": offered})  # fmt: skip
     release = await services.release()
     langs = languages(request)
-    alternates = alternates_for(local, rep)
     etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "")
     headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
-    headers["Link"] = link_header(alternates, [f'<{iri.value}>; rel="canonical"'])
+    headers["Link"] = link_header(alternates_for(local, rep), [f'<{iri.value}>; rel="canonical"'])
     if negotiated:
         headers["Content-Location"] = _path_of(local, rep)
     if rep is not HTML:
         headers.update(CORS)
     if is_not_modified(request, etag, release.modified):
         return not_modified(headers)
-    context_url = services.settings.canonical(CONTEXT_PATH)
-    is_ontology = local == "def/"
     if rep is HTML:
-        page_url = str(request.url.replace(query=""))
-        context: dict[str, object] = {"alternates": alternates, "canonical": iri.value, "release": release.tag}
-        if is_ontology:
-            context.update(await overview_context(services, description, langs))
-            return page(request, "ontology.html", context, headers=headers)
-        try:
-            template, extra = await views.view_for(services, description, langs, page_url)
-        except views.OntologyOverview:
-            template, extra = "ontology.html", await overview_context(services, description, langs)
-        context.update(extra)
-        context.setdefault("title", description.label(description.focus, langs))
-        return page(request, template, context, headers=headers)
-    if is_ontology:
-        triples = await services.construct(vocabulary_query(iri.value))
-        description = Description(iri, triples)
+        return await html_page(request, description, local, langs, headers)
+    return _data(await rdf_body(services, description, local, rep), rep, headers)
+
+
+async def html_page(
+    request: Request, description: Description, local: str, langs: tuple[str, ...], headers: dict[str, str]
+) -> Response:
+    """The page of the resource: the view of its kind, or the ontology overview for ``/def/``."""
+    services = services_of(request)
+    context: dict[str, object] = {"alternates": alternates_for(local, HTML), "canonical": description.focus.value,
+                                  "release": (await services.release()).tag}  # fmt: skip
+    if local == "def/":
+        template, extra = "ontology.html", await overview_context(services, description, langs)
+    else:
+        template, extra = await views.view_for(services, description, langs, str(request.url.replace(query="")))
+    context.update(extra)
+    context.setdefault("title", description.label(description.focus, langs))
+    return page(request, template, context, headers=headers)
+
+
+async def rdf_body(services: PageServices, description: Description, local: str, rep: Representation) -> bytes:
+    """The resource in an RDF syntax; at ``/def/`` the whole vocabulary (a flat ``@graph`` in JSON-LD)."""
+    context_url = services.settings.canonical(CONTEXT_PATH)
+    if local == "def/":
+        vocabulary = await services.construct(vocabulary_query(description.focus.value))
         if rep is JSONLD:
 
             async def vocabulary_document() -> bytes:
-                return json_bytes(await asyncio.to_thread(graph_document, description.triples, context_url))
+                return json_bytes(await asyncio.to_thread(graph_document, vocabulary, context_url))
 
-            return _data(await services.cached("vocabulary.jsonld", vocabulary_document), rep, headers)
+            return await services.cached("vocabulary.jsonld", vocabulary_document)
+        return serialise_rdf(vocabulary, rep)
     if rep is JSONLD:
-        return _data(json_bytes(await services.entity_jsonld(description, context_url)), rep, headers)
-    return _data(serialise_rdf(description.triples, rep), rep, headers)
+        return json_bytes(await services.entity_jsonld(description, context_url))
+    return serialise_rdf(description.triples, rep)
 
 
 def split_extension(local: str) -> tuple[str, Representation | None]:

@@ -35,6 +35,7 @@ from mzgraph.entities.vocab import (
     m,
 )
 from mzgraph.web.i18n import translator
+from mzgraph.web.overview import overview_context
 from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
 
@@ -54,7 +55,7 @@ async def view_for(services: PageServices, d: Description, langs: Sequence[str],
     if m("PartnerBody") in types:
         return await partner_view(services, d, langs, page_url)
     if OWL_ONTOLOGY in types:
-        raise OntologyOverview
+        return "ontology.html", await overview_context(services, d, langs)
     if SKOS_SCHEME in types:
         return await scheme_view(services, d, langs, page_url)
     if SKOS_CONCEPT in types:
@@ -62,10 +63,6 @@ async def view_for(services: PageServices, d: Description, langs: Sequence[str],
     if types & set(TERM_KINDS):
         return await term_view(services, d, langs, page_url)
     return await resource_view(services, d, langs, page_url)
-
-
-class OntologyOverview(Exception):
-    """The resource is the ontology itself: the overview page answers for it."""
 
 
 @dataclass(frozen=True)
