@@ -265,3 +265,18 @@ def test_concurrent_runaways_beyond_the_limit_get_503_with_retry_after(
         assert refused.headers["retry-after"] == "1" and refused.json()["error"] == "busy"
     assert time.monotonic() - started < TIMEOUT + 3, "the refused ones did not wait for the running ones"
     assert httpx.post(limited.sparql, data={"query": CHEAP}, timeout=30).json()["boolean"] is True
+
+
+def test_a_burst_of_quick_queries_beyond_the_limit_waits_briefly_instead_of_503(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    limited = start_server(query_timeout=TIMEOUT, query_workers=2, max_concurrent_queries=2)
+    barrier = threading.Barrier(12)
+
+    def send(_: int) -> int:
+        barrier.wait()
+        return httpx.post(limited.sparql, data={"query": CHEAP}, timeout=30).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        statuses = list(pool.map(send, range(12)))
+    assert statuses == [200] * 12, "a page's few quick queries are queued for a moment, not refused"
