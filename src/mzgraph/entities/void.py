@@ -43,55 +43,79 @@ def read_void_counts(rows: Sequence[Row]) -> tuple[int, int, dict[str, int]]:
     return as_int(first.get("triples")), as_int(first.get("entities")), classes
 
 
+Subject = ox.NamedNode | ox.BlankNode
+Statement = tuple[Subject, str, ox.NamedNode | ox.BlankNode | ox.Literal]
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_DCT = PREFIXES["dcterms"]
+
+
 def void_triples(facts: DatasetFacts) -> list[ox.Triple]:
-    """The VoID + DCAT description of the dataset."""
+    """The VoID + DCAT description of the dataset, its own statements first."""
+    dataset = ox.NamedNode(facts.iri)
+    statements = [*_about(dataset, facts), *_distributions(dataset, facts.base), *_partitions(dataset, facts.classes)]
+    return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in sorted(statements, key=lambda st: st[0] != dataset)]
+
+
+def _about(dataset: ox.NamedNode, facts: DatasetFacts) -> list[Statement]:
     n = ox.NamedNode
-    dataset = n(facts.iri)
-    dct, rdf = PREFIXES["dcterms"], PREFIXES["rdf"]
-    triples: list[ox.Triple] = []
-
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
-        triples.append(ox.Triple(s, n(p), o))
-
-    add(dataset, rdf + "type", n(str(VOID.Dataset)))
-    add(dataset, rdf + "type", n(str(DCAT.Dataset)))
-    add(dataset, dct + "title", ox.Literal("mzgraph: mantelzorgvriendelijke werkgevers", language="nl"))
-    add(dataset, dct + "title", ox.Literal("mzgraph: carer-friendly employers", language="en"))
     summary = "Recognised carer-friendly employers in the Netherlands, their measures, partners and sources."
-    add(dataset, dct + "description", ox.Literal(summary, language="en"))
-    add(dataset, dct + "modified", ox.Literal(facts.modified.isoformat(), datatype=n(XSD + "dateTime")))
-    add(dataset, PREFIXES["owl"] + "versionInfo", ox.Literal(facts.release))
-    for license_iri in facts.licenses:
-        add(dataset, dct + "license", n(license_iri))
-    for source in facts.sources:
-        add(dataset, dct + "source", n(source.iri))
-    add(dataset, str(VOID.uriSpace), ox.Literal(facts.base))
-    add(dataset, str(VOID.sparqlEndpoint), n(facts.base + "sparql"))
-    add(dataset, str(VOID.vocabulary), n(facts.base + "def/"))
-    add(dataset, str(VOID.triples), ox.Literal(str(facts.triples), datatype=n(XSD + "integer")))
-    add(dataset, str(VOID.entities), ox.Literal(str(facts.entities), datatype=n(XSD + "integer")))
-    add(dataset, str(DCAT.landingPage), n(facts.base))
-    for example in facts.examples:
-        add(dataset, str(VOID.exampleResource), n(example))
+    return [
+        (dataset, _RDF_TYPE, n(str(VOID.Dataset))),
+        (dataset, _RDF_TYPE, n(str(DCAT.Dataset))),
+        (dataset, _DCT + "title", ox.Literal("mzgraph: mantelzorgvriendelijke werkgevers", language="nl")),
+        (dataset, _DCT + "title", ox.Literal("mzgraph: carer-friendly employers", language="en")),
+        (dataset, _DCT + "description", ox.Literal(summary, language="en")),
+        (dataset, _DCT + "modified", ox.Literal(facts.modified.isoformat(), datatype=n(XSD + "dateTime"))),
+        (dataset, PREFIXES["owl"] + "versionInfo", ox.Literal(facts.release)),
+        *((dataset, _DCT + "license", n(iri)) for iri in facts.licenses),
+        *((dataset, _DCT + "source", n(source.iri)) for source in facts.sources),
+        (dataset, str(VOID.uriSpace), ox.Literal(facts.base)),
+        (dataset, str(VOID.sparqlEndpoint), n(facts.base + "sparql")),
+        (dataset, str(VOID.vocabulary), n(facts.base + "def/")),
+        (dataset, str(VOID.triples), _integer(facts.triples)),
+        (dataset, str(VOID.entities), _integer(facts.entities)),
+        (dataset, str(DCAT.landingPage), n(facts.base)),
+        *((dataset, str(VOID.exampleResource), n(example)) for example in facts.examples),
+    ]
+
+
+def _distributions(dataset: ox.NamedNode, base: str) -> list[Statement]:
+    """The dumps (``void:dataDump`` and a ``dcat:Distribution`` each) and the SPARQL service."""
+    statements: list[Statement] = []
     for path, media in DUMPS:
-        url = n(facts.base + path)
-        add(dataset, str(VOID.dataDump), url)
-        distribution = ox.BlankNode()
-        add(dataset, str(DCAT.distribution), distribution)
-        add(distribution, rdf + "type", n(str(DCAT.Distribution)))
-        add(distribution, str(DCAT.downloadURL), url)
-        add(distribution, str(DCAT.mediaType), n("https://www.iana.org/assignments/media-types/" + media))
+        url, distribution = ox.NamedNode(base + path), ox.BlankNode()
+        statements += [
+            (dataset, str(VOID.dataDump), url),
+            (dataset, str(DCAT.distribution), distribution),
+            (distribution, _RDF_TYPE, ox.NamedNode(str(DCAT.Distribution))),
+            (distribution, str(DCAT.downloadURL), url),
+            (distribution, str(DCAT.mediaType), ox.NamedNode("https://www.iana.org/assignments/media-types/" + media)),
+        ]
     service = ox.BlankNode()
-    add(dataset, str(DCAT.accessService), service)
-    add(service, rdf + "type", n(str(DCAT.DataService)))
-    add(service, str(DCAT.endpointURL), n(facts.base + "sparql"))
-    add(service, str(DCAT.servesDataset), dataset)
-    for cls, count in sorted(facts.classes.items()):
+    return [
+        *statements,
+        (dataset, str(DCAT.accessService), service),
+        (service, _RDF_TYPE, ox.NamedNode(str(DCAT.DataService))),
+        (service, str(DCAT.endpointURL), ox.NamedNode(base + "sparql")),
+        (service, str(DCAT.servesDataset), dataset),
+    ]
+
+
+def _partitions(dataset: ox.NamedNode, classes: dict[str, int]) -> list[Statement]:
+    """A ``void:classPartition`` per class with its number of instances."""
+    statements: list[Statement] = []
+    for cls, count in sorted(classes.items()):
         partition = ox.BlankNode()
-        add(dataset, str(VOID.classPartition), partition)
-        add(partition, str(VOID["class"]), n(cls))
-        add(partition, str(VOID.entities), ox.Literal(str(count), datatype=n(XSD + "integer")))
-    return sorted(triples, key=lambda t: t.subject != dataset)  # the dataset's own statements first
+        statements += [
+            (dataset, str(VOID.classPartition), partition),
+            (partition, str(VOID["class"]), ox.NamedNode(cls)),
+            (partition, str(VOID.entities), _integer(count)),
+        ]
+    return statements
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def licenses_of(rows: Iterable[Row]) -> list[str]:
