@@ -196,31 +196,25 @@ class _Reader:
             token = self.tokens[index]
             index += 1
             negations = negations + 1 if token.text == "!" else 0
+            if token.kind == "open":
+                depth += 1
+            elif token.kind == "close":
+                depth = max(depth - 1, 0)
+            elif token.kind == "word":
+                minus += token.text.upper() == "MINUS"
+                index = self._word(token, index)
+            elif token.kind == "pname":
+                self._check_prefix(token)
             if depth + negations > self.limits.max_depth:
                 raise _rejected(
                     self.text, token.start, "query_too_complex",
                     f"the query nests brackets or negations more than {self.limits.max_depth} deep; flatten it",
                 )  # fmt: skip
-            if token.kind == "word" and token.text.upper() == "MINUS":
-                minus += 1
-                if minus > self.limits.max_minus:
-                    raise _rejected(
-                        self.text, token.start, "query_too_complex",
-                        f"the query has more than {self.limits.max_minus} MINUS groups; combine them",
-                    )  # fmt: skip
-            if token.kind == "open":
-                depth += 1
-                if depth > self.limits.max_depth:
-                    raise _rejected(
-                        self.text, token.start, "query_too_complex",
-                        f"the query nests brackets more than {self.limits.max_depth} deep; flatten it",
-                    )  # fmt: skip
-            elif token.kind == "close":
-                depth = max(depth - 1, 0)
-            elif token.kind == "word":
-                index = self._word(token, index)
-            elif token.kind == "pname":
-                self._check_prefix(token)
+            if minus > self.limits.max_minus:
+                raise _rejected(
+                    self.text, token.start, "query_too_complex",
+                    f"the query has more than {self.limits.max_minus} MINUS groups; combine them",
+                )  # fmt: skip
 
     def _word(self, token: Token, index: int) -> int:
         """Handle a bare word; returns the index of the next token to read."""

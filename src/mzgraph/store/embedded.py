@@ -8,7 +8,9 @@ read-only, so several servers can share one directory (while nothing writes to i
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +65,10 @@ class EmbeddedStore(Store):
         store = ox.Store()
         tag = read_into(store, files, base_iri)
         release = new_release(tag, len(store))
-        return cls(lambda: store, release, policy, workers=workers, prefixes=prefixes)
+        opened = cls(_returning(store), release, policy, workers=workers, prefixes=prefixes)
+        del store  # the workers have their copy-on-write share; this process needs none
+        _return_freed_memory()
+        return opened
 
     @classmethod
     def open_directory(
@@ -122,6 +127,17 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
         raise parser_error(str(err)) from None
     except (OSError, RuntimeError, ValueError, TypeError) as err:
         raise QueryFailed(f"the query could not be evaluated: {err}") from None
+
+
+def _returning(store: ox.Store) -> Callable[[], ox.Store]:
+    return lambda: store
+
+
+def _return_freed_memory() -> None:
+    """Give the memory of the freed store back to the system (glibc keeps freed heap otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _capped(
