@@ -27,8 +27,14 @@ def server(start_server: Callable[..., LiveServer]) -> LiveServer:
 
 @pytest.fixture(scope="module")
 def single(start_server: Callable[..., LiveServer]) -> LiveServer:
-    """One query at a time."""
-    return start_server(data_paths=SPARQL_DATA, query_timeout=TIMEOUT, query_workers=1, max_concurrent_queries=1)
+    """One query at a time, a longer deadline (the tests below must not depend on the machine's speed)."""
+    return start_server(data_paths=SPARQL_DATA, query_timeout=3.0, query_workers=1, max_concurrent_queries=1)
+
+
+@pytest.fixture(scope="module")
+def patient(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """Two workers and a longer deadline."""
+    return start_server(data_paths=SPARQL_DATA, query_timeout=5.0, query_workers=2, max_concurrent_queries=4)
 
 
 @pytest.fixture
@@ -65,18 +71,18 @@ def test_a_query_past_its_deadline_is_stopped_and_its_cpu_freed(server: LiveServ
     elapsed = time.monotonic() - started
     assert response.status_code == 504
     assert response.json()["error"] == "timeout"
-    assert TIMEOUT <= elapsed < TIMEOUT + 1.5
+    assert TIMEOUT <= elapsed < TIMEOUT + 3  # generous: the machine may be busy
     assert _busy_workers(server) == []
     assert _ask(server, QUICK).json()["boolean"] is True
 
 
-def test_other_queries_are_answered_while_one_runs_long(server: LiveServer, background: ThreadPoolExecutor) -> None:
-    slow: Future[httpx.Response] = background.submit(_ask, server, SLOW)
-    time.sleep(0.2)
+def test_other_queries_are_answered_while_one_runs_long(patient: LiveServer, background: ThreadPoolExecutor) -> None:
+    slow: Future[httpx.Response] = background.submit(_ask, patient, SLOW)
+    time.sleep(0.5)
     for _ in range(5):
         started = time.monotonic()
-        assert _ask(server, QUICK).status_code == 200
-        assert time.monotonic() - started < 0.5
+        assert _ask(patient, QUICK).status_code == 200
+        assert time.monotonic() - started < 2.0  # not queued behind the slow one (it runs for 5 s)
     assert not slow.done()
     assert slow.result().status_code == 504
 
@@ -85,9 +91,13 @@ def test_more_queries_than_allowed_at_once_get_503_with_retry_after(
     single: LiveServer, background: ThreadPoolExecutor
 ) -> None:
     slow = background.submit(_ask, single, SLOW)
-    time.sleep(0.3)
-    refused = _ask(single, QUICK)
-    assert refused.status_code == 503
+    refused = None
+    while refused is None and not slow.done():
+        answer = _ask(single, QUICK)  # answered (200) until the slow query holds the only slot
+        if answer.status_code == 503:
+            refused = answer
+        time.sleep(0.05)
+    assert refused is not None, "no query was refused while the slow one ran"
     assert refused.headers["retry-after"] == "1"
     assert refused.json()["error"] == "busy"
     assert slow.result().status_code == 504
@@ -105,7 +115,7 @@ def test_deep_nesting_is_refused_before_parsing(server: LiveServer) -> None:
     response = _ask(server, "SELECT * WHERE " + "{ " * 10_000 + "?s ?p ?o" + " }" * 10_000)
     assert response.status_code == 400
     assert response.json()["error"] == "query_too_complex"
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0  # no parsing, no worker
 
 
 def test_a_query_that_crashes_its_worker_is_an_error_and_the_server_carries_on(server: LiveServer) -> None:
