@@ -34,7 +34,7 @@ def oxigraph(start_oxigraph: Callable[[], OxigraphServer], mzgraph: RUN) -> Oxig
 
 @pytest.fixture(scope="module")
 def remote(oxigraph: OxigraphServer, start_server: Callable[..., LiveServer]) -> LiveServer:
-    return start_server(sparql_endpoint=oxigraph.query_url, query_timeout=1.0)
+    return start_server(sparql_endpoint=oxigraph.query_url, query_timeout=2.0)
 
 
 def _data_flags() -> list[str]:
@@ -94,7 +94,7 @@ def test_a_slow_remote_query_is_cut_at_the_deadline(remote: LiveServer) -> None:
     response = httpx.get(remote.sparql, params={"query": SLOW}, timeout=30)
     assert response.status_code == 504
     assert response.json()["error"] == "timeout"
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 5.0  # 2 s deadline, generous for a busy machine
 
 
 def test_the_service_description_lists_the_remote_graphs(remote: LiveServer) -> None:
