@@ -276,3 +276,14 @@ def test_answers_are_kept_for_the_release(live_server: Any) -> None:
     assert len(kept) == size, "the second answer came from the cache"
     assert httpx.get(url, headers={"Accept": "text/html"}).headers["content-type"].startswith("text/html")
     assert len(kept) == size + 1, "another representation is another answer"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/", "Dataset"), ("/organisations", "ItemList"), ("/id/organisation/regio-twente", "GovernmentOrganization"),
+     ("/id/partner/tandem", "Organization"), ("/id/measure-type/leave", "DefinedTerm"),
+     ("/id/scheme/measure-type", "DefinedTermSet"), ("/def/Employer", "DefinedTerm"), ("/def/", "DefinedTermSet"),
+     ("/id/event/dag-van-de-mantelzorg", "Thing"), ("/.well-known/void", "Dataset")],
+)  # fmt: skip
+def test_every_page_embeds_schema_org(server: str, path: str, kind: str) -> None:
+    assert schema_org(page(server, path))["@type"] == kind

@@ -68,6 +68,14 @@ def concept(c: Concept, page_url: str) -> JsonObject:
     return defined_term(c.iri, c.label, c.definition, c.schemes[0].iri if c.schemes else None, page_url)
 
 
+def term_set(iri: str, name: str, description: str | None, page_url: str) -> JsonObject:
+    """A vocabulary or concept scheme as a ``DefinedTermSet``."""
+    data: JsonObject = {"@context": SCHEMA, "@type": "DefinedTermSet", "@id": iri, "name": name, "url": page_url}
+    if description:
+        data["description"] = description
+    return data
+
+
 def thing(iri: str, name: str, page_url: str) -> JsonObject:
     """Any other resource."""
     return {"@context": SCHEMA, "@type": "Thing", "@id": iri, "name": name, "url": page_url}

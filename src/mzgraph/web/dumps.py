@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from mzgraph.entities import dataset, void
+from mzgraph.entities import dataset, schemaorg, void
 from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
 from mzgraph.jsonld import CONTEXT_PATH, context_text, graph_document
@@ -118,7 +118,11 @@ async def _void(request: Request, extension: str | None) -> Response:
             "classes": [{"link": Link(c, term_label(c, langs, term_labels)), "count": n}
                         for c, n in sorted(facts.classes.items())],
         }  # fmt: skip
-        context = {"void": view, "alternates": alternates, "title": t("dataset_description"), "nav": "data"}
+        schema = schemaorg.dataset("mzgraph", t("site_description"), facts.base,
+                                   [(facts.base + path, media) for path, media in void.DUMPS],
+                                   facts.licenses[0] if facts.licenses else "")  # fmt: skip
+        context = {"void": view, "alternates": alternates, "title": t("dataset_description"), "nav": "data",
+                   "schema": schema}  # fmt: skip
         return page(request, "void.html", context, headers=headers)
     triples = void.void_triples(facts)
     if rep is JSONLD:

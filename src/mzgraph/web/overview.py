@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mzgraph.entities import ontology
+from mzgraph.entities import ontology, schemaorg
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.sparql import prologue
@@ -25,7 +25,9 @@ def schemes_query() -> str:
     )
 
 
-async def overview_context(services: PageServices, d: Description, langs: Sequence[str]) -> dict[str, Any]:
+async def overview_context(
+    services: PageServices, d: Description, langs: Sequence[str], page_url: str
+) -> dict[str, Any]:
     """The template context of the overview (``d`` describes the ontology resource)."""
     namespace = str(MZ._NS)
     term_labels = await services.term_labels()
@@ -40,9 +42,12 @@ async def overview_context(services: PageServices, d: Description, langs: Sequen
     for row in scheme_rows:
         schemes.setdefault(row["scheme"].value, []).append(row.get("label"))
     license_node = d.value(d.focus, prefixed("dcterms:license"))
+    title = d.text(d.focus, DCT_TITLE, langs) or d.label(d.focus, langs)
+    description = d.text(d.focus, DCT_DESCRIPTION, langs)
     return {
-        "title": d.text(d.focus, DCT_TITLE, langs) or d.label(d.focus, langs),
-        "description": d.text(d.focus, DCT_DESCRIPTION, langs),
+        "title": title,
+        "description": description,
+        "schema": schemaorg.term_set(d.focus.value, title, description, page_url),
         "version": d.text(d.focus, prefixed("owl:versionInfo"), langs),
         "license": license_node.value if license_node is not None else None,
         "classes": [t for t in terms if t.kind == "Class"],

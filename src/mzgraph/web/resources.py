@@ -88,10 +88,11 @@ async def html_page(
     services = services_of(request)
     context: dict[str, object] = {"alternates": alternates_for(local, HTML), "canonical": description.focus.value,
                                   "release": (await services.release()).tag}  # fmt: skip
+    page_url = str(request.url.replace(query=""))
     if local == "def/":
-        template, extra = "ontology.html", await overview_context(services, description, langs)
+        template, extra = "ontology.html", await overview_context(services, description, langs, page_url)
     else:
-        template, extra = await views.view_for(services, description, langs, str(request.url.replace(query="")))
+        template, extra = await views.view_for(services, description, langs, page_url)
     context.update(extra)
     context.setdefault("title", description.label(description.focus, langs))
     return page(request, template, context, headers=headers)

@@ -55,7 +55,7 @@ async def view_for(services: PageServices, d: Description, langs: Sequence[str],
     if m("PartnerBody") in types:
         return await partner_view(services, d, langs, page_url)
     if OWL_ONTOLOGY in types:
-        return "ontology.html", await overview_context(services, d, langs)
+        return "ontology.html", await overview_context(services, d, langs, page_url)
     if SKOS_SCHEME in types:
         return await scheme_view(services, d, langs, page_url)
     if SKOS_CONCEPT in types:
@@ -197,7 +197,7 @@ async def scheme_view(services: PageServices, d: Description, langs: Sequence[st
         "resource": resource,
         "entries": entries,
         "definition": definition,
-        "schema": schemaorg.thing(d.focus.value, resource.label, page_url),
+        "schema": schemaorg.term_set(d.focus.value, resource.label, definition, page_url),
     }
 
 
