@@ -287,3 +287,12 @@ def test_answers_are_kept_for_the_release(live_server: Any) -> None:
 )  # fmt: skip
 def test_every_page_embeds_schema_org(server: str, path: str, kind: str) -> None:
     assert schema_org(page(server, path))["@type"] == kind
+
+
+def test_validate_json_ld_with_an_inline_context(server: str) -> None:
+    document = {"@context": {"mz": "https://w3id.org/mzgraph/def/"}, "@id": "https://w3id.org/mzgraph/id/organisation/x",
+                "@type": "mz:Municipality"}  # fmt: skip
+    response = httpx.post(
+        server + "/validate", json=document, headers={"Content-Type": "application/ld+json"}, timeout=60
+    )
+    assert response.status_code == 200 and response.json()["conforms"] is False
