@@ -200,3 +200,24 @@ def test_without_javascript_a_plain_form_posts_to_the_endpoint(server: str) -> N
     assert "PREFIX mz: &lt;https://w3id.org/mzgraph/def/&gt;" in page.text
     for query in QUERIES.values():
         assert f'href="/queries/{query.name}"' in page.text
+
+
+def test_the_openapi_page_renders_the_saved_queries_offline(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])  # type: ignore[arg-type]
+    page = context.new_page()
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(server + "/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert any(path.startswith("/queries/employers-with-measure-type") for path in paths)
+        assert "/sparql" in paths
+        elsewhere = [url for url in requested if urlsplit(url).hostname != urlsplit(server).hostname]
+        assert elsewhere == [], "the OpenAPI page must not fetch anything from outside"
+        assert errors == []
+        page.screenshot(path=str(SHOTS / "api-docs.png"), full_page=False)
+    finally:
+        context.close()

@@ -13,7 +13,7 @@ from mzgraph.config import Settings
 from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 from mzgraph.store import Store, open_store
-from mzgraph.web import errors, query_page, site, sparql
+from mzgraph.web import api_docs, errors, query_page, site, sparql
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=__version__,
         description="Linked data and a SPARQL 1.1 endpoint for Dutch carer-friendly employers.",
         lifespan=lifespan,
+        docs_url=None,  # served by api_docs with the vendored Swagger UI instead of a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(api_docs.router)
     app.include_router(query_page.query_router(load_saved_queries(queries_dir())))  # /query, /queries
     site.install(app, settings, store)  # the linked-data pages (mzgraph.web.site)
     return app
