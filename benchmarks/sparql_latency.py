@@ -4,8 +4,9 @@
     python -m benchmarks.sparql_latency --bundled             # the bundled graph
     python -m benchmarks.sparql_latency -n 1000 --repeat 30
 
-Systems: ``oxigraph serve`` (RocksDB, loaded with ``oxigraph load``), ``mzgraph serve --data`` (in
-memory) and ``mzgraph serve --store`` (RocksDB, filled by ``mzgraph load``). The mix: every saved query
+Two pairs, each on the same data: ``mzgraph serve --data`` against an in-memory ``oxigraph serve``
+(loaded through its Graph Store endpoint), and ``mzgraph serve --store`` (filled by ``mzgraph load``)
+against ``oxigraph serve --location`` (filled by ``oxigraph load``), both RocksDB. The mix: every saved query
 (``queries/*.rq`` with its defaults) and the one-entity CONSTRUCT the organisation pages run. Each
 query is asked of each system in turn, ``--repeat`` times after two warm-ups, over one keep-alive
 connection; the table gives medians and mzgraph/oxigraph ratios (target: 1.3 or less). Results also go
@@ -127,7 +128,7 @@ def measure(systems: list[System], mix: list[Query], repeat: int) -> dict[str, d
     with httpx.Client(timeout=300) as client:
         for query in mix:
             samples: dict[str, list[float]] = {s.name: [] for s in systems}
-            sizes: dict[str, int] = {}
+            rows: dict[str, int] = {}
             for round_ in range(repeat + 2):
                 for system in systems:
                     started = time.perf_counter()
@@ -135,33 +136,45 @@ def measure(systems: list[System], mix: list[Query], repeat: int) -> dict[str, d
                     elapsed = (time.perf_counter() - started) * 1000
                     if response.status_code != 200:
                         raise RuntimeError(f"{system.name} {query.name}: HTTP {response.status_code} {response.text}")
-                    sizes[system.name] = len(response.content)
-                    if round_ >= 2:
+                    if round_ == 0:
+                        rows[system.name] = count_rows(response.content, query.accept)
+                    else:
                         samples[system.name].append(elapsed)
+            if len(set(rows.values())) != 1:
+                raise RuntimeError(f"the systems disagree on {query.name}: {rows}")
             results[query.name] = {
-                "median_ms": {name: statistics.median(values) for name, values in samples.items()},
-                "bytes": sizes,
+                "rows": next(iter(rows.values())),
+                "median_ms": {name: statistics.median(values[1:]) for name, values in samples.items()},
             }
     return results
 
 
-def table(results: dict[str, dict[str, object]], systems: list[System]) -> str:
-    """The results as a text table with ratios to the first system."""
-    base, others = systems[0].name, [s.name for s in systems[1:]]
-    header = f"{'query':42} {base + ' ms':>14}" + "".join(f" {n + ' ms':>18} {'ratio':>6}" for n in others)
+def count_rows(body: bytes, accept: str) -> int:
+    """Solutions or triples in a response (to check that every system gives the same answer)."""
+    if accept == GRAPH_ACCEPT:
+        return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
+    return len(json.loads(body)["results"]["bindings"])
+
+
+PAIRS = (("mzgraph-memory", "oxigraph-memory"), ("mzgraph-store", "oxigraph-store"))
+"""Each mzgraph set-up and the raw Oxigraph set-up it is compared with."""
+
+
+def table(results: dict[str, dict[str, object]]) -> str:
+    """The results as a text table: per pair, Oxigraph's median, mzgraph's, and their ratio."""
+    header = f"{'query':38}" + "".join(f" {theirs:>16} {ours:>15} {'ratio':>6}" for ours, theirs in PAIRS)
     lines = [header, "-" * len(header)]
-    ratios: dict[str, list[float]] = {n: [] for n in others}
+    ratios: dict[str, list[float]] = {ours: [] for ours, _ in PAIRS}
     for name, row in results.items():
         medians: dict[str, float] = row["median_ms"]  # type: ignore[assignment]
-        line = f"{name:42} {medians[base]:14.2f}"
-        for other in others:
-            ratio = medians[other] / medians[base]
-            ratios[other].append(ratio)
-            line += f" {medians[other]:18.2f} {ratio:6.2f}"
+        line = f"{name:38}"
+        for ours, theirs in PAIRS:
+            ratios[ours].append(medians[ours] / medians[theirs])
+            line += f" {medians[theirs]:16.2f} {medians[ours]:15.2f} {ratios[ours][-1]:6.2f}"
         lines.append(line)
-    geo = {n: statistics.geometric_mean(r) for n, r in ratios.items()}
-    lines.append(f"{'geometric mean of the ratios':42} {'':14}" + "".join(f" {'':18} {geo[n]:6.2f}" for n in others))
-    return "\n".join(lines)
+    geo = "".join(f" {'':16} {'':15} {statistics.geometric_mean(ratios[ours]):6.2f}" for ours, _ in PAIRS)
+    lines.append(f"{'geometric mean of the ratios':38}{geo}")
+    return "\n".join(lines) + "\n(milliseconds, median; ratio = mzgraph / Oxigraph)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,20 +192,27 @@ def main(argv: list[str] | None = None) -> int:
                        check=True, capture_output=True)  # fmt: skip
         subprocess.run([*mzgraph, "load", "--store", str(workdir / "mz"), "--data", str(data)], check=True)
         options = ["--max-rows", "10000000", "--timeout", "300"]
+        oxigraph = [str(oxigraph_binary()), "serve"]
         systems = []
         for name, command, path in (
-            ("oxigraph", [str(oxigraph_binary()), "serve", "--location", str(workdir / "ox")], "/query"),
+            ("oxigraph-memory", oxigraph, "/query"),
             ("mzgraph-memory", [*mzgraph, "serve", "--data", str(data), *options], "/sparql"),
+            ("oxigraph-store", [*oxigraph, "--location", str(workdir / "ox")], "/query"),
             ("mzgraph-store", [*mzgraph, "serve", "--store", str(workdir / "mz"), *options], "/sparql"),
         ):
             port = free_port()
-            bind = ["--bind", f"127.0.0.1:{port}"] if name == "oxigraph" else ["--port", str(port)]
+            bind = ["--bind", f"127.0.0.1:{port}"] if name.startswith("oxigraph") else ["--port", str(port)]
             url = f"http://127.0.0.1:{port}{path}"
             systems.append(stack.enter_context(running(name, [*command, *bind], url, workdir / f"{name}.log")))
+            if name == "oxigraph-memory":  # loaded through its Graph Store endpoint
+                with data.open("rb") as body:
+                    headers = {"Content-Type": "application/n-triples"}
+                    store_url = url.replace("/query", "/store?default")
+                    httpx.post(store_url, content=body, headers=headers, timeout=1800).raise_for_status()
         size = data.stat().st_size
         results = measure(systems, query_mix(entity), args.repeat)
     print(f"\nSPARQL latency, graph: {label} ({size:,} bytes of N-Triples), median of {args.repeat} runs\n")
-    print(table(results, systems))
+    print(table(results))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"sparql-latency-{label}.json"
     out.write_text(json.dumps({"graph": label, "repeat": args.repeat, "results": results}, indent=2) + "\n")
