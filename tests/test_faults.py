@@ -1,4 +1,5 @@
-"""Faults: ``mzgraph load --store`` killed with SIGKILL part-way leaves the previous store whole and servable.
+"""Faults: ``mzgraph load --store`` killed with SIGKILL part-way leaves the previous store whole and servable,
+and the next load cleans up after it.
 
 The remote store going down (503 with a message, recovery without a restart) is tested in
 ``test_store_remote.py::test_a_store_that_is_down_is_503_and_recovers_without_a_restart``.
@@ -77,3 +78,20 @@ def test_a_load_killed_part_way_leaves_the_old_store_whole(
     again = mzgraph("load", "--store", str(store), "--data", str(big))
     assert again.returncode == 0, again.stderr
     assert _served_count(start_server, store) == TRIPLES, "a later load is not hindered by the leftovers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"], "and removes what the killed one left"
+
+
+def test_a_load_killed_between_its_two_renames_gets_the_old_store_back(
+    tmp_path: Path, mzgraph: RUN, start_server: Callable[..., LiveServer]
+) -> None:
+    store = tmp_path / "store"
+    assert mzgraph("load", "--store", str(store), "--data", str(OLD)).returncode == 0
+    old_count = _served_count(start_server, store)
+    dead = 2**22 + 12345  # above the default pid_max of 4,194,304: no process has it
+    store.rename(tmp_path / f".store.old-{dead}")  # the state a SIGKILL after the first rename leaves
+    (tmp_path / f".store.loading-{dead}").mkdir()
+    failed = mzgraph("load", "--store", str(store), "--data", str(Path(__file__).parent / "fixtures" / "bad_input"
+                     / "malformed.ttl"))  # fmt: skip
+    assert failed.returncode == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    assert _served_count(start_server, store) == old_count

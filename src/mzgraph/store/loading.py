@@ -98,6 +98,7 @@ def load_directory(directory: Path, files: Sequence[Path], base_iri: str) -> Rel
     ):
         raise InputError(str(directory), "this is not empty and not an mzgraph store; choose another folder")
     directory.parent.mkdir(parents=True, exist_ok=True)
+    _recover_abandoned(directory)
     building = directory.with_name(f".{directory.name}.loading-{os.getpid()}")
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
@@ -116,6 +117,29 @@ def load_directory(directory: Path, files: Sequence[Path], base_iri: str) -> Rel
         shutil.rmtree(building, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     return release
+
+
+def _recover_abandoned(directory: Path) -> None:
+    """Clean up after loads that were killed (their process is gone): remove half-built stores, and if one was
+    killed between its two renames (no store in place), put the old store back first."""
+    for leftover in sorted(directory.parent.glob(f".{directory.name}.*-*")):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not pid.isdigit() or not kind.endswith((".loading", ".old")) or _is_running(int(pid)):
+            continue
+        if kind.endswith(".old") and not directory.exists():
+            leftover.rename(directory)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_release(directory: Path, release: Release) -> None:
