@@ -20,9 +20,12 @@ from statistics import median
 from typing import Any
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
-from conftest import LiveServer
+from conftest import LiveServer, OxigraphServer
+from mzgraph.rdf_io import read_files
+from mzgraph.resources import bundled_graph_files
 
 TIMEOUT = 1.0
 MAX_ROWS = 2_000
@@ -203,6 +206,16 @@ def server(start_server: Callable[..., LiveServer]) -> LiveServer:
 
 
 @pytest.fixture(scope="module")
+def remote(start_server: Callable[..., LiveServer], start_oxigraph: Callable[[], OxigraphServer]) -> LiveServer:
+    """The same, on the remote backend in front of ``oxigraph serve`` holding the bundled graph."""
+    oxigraph = start_oxigraph()
+    nquads = ox.serialize(read_files(bundled_graph_files()), format=ox.RdfFormat.N_QUADS)
+    httpx.post(oxigraph.store_url, content=nquads, headers={"Content-Type": "application/n-quads"}, timeout=60)
+    return start_server(sparql_endpoint=oxigraph.query_url, query_timeout=TIMEOUT, max_rows=MAX_ROWS,
+                        max_concurrent_queries=4)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
     found = Listener()
     yield found
@@ -243,6 +256,18 @@ def test_a_hostile_query_is_refused_capped_or_stopped_and_the_server_keeps_answe
     print(f"\n{case.name}: {response.status_code} in {elapsed:.2f} s; cheap query x{len(latencies)}: "
           f"median {median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")  # fmt: skip
     assert listener.connections == [], "nothing may connect out because of a query"
+
+
+REMOTE_CASES = [c for c in CASES if c.name in {
+    "cartesian-product", "alternative-inverse-path-star", "catastrophic-regex", "no-limit-select", "30000-negations",
+    "long-query-post", "body-20mb-chunked", "service", "service-silent-variable", "load", "from", "named-graph-uri",
+}]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", REMOTE_CASES, ids=[c.name for c in REMOTE_CASES])
+def test_the_same_on_the_remote_backend(case: Case, remote: LiveServer, listener: Listener) -> None:
+    """mzgraph gives up at its deadline (oxigraph serve stops the query itself at 3 s); nothing reaches out."""
+    test_a_hostile_query_is_refused_capped_or_stopped_and_the_server_keeps_answering(case, remote, listener)
 
 
 def test_concurrent_runaways_beyond_the_limit_get_503_with_retry_after(
