@@ -1,7 +1,7 @@
 """Run the benchmark: every system on the same generated graphs, one size after the other.
 
     python -m benchmarks --sizes 1000,10000,100000 --out benchmarks/results
-    python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 300, under two minutes
+    python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 200, under two minutes
 
 Results (JSON and PNG) are rewritten after each size, so a long run that is stopped keeps what it measured.
 """
@@ -51,7 +51,7 @@ class Plan:
 def plan_from(args: argparse.Namespace) -> Plan:
     """The plan for ``--quick`` or a full run, with the sizes given."""
     if args.quick:
-        sizes = args.sizes or [100, 300]
+        sizes = args.sizes or [100, 200]
         return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=30, throughput_s=0.5, clients=8,
                     start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60)
     return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
@@ -203,7 +203,7 @@ def _interrupted(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 1000,10000,100000")
-    parser.add_argument("--quick", action="store_true", help="sizes 100 and 300, few repetitions (CI)")
+    parser.add_argument("--quick", action="store_true", help="sizes 100 and 200, few repetitions (CI)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--reps", type=int, default=15, help="timed repetitions per query (full run)")
     parser.add_argument("--query-budget", type=float, default=4.0, help="seconds per query and system")
