@@ -10,7 +10,7 @@ UTF-8 is named as such.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,28 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, source: str, base_iri: str | 
 def read_file(path: Path, *, base_iri: str | None = None) -> list[ox.Quad]:
     """Read one RDF file into quads (format from its extension)."""
     fmt = format_for_path(path)
+    return parse_bytes(_read_bytes(path), fmt, source=str(path), base_iri=base_iri)
+
+
+def iter_file(path: Path, *, base_iri: str | None = None) -> Iterator[ox.Quad]:
+    """:func:`read_file` one quad at a time, for large files: the same checks first, then errors (as
+    :class:`InputError`) only when the parser reaches them."""
+    fmt = format_for_path(path)
+    data = _read_bytes(path)
+    _refuse_unsafe(data, fmt, str(path))
     try:
-        data = path.read_bytes()
+        yield from ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=False)
+    except SyntaxError as err:
+        raise _input_error(err, str(path)) from None
+    except (ValueError, OSError) as err:
+        raise InputError(str(path), f"cannot read {fmt.name} data: {err}") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as err:
         raise InputError(str(path), f"cannot open file: {err.strerror or err}") from None
-    return parse_bytes(data, fmt, source=str(path), base_iri=base_iri)
 
 
 def read_files(paths: Iterable[Path], *, base_iri: str | None = None) -> list[ox.Quad]:
