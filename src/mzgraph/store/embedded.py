@@ -8,9 +8,7 @@ read-only, so several servers can share one directory (while nothing writes to i
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
-import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ from mzgraph.query_errors import QueryError, QueryFailed
 from mzgraph.sparql_guard import parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import new_release, read_into, read_release
-from mzgraph.store.pool import WorkerPool
+from mzgraph.store.pool import WorkerPool, return_freed_memory
 from mzgraph.store.results import CapReached, LineCap, graph_from_ntriples, solutions_from_tsv
 
 
@@ -67,7 +65,7 @@ class EmbeddedStore(Store):
         release = new_release(tag, len(store))
         opened = cls(_returning(store), release, policy, workers=workers, prefixes=prefixes)
         del store  # the workers have their copy-on-write share; this process needs none
-        _return_freed_memory()
+        return_freed_memory()
         return opened
 
     @classmethod
@@ -131,13 +129,6 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
 
 def _returning(store: ox.Store) -> Callable[[], ox.Store]:
     return lambda: store
-
-
-def _return_freed_memory() -> None:
-    """Give the memory of the freed store back to the system (glibc keeps freed heap otherwise)."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _capped(

@@ -33,6 +33,8 @@ Handler = Callable[[Any], Any]
 """What a worker runs for each job; its return value (or QueryError) goes back to the caller."""
 
 _PR_SET_PDEATHSIG = 1
+_TRIM_AFTER = 0.2
+"""Seconds of work after which a worker returns its free heap to the system (it costs about a millisecond)."""
 
 
 @dataclass
@@ -213,6 +215,7 @@ def _worker(handler: Handler, address: str) -> NoReturn:  # pragma: no cover - r
             job = conn.recv()
         except (EOFError, OSError):
             os._exit(0)
+        started = time.monotonic()
         try:
             reply: tuple[str, Any] = ("ok", handler(job))
         except QueryError as err:
@@ -220,6 +223,9 @@ def _worker(handler: Handler, address: str) -> NoReturn:  # pragma: no cover - r
         except Exception as err:
             reply = ("failed", f"{type(err).__name__}: {err}")
         conn.send(reply)
+        del reply
+        if time.monotonic() - started > _TRIM_AFTER:  # a big job leaves big free heap: hand it back
+            return_freed_memory()
 
 
 def _detach_from_parent(keep: int) -> None:  # pragma: no cover - runs in the zygote
@@ -227,12 +233,22 @@ def _detach_from_parent(keep: int) -> None:  # pragma: no cover - runs in the zy
 
     Inherited descriptors would keep the parent's sockets open (a closed server's port would stay
     bound); inherited objects are frozen so the collector never finalises one onto a reused descriptor.
+    Free heap (left by parsing the data) goes back to the system first: workers reusing it would copy
+    its pages, while the store's own pages stay shared.
     """
+    return_freed_memory()
     gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which closes the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.closerange(3, keep)
     os.closerange(keep + 1, _max_fd())
+
+
+def return_freed_memory() -> None:
+    """Collect garbage and give free heap back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _max_fd() -> int:
