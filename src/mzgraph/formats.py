@@ -98,7 +98,7 @@ def negotiate(family: Family, accept: str | None = None, format_name: str | None
     best: tuple[float, int, int] | None = None
     chosen: Format | None = None
     for position, fmt in enumerate(candidates):
-        quality, specificity = _quality(fmt, _parse_accept(accept))
+        quality, specificity = _quality(fmt, parse_accept(accept))
         if quality <= 0:
             continue
         rank = (quality, specificity, -position)
@@ -119,10 +119,10 @@ def by_media_type(media_type: str) -> Format | None:
     return None
 
 
-def _parse_accept(accept: str) -> list[tuple[str, float]]:
-    """``Accept`` as (media range, q) pairs; malformed q-values count as 0 (not acceptable)."""
+def parse_accept(accept: str | None) -> list[tuple[str, float]]:
+    """``Accept`` as (media range, q) pairs (none or empty means ``*/*``); a malformed q counts as 0."""
     ranges: list[tuple[str, float]] = []
-    for part in accept.split(","):
+    for part in (accept or "*/*").split(","):
         media_range, *params = (piece.strip() for piece in part.split(";"))
         if not media_range:
             continue

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from mzgraph.formats import parse_accept
 from mzgraph.namespaces import PREFIXES
 
 
@@ -47,25 +48,6 @@ ALIASES = {"application/json": "application/ld+json", "application/x-turtle": "t
 def by_extension(extension: str, offered: Sequence[Representation] = ENTITY_FORMATS) -> Representation | None:
     """The representation for a file extension (``ttl``), if offered."""
     return next((r for r in offered if r.extension == extension), None)
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``Accept`` as (media range, quality) pairs; a malformed quality counts as 0."""
-    ranges = []
-    for part in (header or "*/*").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
-    return ranges
 
 
 def negotiate(header: str | None, offered: Sequence[Representation] = ENTITY_FORMATS) -> Representation | None:
