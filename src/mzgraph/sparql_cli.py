@@ -112,7 +112,8 @@ def run_load(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace) -> int:
     """Run one query against the configured store and print the answer."""
-    from mzgraph.store import open_store, prefixes_for
+    from mzgraph.namespaces import PREFIXES
+    from mzgraph.store import open_store
 
     try:
         text = sys.stdin.read() if args.file == "-" else _read_text(Path(args.file))
@@ -122,7 +123,7 @@ def run_query(args: argparse.Namespace) -> int:
             if args.format == "table":
                 table_format = formats.TSV if request.form.family is Family.SOLUTIONS else formats.TURTLE
                 result = store.run(request, table_format)
-                output = render_table(result.body, request.form.family, prefixes_for(settings.base_iri))
+                output = render_table(result.body, request.form.family, PREFIXES)
             else:
                 result = store.run(request, formats.negotiate(request.form.family, format_name=args.format))
                 output = result.body

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mzgraph.config import DEFAULT_BASE_IRI, Settings
+from mzgraph.config import Settings
 from mzgraph.errors import InputError
 from mzgraph.namespaces import PREFIXES
 from mzgraph.resources import bundled_graph_files
@@ -35,14 +35,13 @@ __all__ = [
     "Store",
     "open_store",
     "policy_of",
-    "prefixes_for",
 ]
 
 
 def open_store(settings: Settings) -> Store:
     """The store ``settings`` describe: remote endpoint, on-disk directory, data files, or the bundled graph."""
     policy = policy_of(settings)
-    prefixes = prefixes_for(settings.base_iri)
+    prefixes = dict(PREFIXES)
     remote = settings.backend == "remote" or settings.sparql_endpoint is not None
     if remote and settings.store_path is not None:
         raise InputError(str(settings.store_path), "give either a store directory or a SPARQL endpoint, not both")
@@ -78,8 +77,3 @@ def policy_of(settings: Settings) -> QueryPolicy:
         limits=Limits(max_length=settings.max_query_length),
     )
 
-
-def prefixes_for(base_iri: str) -> dict[str, str]:
-    """The usual prefixes, the vocabulary's rebased onto ``base_iri``."""
-    return {name: base_iri + iri.removeprefix(DEFAULT_BASE_IRI) if iri.startswith(DEFAULT_BASE_IRI) else iri
-            for name, iri in PREFIXES.items()}  # fmt: skip

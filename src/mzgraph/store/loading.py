@@ -1,8 +1,10 @@
 """Getting RDF files into a store: safe reading, the base-IRI rewrite, the release identity.
 
 Every file goes through :func:`mzgraph.rdf_io.read_file` (file:line errors, no DOCTYPE, no remote
-context). If the configured base IRI is not the canonical one, IRIs under the canonical base are
-rewritten to it as they are read, so a deployment under another domain serves its own IRIs.
+context). If the configured base IRI is not the canonical one, entity IRIs (``{canonical}id/...``) are
+rewritten to it as they are read, so a deployment under another domain serves its own IRIs. The vocabulary
+(``{canonical}def/``) is a published vocabulary and keeps its IRIs, so queries, shapes and pages need no
+rewriting.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from mzgraph.errors import InputError
 from mzgraph.rdf_io import iter_file, read_file
 from mzgraph.resources import rdf_files
 from mzgraph.store.base import Release
+
+CANONICAL_ENTITIES = DEFAULT_BASE_IRI + "id/"
+"""Where the canonical entity IRIs live; these, and only these, move to a configured base."""
 
 RELEASE_FILE = "mzgraph-release.json"
 """Written into a store directory by ``mzgraph load``: the release of the data it holds."""
@@ -47,11 +52,12 @@ def read_into(store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bo
     One bulk load per file cost ~80 ms however small the file (3,000 files: 4 minutes), and lists of a whole
     file's quads took ~8x the file in memory (1.95 GB for 234 MB of N-Triples).
     """
+    entities = base_iri + "id/"
     if bulk:
-        store.bulk_extend(quad for path in files for quad in rebased(iter_file(path), DEFAULT_BASE_IRI, base_iri))
+        store.bulk_extend(quad for path in files for quad in rebased(iter_file(path), CANONICAL_ENTITIES, entities))
     else:
         for path in files:
-            store.extend(rebase(read_file(path), DEFAULT_BASE_IRI, base_iri))
+            store.extend(rebase(read_file(path), CANONICAL_ENTITIES, entities))
     return content_tag(files, base_iri)
 
 

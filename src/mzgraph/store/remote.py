@@ -18,14 +18,13 @@ import httpx
 import pyoxigraph as ox
 
 from mzgraph import formats
-from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
 from mzgraph.formats import Format
 from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
 from mzgraph.rdf_io import read_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import new_release, rebase
+from mzgraph.store.loading import CANONICAL_ENTITIES, new_release, rebase
 from mzgraph.store.results import CapReached, LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
 
 _WIRE_FORMAT = {
@@ -134,7 +133,7 @@ def push_files(graph_store: str, files: Sequence[Path], base_iri: str, *, replac
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         by_graph: dict[str | None, list[ox.Triple]] = {}
-        for quad in rebase(read_file(path), DEFAULT_BASE_IRI, base_iri):
+        for quad in rebase(read_file(path), CANONICAL_ENTITIES, base_iri + "id/"):
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
             by_graph.setdefault(graph, []).append(quad.triple)
         for graph, graph_triples in by_graph.items():

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import Description
 from mzgraph.entities.ontology import vocabulary_query
 from mzgraph.jsonld import CONTEXT_PATH, graph_document
@@ -53,7 +54,9 @@ async def dereference(request: Request, local: str) -> Response:
     if local == "def/" + ONTOLOGY_INDEX:
         local = "def/"
     try:
-        iri = ox.NamedNode(services.settings.base_iri + local)
+        # entities live under the configured base; the vocabulary keeps its published IRIs
+        root = DEFAULT_BASE_IRI if local.startswith("def/") else services.settings.base_iri
+        iri = ox.NamedNode(root + local)
     except ValueError:
         return _not_found(request, "/" + local)
     description = await services.describe(iri)
