@@ -52,7 +52,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     """The plan for ``--quick`` or a full run, with the sizes given."""
     if args.quick:
         sizes = args.sizes or [100, 200]
-        return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=30, throughput_s=0.5, clients=8,
+        return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=10, throughput_s=0.5, clients=8,
                     start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60)
     return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
                 timeout_s=args.timeout, throughput_s=args.throughput_seconds, clients=8,
