@@ -53,7 +53,8 @@ def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str
     are capped at ``inbound_limit`` each, chosen in IRI order so every part of the query picks the same ones.
     """
     this, limit = term(iri), int(inbound_limit)
-    labels = " ".join(LABEL_PROPERTIES)
+    # a FILTER, not VALUES: with VALUES Oxigraph joined every label triple of the graph (510 ms at 10k employers)
+    labels = ", ".join(LABEL_PROPERTIES)
     inbound = f"SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} ORDER BY ?s ?q LIMIT {limit}"
     relations = f"SELECT ?rel WHERE {{ ?rel mz:partner {this} }} ORDER BY ?rel LIMIT {limit}"
     return (
@@ -69,8 +70,8 @@ def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str
     UNION {{ {{ {inbound} }} }}
     UNION {{ {{ {relations} }} ?rel ?q ?s . }}
     FILTER(isIRI(?s) && ?q != rdf:type && ?q != mz:measureGroup)
-    VALUES ?p {{ {labels} }}
     ?s ?p ?o .
+    FILTER(?p IN ({labels}))
   }}
 }}"""
     )
