@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import sys
 
@@ -17,3 +18,9 @@ def die_with_parent() -> None:
     """
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def background_worker() -> None:
+    """Initializer of a worker doing background work: dies with its parent, yields the CPU to queries."""
+    die_with_parent()
+    os.nice(10)

@@ -26,7 +26,7 @@ from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.sparql import Row, rows
 from mzgraph.entities.vocab import m
 from mzgraph.jsonld import entity_document
-from mzgraph.processes import die_with_parent
+from mzgraph.processes import background_worker
 from mzgraph.rdf_io import read_files
 from mzgraph.resources import rdf_files, shapes_dir
 from mzgraph.store.base import Release, Store
@@ -182,7 +182,7 @@ class PageServices:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=background_worker
             )
         return self._pool
 
