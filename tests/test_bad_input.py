@@ -9,16 +9,14 @@ and the failed load over an existing store in ``test_store_embedded.py``.
 from __future__ import annotations
 
 import resource
-import socket
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Listener
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad_input"
 PROFILE = ROOT / "data" / "sources" / "gemeente-emmen.txt"
@@ -35,42 +33,6 @@ BAD = {
     "latin1.ttl": ("latin1.ttl:2:67", "not UTF-8 (byte 0xe9)"),
     "binary.nt": ("binary.nt", "not a text file"),
 }
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 recording every connection (a remote @context would be fetched from it)."""
-
-    def __init__(self) -> None:
-        self.connections: list[object] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/context.jsonld"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(peer)
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.close()
 
 
 def _clean_failure(result: subprocess.CompletedProcess[str], where: str, what: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from statistics import median
@@ -23,7 +23,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import LiveServer, OxigraphServer
+from conftest import Listener, LiveServer, OxigraphServer
 from mzgraph.rdf_io import read_files
 from mzgraph.resources import bundled_graph_files
 
@@ -37,38 +37,6 @@ PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "PREFIX mz: <https://w3id.org/mzgraph/def/>\n"
 )
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that accepts and records every connection."""
-
-    def __init__(self) -> None:
-        self.connections: list[tuple[str, int]] = []
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/graph"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(peer)
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @dataclass(frozen=True)
@@ -214,13 +182,6 @@ def remote(start_server: Callable[..., LiveServer], start_oxigraph: Callable[[],
     httpx.post(oxigraph.store_url, content=nquads, headers={"Content-Type": "application/n-quads"}, timeout=60)
     return start_server(sparql_endpoint=oxigraph.query_url, query_timeout=TIMEOUT, max_rows=MAX_ROWS,
                         max_concurrent_queries=4)  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.close()
 
 
 def _cheap_latencies_while(

@@ -7,51 +7,19 @@ a query that slipped through would show up there. Both backends are tested.
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import SPARQL_DATA, SPARQL_FIXTURES, LiveServer, OxigraphServer
+from conftest import SPARQL_DATA, SPARQL_FIXTURES, Listener, LiveServer, OxigraphServer
 from mzgraph.query_errors import QueryRejected
 from mzgraph.sparql_guard import Limits, QueryForm, bind_values, check, tokens, where_group_start
 
 GUARD_CASES = sorted((SPARQL_FIXTURES / "guard").glob("*.rq"))
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-class Listener:
-    """An HTTP server on 127.0.0.1 that records every request it gets."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        listener = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                listener.requests.append(f"{self.command} {self.path}")
-                self.send_response(500)
-                self.end_headers()
-
-            do_POST = do_GET
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.server.shutdown()
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
@@ -92,7 +60,7 @@ def test_each_guard_case_is_answered_or_refused_as_its_file_says(
         assert response.status_code == 400, response.text
         assert response.json()["error"] == expected
         assert response.json()["message"]
-    assert listener.requests == [], "a query reached the network"
+    assert listener.connections == [], "a query reached the network"
 
 
 def test_hostile_bound_values_stay_literals(sparql_server: LiveServer, listener: Listener) -> None:
@@ -102,7 +70,7 @@ def test_hostile_bound_values_stay_literals(sparql_server: LiveServer, listener:
     quoted = ox.Literal('Gamma "quoted" & <angled>', language="nl")
     rows = sparql_server.store.select(query, {"label": quoted})
     assert rows == [{"s": ox.NamedNode("https://w3id.org/mzgraph/id/organisation/gamma")}]
-    assert listener.requests == []
+    assert listener.connections == []
 
 
 def test_binding_refuses_what_is_not_a_term_or_a_name() -> None:
