@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from mzgraph.namespaces import PREFIXES
 from mzgraph.resources import queries_dir
@@ -24,11 +24,6 @@ from mzgraph.saved_queries import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 SHOTS = Path("/tmp/shots")
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 QUERIES = load_saved_queries(queries_dir())
@@ -66,14 +61,6 @@ class Visit:
         if not self.page.eval_on_selector("#examples", "list => list.open"):
             self.page.click("#examples summary")
         self.page.click(f"button[data-example='{name}']")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
