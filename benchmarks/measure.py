@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -148,34 +149,34 @@ class Validation:
 
 def validate_mzgraph(data: Path, budget: float) -> Validation:
     """``mzgraph validate`` on the file (JSON report; its exit code says conformance)."""
-    started = time.perf_counter()
-    try:
-        done = subprocess.run([str(BIN / "mzgraph"), "validate", "--format", "json", str(data)],
-                              capture_output=True, timeout=budget, check=False)
-    except subprocess.TimeoutExpired:
-        return Validation(None, None, None, error=f"out of budget ({budget:.0f} s)")
-    elapsed = time.perf_counter() - started
-    try:
-        report = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        return Validation(elapsed, None, None, error=done.stderr.decode(errors="replace")[-300:])
+    run = _timed_json_run([str(BIN / "mzgraph"), "validate", "--format", "json", str(data)], budget)
+    if isinstance(run, Validation):
+        return run
+    elapsed, report = run
     return Validation(elapsed, bool(report["conforms"]), sum(report["counts"].values()))
 
 
 def validate_pyshacl(data: Path, shapes: list[Path], budget: float) -> Validation:
     """One plain pySHACL run over the whole file with the bundled shapes, in a fresh interpreter."""
+    run = _timed_json_run([sys.executable, "-c", PYSHACL_ONCE, str(data), *map(str, shapes)], budget)
+    if isinstance(run, Validation):
+        return run
+    elapsed, report = run
+    return Validation(elapsed, report["conforms"], report["results"])
+
+
+def _timed_json_run(command: list[str], budget: float) -> tuple[float, dict[str, Any]] | Validation:
+    """Run ``command`` within ``budget`` seconds: its wall time and the JSON it printed, or a failed run."""
     started = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, "-c", PYSHACL_ONCE, str(data), *map(str, shapes)],
-                              capture_output=True, timeout=budget, check=False)
+        done = subprocess.run(command, capture_output=True, timeout=budget, check=False)
     except subprocess.TimeoutExpired:
         return Validation(None, None, None, error=f"out of budget ({budget:.0f} s)")
     elapsed = time.perf_counter() - started
     try:
-        report = json.loads(done.stdout)
+        return elapsed, json.loads(done.stdout)
     except json.JSONDecodeError:
         return Validation(elapsed, None, None, error=done.stderr.decode(errors="replace")[-300:])
-    return Validation(elapsed, report["conforms"], report["results"])
 
 
 def as_dict(value: object) -> dict[str, object]:

@@ -62,40 +62,39 @@ class MemorySampler:
     def sample(self) -> None:
         """Take one sample now."""
         rss = pss = 0
-        for root in self.roots:
+        for proc in self._processes():
             try:
-                parent = psutil.Process(root)
-                procs = [parent, *parent.children(recursive=True)]
-            except psutil.NoSuchProcess:
+                info = proc.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            for proc in procs:
-                try:
-                    info = proc.memory_full_info()
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
         self.peak_rss_mb = max(self.peak_rss_mb, rss / 2**20)
         self.peak_pss_mb = max(self.peak_pss_mb, pss / 2**20)
 
     def breakdown(self) -> list[dict[str, object]]:
         """Each process of the trees now: pid, command (shortened), RSS and PSS in MB."""
         found: list[dict[str, object]] = []
+        for proc in self._processes():
+            try:
+                info = proc.memory_full_info()
+                command = " ".join(proc.cmdline())[-120:]
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            found.append({"pid": proc.pid, "command": command, "rss_mb": round(info.rss / 2**20, 1),
+                          "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1)})
+        return found
+
+    def _processes(self) -> list[psutil.Process]:
+        """Every process of the watched trees that still exists: each root and its descendants."""
+        procs: list[psutil.Process] = []
         for root in self.roots:
             try:
                 parent = psutil.Process(root)
-                procs = [parent, *parent.children(recursive=True)]
+                procs += [parent, *parent.children(recursive=True)]
             except psutil.NoSuchProcess:
                 continue
-            for proc in procs:
-                try:
-                    info = proc.memory_full_info()
-                    command = " ".join(proc.cmdline())[-120:]
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                found.append({"pid": proc.pid, "command": command, "rss_mb": round(info.rss / 2**20, 1),
-                              "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1)})
-        return found
+        return procs
 
     def _run(self) -> None:
         while not self._stop.is_set():
