@@ -5,14 +5,20 @@ guards live in one place: RDF/XML with a DOCTYPE (entity expansion, "billion lau
 before parsing, JSON-LD with a remote ``@context`` is refused (Oxigraph has no document loader set,
 so it cannot fetch; we turn its message into one a maintainer understands), and text that is not
 UTF-8 is named as such.
+
+Two ways in: :func:`read_file` / :func:`parse_bytes` give Python quads (small files, validation), and
+:func:`load_file` lets Oxigraph parse a file straight into a store (no Python object per triple; the
+guards run first as a streaming pre-scan, :func:`check_file`). :func:`iter_file` streams one file's quads.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -44,6 +50,9 @@ FORMAT_BY_MEDIA_TYPE: dict[str, ox.RdfFormat] = {
 }
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DOCTYPE_OVERLAP = 4096
+"""Bytes of one chunk searched again with the next (XML allows no space in ``<!DOCTYPE``; this is generous)."""
+_BOM = b"\xef\xbb\xbf"
 # Oxigraph's messages start with the position we already report as file:line:column.
 _POSITION = re.compile(
     r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)"
@@ -63,7 +72,7 @@ def format_for_path(path: Path) -> ox.RdfFormat:
 def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, source: str, base_iri: str | None = None) -> list[ox.Quad]:
     """Parse ``data`` into quads, or raise :class:`InputError` naming ``source`` and the position."""
     _refuse_unsafe(data, fmt, source)
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark is not part of the document
+    data = data.removeprefix(_BOM)  # a UTF-8 byte-order mark is not part of the document
     try:
         return _fresh_blank_nodes(ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=False))
     except SyntaxError as err:
@@ -73,19 +82,66 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, source: str, base_iri: str | 
 
 
 def read_file(path: Path, *, base_iri: str | None = None) -> list[ox.Quad]:
-    """Read one RDF file into quads (format from its extension)."""
+    """Read one RDF file into quads (format from its extension). Builds Python objects for every quad: for
+    loading a large file into a store use :func:`load_file`, to walk one use :func:`iter_file`."""
     fmt = format_for_path(path)
     return parse_bytes(_read_bytes(path), fmt, source=str(path), base_iri=base_iri)
 
 
-def iter_file(path: Path, *, base_iri: str | None = None) -> Iterator[ox.Quad]:
-    """:func:`read_file` one quad at a time, for large files: the same checks first, then errors (as
-    :class:`InputError`) only when the parser reaches them."""
+def check_file(path: Path) -> ox.RdfFormat:
+    """The checks :func:`read_file` makes, as a pre-scan that streams the file (1 MiB at a time): its format
+    (from the extension), that it can be opened, has no NUL bytes at its start, is UTF-8 throughout (a
+    byte-order mark allowed) and, for RDF/XML, declares no DOCTYPE or ENTITY. Raises :class:`InputError` with
+    the line and column (in bytes) of the first offending byte."""
     fmt = format_for_path(path)
-    data = _read_bytes(path)
-    _refuse_unsafe(data, fmt, str(path))
     try:
-        yield from ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=False)
+        with path.open("rb") as stream:
+            _scan(stream, fmt, str(path))
+    except OSError as err:
+        raise InputError(str(path), f"cannot open file: {err.strerror or err}") from None
+    return fmt
+
+
+def iter_file(path: Path, *, base_iri: str | None = None) -> Iterator[ox.Quad]:
+    """One file's quads, streamed from disk as they are parsed (nothing held but the current quad): the
+    :func:`check_file` pre-scan first, then parse errors (as :class:`InputError`) when the parser reaches
+    them. Blank nodes get fresh identities, as :func:`read_file` gives them."""
+    fmt = check_file(path)
+    with _opened(path) as source:
+        try:
+            yield from ox.parse(
+                **source, format=fmt, base_iri=base_iri, without_named_graphs=False, rename_blank_nodes=True
+            )
+        except SyntaxError as err:
+            raise _input_error(err, str(path)) from None
+        except (ValueError, OSError) as err:
+            raise InputError(str(path), f"cannot read {fmt.name} data: {err}") from None
+
+
+def load_file(
+    store: ox.Store,
+    path: Path,
+    *,
+    to_graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+    bulk: bool = False,
+    base_iri: str | None = None,
+) -> None:
+    """Add one RDF file to ``store``, parsed by Oxigraph itself (no Python object per triple).
+
+    The :func:`check_file` pre-scan runs first, so everything :func:`read_file` refuses is refused here with
+    the same message and position. Triples go to ``to_graph`` (default: the default graph). Each call gives
+    the document's blank nodes fresh identities (``_:x`` in two files is two nodes).
+
+    ``bulk=False`` is :meth:`pyoxigraph.Store.load`: one transaction, so a file with an error adds nothing, but
+    the parsed file is held in memory until it commits. ``bulk=True`` is :meth:`pyoxigraph.Store.bulk_load`:
+    streamed, much less memory, but not atomic (a bad file may leave part of itself): use it to fill a store
+    that is thrown away if the load fails.
+    """
+    fmt = check_file(path)
+    load = store.bulk_load if bulk else store.load
+    try:
+        with _opened(path) as source:
+            load(**source, format=fmt, base_iri=base_iri, to_graph=to_graph)
     except SyntaxError as err:
         raise _input_error(err, str(path)) from None
     except (ValueError, OSError) as err:
@@ -97,6 +153,22 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as err:
         raise InputError(str(path), f"cannot open file: {err.strerror or err}") from None
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[dict[str, Any]]:
+    """Where Oxigraph should read ``path`` from (keyword arguments): the path itself (read natively, fastest) or,
+    if the file starts with a UTF-8 byte-order mark (which Oxigraph's parsers reject), the open file after it."""
+    try:
+        stream = path.open("rb")
+    except OSError as err:
+        raise InputError(str(path), f"cannot open file: {err.strerror or err}") from None
+    with stream:
+        if stream.read(len(_BOM)) != _BOM:
+            stream.close()
+            yield {"path": path}
+        else:
+            yield {"input": stream}
 
 
 def read_files(paths: Iterable[Path], *, base_iri: str | None = None) -> list[ox.Quad]:
@@ -129,26 +201,66 @@ def _fresh_blank_nodes(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def _refuse_unsafe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
-    if b"\x00" in data[:8192]:
-        raise InputError(source, "this is not a text file (it contains NUL bytes); expected RDF text")
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+    _scan(io.BytesIO(data), fmt, source)
+
+
+def _scan(stream: BinaryIO, fmt: ox.RdfFormat, source: str, chunk_size: int = 1 << 20) -> None:
+    """Refuse what is not safe UTF-8 RDF text, reading ``stream`` one chunk at a time."""
+    head = stream.read(chunk_size)
+    if (nul := head.find(b"\x00", 0, 8192)) >= 0:
+        line, column = _position(head, nul)
         raise InputError(
-            source,
-            f"not UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
-            line=line,
-            column=err.start - data.rfind(b"\n", 0, err.start),
-        ) from None
-    if fmt == ox.RdfFormat.RDF_XML and (match := _DOCTYPE.search(data)):
-        line = data[: match.start()].count(b"\n") + 1
-        raise InputError(
-            source,
-            "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion is not allowed)",
-            line=line,
+            source, "this is not a text file (it contains NUL bytes); expected RDF text", line=line, column=column
         )
+    offset = len(_BOM) if head.startswith(_BOM) else 0  # where ``chunk`` starts in the file
+    chunk = head[offset:]
+    lines = 0  # newlines before ``chunk``
+    line_start = offset  # file offset where the line ``chunk`` starts in began
+    carry = b""  # an incomplete UTF-8 sequence at the end of the previous chunk
+    tail = b""  # the end of the previous chunk, so a DOCTYPE split between two chunks is still seen
+    xml = fmt == ox.RdfFormat.RDF_XML
+    while chunk:
+        data = carry + chunk
+        start = offset - len(carry)  # where ``data`` starts in the file
+        try:
+            data.decode("utf-8")
+            carry = b""
+        except UnicodeDecodeError as err:
+            if err.reason == "unexpected end of data" and len(data) - err.start < 4:
+                carry = data[err.start :]
+                data = data[: err.start]
+            else:
+                line, column = _position(data, err.start, lines, line_start - start)
+                raise InputError(
+                    source,
+                    f"not UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+                    line=line,
+                    column=column,
+                ) from None
+        if xml and (match := _DOCTYPE.search(tail + data)):
+            line, _ = _position(tail + data, match.start(), lines - tail.count(b"\n"))
+            raise InputError(
+                source,
+                "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion is not allowed)",
+                line=line,
+            )
+        if (last := data.rfind(b"\n")) >= 0:
+            line_start = start + last + 1
+        lines += data.count(b"\n")
+        tail = data[-_DOCTYPE_OVERLAP:]
+        offset += len(chunk)
+        chunk = stream.read(chunk_size)
+    if carry:
+        line, column = _position(carry, 0, lines, line_start - (offset - len(carry)))
+        raise InputError(source, f"not UTF-8 (byte 0x{carry[0]:02x}); save the file as UTF-8", line=line, column=column)
+
+
+def _position(data: bytes, index: int, lines_before: int = 0, line_start: int = 0) -> tuple[int, int]:
+    """The 1-based line and byte column of ``data[index]``, given the newlines before ``data`` and where (relative
+    to ``data``, so zero or negative) the line ``data`` starts in began."""
+    newline = data.rfind(b"\n", 0, index)
+    column = index - newline if newline >= 0 else index - line_start + 1
+    return lines_before + data.count(b"\n", 0, index) + 1, column
 
 
 def _input_error(err: SyntaxError, source: str) -> InputError:
