@@ -254,6 +254,16 @@ def test_a_graph_not_held_here_is_refused_not_fetched(sparql_server: LiveServer)
     assert response.json()["detail"] == {"graphs": ["https://example.org/graph/elsewhere"]}
 
 
+def test_a_syntax_error_is_reported_before_a_graph_not_held(sparql_server: LiveServer) -> None:
+    elsewhere = "FROM <https://example.org/graph/elsewhere> WHERE { ?s ?p }"
+    broken = httpx.get(sparql_server.sparql, params={"query": "SELECT * " + elsewhere})
+    sound = httpx.get(sparql_server.sparql, params={"query": "SELECT * " + elsewhere.replace("?p }", "?p ?o }")})
+
+    assert broken.status_code == 400 and broken.json()["error"] == "syntax_error"
+    assert broken.json()["detail"]["line"] == 1
+    assert sound.status_code == 400 and sound.json()["error"] == "unknown_graph"
+
+
 def test_the_row_cap_is_reported_in_a_header_and_in_json(capped: LiveServer) -> None:
     response = httpx.get(capped.sparql, params={"query": LABELS})
     assert response.headers["mzgraph-truncated"] == "2"

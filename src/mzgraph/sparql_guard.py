@@ -305,6 +305,21 @@ def where_group_start(text: str) -> int | None:
     return None
 
 
+def parse(text: str) -> None:
+    """Parse ``text`` with the store's own parser, or raise its syntax error as a :class:`QueryRejected`.
+
+    Only for queries refused after the static checks (a graph not held): a syntax error is reported first,
+    like for any other query. The query is read against an empty dataset, so nothing of it is evaluated but
+    an ``ASK`` over no data.
+    """
+    try:
+        ox.Store().query(text)
+    except SyntaxError as err:
+        raise parser_error(str(err)) from None
+    except (OSError, RuntimeError, ValueError, TypeError):
+        return  # parsed, then failed on the empty dataset: not a syntax matter
+
+
 def parser_error(message: str) -> QueryRejected:
     """A store parser's syntax error (``error at LINE:COLUMN: ...``) as a rejection with its position."""
     found = _PARSER_POSITION.match(message.strip())

@@ -32,6 +32,13 @@ class Reply:
 #: The error code with which mzgraph answers a query that parsed but could not be evaluated.
 EVALUATION_FAILED = "query_failed"
 
+#: The error code with which mzgraph refuses a query that parsed but names a graph it does not hold
+#: (``Store.prepare`` parses before it refuses, so a syntax error would have been reported instead).
+GRAPH_NOT_HELD = "unknown_graph"
+
+#: The codes of replies to a query that the endpoint parsed: what a positive syntax test judges.
+PARSED_NOT_ANSWERED = (EVALUATION_FAILED, GRAPH_NOT_HELD)
+
 
 class Endpoint(Protocol):
     """Something that answers a SPARQL query with a reply in one of the ``accept`` media types."""

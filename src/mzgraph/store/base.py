@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from mzgraph import formats
 from mzgraph.formats import Format
 from mzgraph.query_errors import QueryFailed, QueryRejected, StoreBusy
-from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check
+from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -106,7 +106,11 @@ class Store(ABC):
     def prepare(
         self, text: str, default_graphs: Collection[str] = (), named_graphs: Collection[str] = ()
     ) -> QueryRequest:
-        """Check ``text`` and the requested dataset; raises :class:`QueryRejected` before any evaluation."""
+        """Check ``text`` and the requested dataset; raises :class:`QueryRejected` before any evaluation.
+
+        A graph not held is refused (never fetched) with ``unknown_graph``, and only once the query has
+        parsed, so the error names the dataset, not the syntax.
+        """
         query = check(text, self.policy.limits)
         wanted = [*default_graphs, *named_graphs]
         if not (default_graphs or named_graphs):
@@ -115,6 +119,7 @@ class Store(ABC):
             held = self.named_graphs()
             missing = sorted({graph for graph in wanted if graph not in held})
             if missing:
+                parse(text)  # a syntax error is the first thing to report, as for every other query
                 raise QueryRejected(
                     f"graph <{missing[0]}> is not held by this endpoint (it never fetches graphs from the web); "
                     + (f"the named graphs held are: {', '.join(sorted(held))}" if held else "it holds no named graphs"),
