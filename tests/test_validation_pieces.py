@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import SH, Graph
 
-from mzgraph.pyshacl_runner import prepare_shapes, shacl_results
+from mzgraph.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
 from mzgraph.rdflib_bridge import to_rdflib_graph
 from mzgraph.resources import data_dir, ontology_dir, rdf_files, shapes_dir
 from mzgraph.shape_reach import shapes_reach
@@ -35,6 +35,10 @@ BREAKS = [
         "mz:measure <https://w3id.org/mzgraph/id/measure/regio-twente-1/awareness-1> , m:",
     ),
     ("gemeente-amersfoort", 1, 'rdfs:label "Gemeente Amersfoort"@nl', 'rdfs:label "Gemeente Amersfoort"'),
+    # each of these is found by a SPARQL target (run by Oxigraph on the store, by pySHACL in a plain run)
+    ("gemeente-emmen", 3, "mz:category mt:staff-survey ;", "mz:category mt:no-such-type ;"),
+    ("gemeente-emmen", 1, 'mz:text "is relevante', 'mz:text "kort"@nl ; mz:note "is relevante'),
+    ("gemeente-haarlem", 3, "schema:value 1400 ;", "schema:value 1400 ; mz:conflictsWith mz:x ;"),
 ]
 
 
@@ -47,12 +51,10 @@ def _copy(text: str, slug: str, copy: int) -> str:
 def many_organisations(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The bundled data with each organisation copied, some copies broken; files to validate."""
     folder = tmp_path_factory.mktemp("organisations")
-    breaks = {(slug, copy): (old, new) for slug, copy, old, new in BREAKS}
     for source in sorted(ORGANISATIONS.glob("*.ttl")):
         for copy in range(1, COPIES + 1):
             text = _copy(source.read_text(encoding="utf-8"), source.stem, copy)
-            if (source.stem, copy) in breaks:
-                old, new = breaks[(source.stem, copy)]
+            for old, new in ((old, new) for slug, n, old, new in BREAKS if (slug, n) == (source.stem, copy)):
                 assert old in text, f"{old!r} not in {source.name}: the data changed"
                 text = text.replace(old, new, 1)
             (folder / f"{source.stem}-{copy}.ttl").write_text(text, encoding="utf-8")
@@ -78,7 +80,9 @@ def test_pieces_give_the_results_of_one_run(many_organisations: list[Path], shap
     whole = shacl_results(to_rdflib_graph(sources.triples()), shapes)  # plain pySHACL, shapes as written
     pieces = cut_pieces(sources.store, reach, pieces=4)
     assert pieces is not None and len(pieces.triples) == 5  # 20 employers in 4 groups, and the shared piece
-    in_pieces = validate_pieces(pieces, prepare_shapes(shapes), lang="en", jobs=2)
+    runnable, targets = select_sparql_targets(shapes, sources.store)
+    assert targets and not any(runnable.triples((None, SH.target, None)))  # every SPARQL target run by Oxigraph
+    in_pieces = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
 
     assert len(whole) >= len(BREAKS)  # every break is seen, some more than once
     assert Counter(map(_key, in_pieces)) == Counter(map(_key, whole))
@@ -129,3 +133,21 @@ def test_prepared_shapes_give_the_results_of_the_written_ones(many_organisations
 
     assert prepared.copied_from  # property shapes were handed their node shapes' targets
     assert Counter(map(_key, shacl_results(data, prepared))) == Counter(map(_key, shacl_results(data, shapes)))
+
+
+def test_sparql_targets_run_by_oxigraph_give_the_results_of_pyshacl(
+    many_organisations: list[Path], shapes: Graph
+) -> None:
+    sources = read_sources(many_organisations)
+    data = to_rdflib_graph(sources.triples())
+    runnable, targets = select_sparql_targets(shapes, sources.store)
+    selected = prepare_shapes(with_target_nodes(runnable, targets))
+
+    from_targets = Counter(map(_key, shacl_results(data, selected)))
+    whole = Counter(map(_key, shacl_results(data, shapes)))
+
+    assert from_targets == whole
+    messages = {key[-1] for key in whole}
+    for found_by_target in ("Very short measure text", "Conflicting figures", "Not a concept of the measure-type"):
+        assert any(m.startswith(found_by_target) for m in messages), found_by_target
+    assert any("lies in the future" in m for m in messages)

@@ -23,8 +23,8 @@ from rdflib.paths import SequencePath
 from rdflib.term import Node
 
 from mzgraph.errors import InputError
-from mzgraph.pyshacl_runner import prepare_shapes, shacl_results
-from mzgraph.rdf_io import read_file
+from mzgraph.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
+from mzgraph.rdf_io import format_for_path, load_file, read_file
 from mzgraph.rdflib_bridge import to_ox, to_rdflib_graph
 from mzgraph.shape_reach import shapes_reach
 from mzgraph.source_index import SourceIndex
@@ -54,16 +54,32 @@ class Sources:
         self.files: list[Path] = []
         self.index = SourceIndex()
 
+    def load(self, path: Path) -> None:
+        """Read the file at ``path``; raise :class:`InputError` (adding nothing) if it cannot be read.
+
+        A format of triples is parsed by Oxigraph straight into the store (no Python object per triple); a
+        dataset format (TriG, N-Quads, JSON-LD) through Python, to merge its named graphs into the file's.
+        """
+        if format_for_path(path).supports_datasets:
+            self.add(path, read_file(path))
+        else:
+            load_file(self.store, path, to_graph=self._graph())
+            self.files.append(path)
+
     def add(self, path: Path, quads: Iterable[ox.Quad]) -> None:
         """Add the quads read from ``path``; named graphs are merged, blank nodes kept apart per file."""
         number = len(self.files)
-        graph = ox.NamedNode(f"urn:mzgraph:file:{number}")
+        graph = self._graph()
 
         def scoped(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.BlankNode(f"f{number}_{term.value}") if isinstance(term, ox.BlankNode) else term
 
         self.store.extend(ox.Quad(scoped(q.subject), q.predicate, scoped(q.object), graph) for q in quads)
         self.files.append(path)
+
+    def _graph(self) -> ox.NamedNode:
+        """The named graph of the next file."""
+        return ox.NamedNode(f"urn:mzgraph:file:{len(self.files)}")
 
     def triples(self) -> Iterator[ox.Quad]:
         """Every quad of every file (the union of the files is the data graph)."""
@@ -88,7 +104,7 @@ def read_sources(paths: Sequence[Path]) -> Sources:
     errors: list[InputError] = []
     for path in paths:
         try:
-            sources.add(path, read_file(path))
+            sources.load(path)
         except InputError as err:
             errors.append(err)
     if errors:
@@ -115,12 +131,13 @@ def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1
     With ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many
     processes; the results are the same as one run's.
     """
-    prepared = prepare_shapes(shapes)
+    runnable, targets = select_sparql_targets(shapes, sources.store)
     pieces = _pieces(sources, shapes, jobs)
     if pieces is None:
+        prepared = prepare_shapes(with_target_nodes(runnable, targets))
         results = shacl_results(to_rdflib_graph(sources.triples()), prepared, lang=lang)
     else:
-        results = validate_pieces(pieces, prepared, lang=lang, jobs=jobs)
+        results = validate_pieces(pieces, runnable, targets, lang=lang, jobs=jobs)
     located = sorted((locate(r, sources) for r in results), key=ValidationResult.sort_key)
     return ValidationReport(located, list(sources.files), sources.triple_count(), shapes)
 

@@ -26,10 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDFS, URIRef
+from rdflib import RDFS, Graph, URIRef
+from rdflib.term import Node
 
 from mzgraph.namespaces import MZ
-from mzgraph.pyshacl_runner import PreparedShapes, shacl_results
+from mzgraph.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
 from mzgraph.rdflib_bridge import OxTerm, to_ox, to_rdflib_graph
 from mzgraph.shape_reach import Reach
 from mzgraph.validation_results import ValidationResult
@@ -158,11 +159,23 @@ class _PieceBuilder:
         return found
 
 
-def validate_pieces(pieces: Pieces, shapes: PreparedShapes, *, lang: str, jobs: int) -> list[ValidationResult]:
-    """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node."""
+def validate_pieces(
+    pieces: Pieces, shapes: Graph, targets: TargetNodes | None = None, *, lang: str, jobs: int
+) -> list[ValidationResult]:
+    """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node.
+
+    ``targets`` are focus nodes selected beforehand on the whole graph (shape -> nodes, see
+    :func:`mzgraph.pyshacl_runner.select_sparql_targets`): each piece gets those it owns.
+    """
     order = sorted(range(len(pieces.triples)), key=lambda i: -len(pieces.triples[i]))  # largest first
+    owned: list[dict[Node, list[Node]]] = [{} for _ in pieces.triples]
+    for shape, nodes in (targets or {}).items():
+        for piece in owned:
+            piece[shape] = []
+        for node in nodes:
+            owned[pieces.owner.get(to_ox(node), pieces.shared)][shape].append(node)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shapes, lang)) as pool:
-        outcomes = pool.map(_validate_piece, (pieces.triples[i] for i in order))
+        outcomes = pool.map(_validate_piece, *zip(*((pieces.triples[i], owned[i]) for i in order), strict=True))
         return [
             result
             for piece, results in zip(order, outcomes, strict=True)
@@ -173,14 +186,14 @@ def validate_pieces(pieces: Pieces, shapes: PreparedShapes, *, lang: str, jobs: 
 
 @dataclass
 class _Worker:
-    shapes: PreparedShapes
+    shapes: Graph
     lang: str
 
 
 _worker: _Worker | None = None  # set in each worker process by _start_worker, never at import
 
 
-def _start_worker(shapes: PreparedShapes, lang: str) -> None:
+def _start_worker(shapes: Graph, lang: str) -> None:
     global _worker
     _worker = _Worker(shapes, lang)
     # A forked worker inherits the parent's objects (the whole store's Python side); without this, every
@@ -188,10 +201,11 @@ def _start_worker(shapes: PreparedShapes, lang: str) -> None:
     gc.freeze()
 
 
-def _validate_piece(triples: bytes) -> list[ValidationResult]:
+def _validate_piece(triples: bytes, targets: TargetNodes) -> list[ValidationResult]:
     assert _worker is not None, "a piece is validated in a worker started by validate_pieces"
     data = to_rdflib_graph(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
-    return shacl_results(data, _worker.shapes, lang=_worker.lang)
+    shapes = prepare_shapes(with_target_nodes(_worker.shapes, targets))
+    return shacl_results(data, shapes, lang=_worker.lang)
 
 
 def default_jobs() -> int:
