@@ -45,20 +45,22 @@ class Plan:
     validate_max: int
     pyshacl_budget_s: float
     systems: tuple[str, ...] = tuple(SYSTEMS)
-    split_above: int = 10_000
+    mix_max: int = 100_000
 
 
 def plan_from(args: argparse.Namespace) -> Plan:
     """The plan for ``--quick`` or a full run, with the sizes given."""
     if args.quick:
         sizes = args.sizes or [100, 200]
+        # Size 200 runs the entity requests only, as a size above --mix-max does, so both paths are exercised.
         return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=10, throughput_s=0.5, clients=8,
-                    start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60)
+                    start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60,
+                    mix_max=100)
     return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
                 timeout_s=args.timeout, throughput_s=args.throughput_seconds, clients=8,
                 start_budget_s=args.start_budget, rdflib_budget_s=args.rdflib_budget,
                 rdflib_max=args.rdflib_max, validate_max=args.validate_max, pyshacl_budget_s=args.pyshacl_budget,
-                systems=tuple(args.systems or SYSTEMS), split_above=args.split_above)
+                systems=tuple(args.systems or SYSTEMS), mix_max=args.mix_max)
 
 
 def progress(message: str) -> None:
@@ -68,14 +70,16 @@ def progress(message: str) -> None:
 
 def measure_system(system: Running, size: int, plan: Plan) -> dict[str, object]:
     """Latency of every query of the mix and throughput of the entity requests on one started system."""
-    result: dict[str, object] = {"status": "ok", "load_s": system.load_s, "start_s": system.start_s}
+    result: dict[str, object] = {"status": "ok", "load_s": system.load_s, "start_s": system.start_s,
+                                 "load_peak_rss_mb": system.loaded.peak_rss_mb, "store_mb": system.loaded.store_mb}
+    entity_only = size > plan.mix_max
     if system.pages:
         # The first page waits for what the pages compute once per data release (labels, SHACL
         # conformance): a cost of starting, timed apart so it does not stand for every page.
         result["first_page_s"] = first_page(system, size, plan.start_budget_s)
         progress(f"  {system.name}: first entity page after {result['first_page_s']:.1f} s")
     latencies: dict[str, object] = {}
-    for query in query_mix(size):
+    for query in query_mix(size, entity_only=entity_only):
         if query.pages_only and not system.pages:
             continue
         measured = latency(system, query, reps=plan.reps, budget_s=plan.query_budget_s, timeout=plan.timeout_s)
@@ -83,7 +87,7 @@ def measure_system(system: Running, size: int, plan: Plan) -> dict[str, object]:
         shown = f"{measured.median_ms:.1f} ms" if measured.median_ms is not None else measured.error
         progress(f"  {system.name} {query.name}: {shown}")
     rates: dict[str, object] = {}
-    for query in query_mix(size):
+    for query in query_mix(size, entity_only=entity_only):
         if query.name in THROUGHPUT and (system.pages or not query.pages_only):
             rate = throughput(system, query, clients=plan.clients, seconds=plan.throughput_s, timeout=plan.timeout_s)
             rates[query.name] = as_dict(rate)
@@ -102,9 +106,6 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     progress(f"size {size}: generating {data.name}")
     with data.open("w", encoding="utf-8") as out:
         triples = generate.write_graph(out, size)
-    # mzgraph reads a file whole into Python objects (~1 KB a triple): above split_above it gets the same
-    # triples as a folder of files of at most split_above organisations each.
-    mz_data = write_parts(workdir / f"parts-{size}", size, plan.split_above) if size > plan.split_above else data
     systems: dict[str, object] = {name: {"status": "not run", "detail": "not among --systems"}
                                   for name in SYSTEMS if name not in plan.systems}
 
@@ -122,7 +123,7 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     for name in ("mzgraph-memory", "mzgraph-disk"):
         if name not in plan.systems:
             continue
-        system = attempt(name, lambda n=name: STANDALONE[n](mz_data, workdir, plan.start_budget_s))
+        system = attempt(name, lambda n=name: STANDALONE[n](data, workdir, plan.start_budget_s))
         if system is not None:
             try:
                 systems[name] = measure_system(system, size, plan)
@@ -167,23 +168,8 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     for path in workdir.glob("*-store"):
         shutil.rmtree(path, ignore_errors=True)
     data.unlink()
-    if mz_data != data:
-        shutil.rmtree(mz_data, ignore_errors=True)
-    return {"organisations": size, "triples": triples, "systems": systems, "validate": validation}
-
-
-def write_parts(folder: Path, size: int, per_file: int) -> Path:
-    """The graph generate.write_graph writes, as files of the shared part and of ``per_file`` organisations."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "shared.nt").open("w", encoding="utf-8") as out:
-        generate.write_graph(out, 0)
-    templates = generate.load_templates()
-    rng = generate.random.Random(42)
-    for start in range(0, size, per_file):
-        with (folder / f"organisations-{start:07d}.nt").open("w", encoding="utf-8") as out:
-            for index in range(start, min(size, start + per_file)):
-                out.writelines(line + "\n" for line in generate.organisation_triples(index, rng, templates))
-    return folder
+    mix = "entity requests only" if size > plan.mix_max else "full"
+    return {"organisations": size, "triples": triples, "mix": mix, "systems": systems, "validate": validation}
 
 
 def machine() -> dict[str, object]:
@@ -215,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-max", type=int, default=10000, help="largest size validation is timed at")
     parser.add_argument("--pyshacl-budget", type=float, default=600.0)
     parser.add_argument("--systems", type=lambda s: s.split(","), help=f"some of {','.join(SYSTEMS)}")
-    parser.add_argument("--split-above", type=int, default=10_000,
-                        help="give mzgraph the graph as files of this many organisations above this size")
+    parser.add_argument("--mix-max", type=int, default=100_000,
+                        help="above this size only the entity requests are timed (whole-graph queries time out)")
     parser.add_argument("--name", help="file name of the results (default: quick or full)")
     args = parser.parse_args(argv)
     # A stopped run (kill, or Ctrl-C under nohup) still stops the systems it started, in the finally blocks.

@@ -1,10 +1,11 @@
 """The systems compared: each started as its own process group on 127.0.0.1, timed and watched for memory.
 
 A peer is started from a generated N-Triples file. Its load time (a separate loading step, if the system
-has one) and start time (until it answers a query) are measured; a sampler thread keeps the peak memory
-of its whole process tree. Memory is reported twice: the sum of RSS (what `ps` shows, but it counts pages
-that forked workers share with their parent once per process) and the sum of PSS (shared pages divided
-among the processes sharing them: the real footprint of the tree).
+has one), the peak memory of that step, the size of the store it wrote, and its start time (until it
+answers a query) are measured; a sampler thread keeps the peak memory of its whole process tree from
+the moment it is spawned, so a store parsed at start-up is counted. Memory is reported twice: the sum of
+RSS (what `ps` shows, but it counts pages that forked workers share with their parent once per process)
+and the sum of PSS (shared pages divided among the processes sharing them: the real footprint of the tree).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -102,6 +103,15 @@ class MemorySampler:
             self._stop.wait(self.interval)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What a separate loading step took: wall time, peak memory, and the store it wrote."""
+
+    seconds: float = 0.0
+    peak_rss_mb: float | None = None
+    store_mb: float | None = None
+
+
 @dataclass
 class Running:
     """A started system: where to send queries, and how it started."""
@@ -110,13 +120,14 @@ class Running:
     base_url: str
     sparql_url: str
     procs: list[subprocess.Popen[bytes]]
-    load_s: float
+    loaded: Loaded
     start_s: float
     pages: bool
-    sampler: MemorySampler = field(init=False)
+    sampler: MemorySampler
 
-    def __post_init__(self) -> None:
-        self.sampler = MemorySampler([p.pid for p in self.procs]).start()
+    @property
+    def load_s(self) -> float:
+        return self.loaded.seconds
 
     def stop(self) -> None:
         """Stop the sampler and every process group this system started."""
@@ -143,18 +154,22 @@ def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _run_step(args: list[str], log: Path, budget: float) -> float:
-    """Run a loading command to its end; its wall time, or OutOfBudget."""
+def _run_step(args: list[str], log: Path, budget: float, store: Path) -> Loaded:
+    """Run a loading command to its end: its wall time, peak memory and store size, or OutOfBudget."""
     started = time.perf_counter()
     proc = _spawn(args, log)
+    sampler = MemorySampler([proc.pid]).start()
     try:
         code = proc.wait(timeout=budget)
     except subprocess.TimeoutExpired:
         stop_process(proc)
         raise OutOfBudget(f"{args[0]} did not finish in {budget:.0f} s") from None
+    finally:
+        sampler.stop()
     if code != 0:
         raise RuntimeError(f"{' '.join(args)} failed with {code}; see {log}")
-    return time.perf_counter() - started
+    size = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
+    return Loaded(time.perf_counter() - started, round(sampler.peak_rss_mb, 1), round(size / 2**20, 1))
 
 
 def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, log: Path) -> float:
@@ -178,17 +193,20 @@ def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, lo
     raise OutOfBudget(f"not answering after {budget:.0f} s")
 
 
-def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budget: float) -> tuple[
-    subprocess.Popen[bytes], float, str
-]:
+def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budget: float, *,
+           loaded: Loaded | None = None, pages: bool = True) -> Running:
+    """Spawn a server, watch its memory from now on, and wait until it answers."""
     log = workdir / f"{name}.log"
     proc = _spawn(args, log)
+    sampler = MemorySampler([proc.pid]).start()
     url = f"http://127.0.0.1:{port}{path}"
     try:
-        return proc, wait_ready(proc, url, budget, log), url
+        start_s = wait_ready(proc, url, budget, log)
     except BaseException:
+        sampler.stop()
         stop_process(proc)
         raise
+    return Running(name, f"http://127.0.0.1:{port}", url, [proc], loaded or Loaded(), start_s, pages, sampler)
 
 
 def _mzgraph_args(port: int) -> list[str]:
@@ -200,9 +218,7 @@ def _mzgraph_args(port: int) -> list[str]:
 def start_mzgraph_memory(data: Path, workdir: Path, budget: float) -> Running:
     """mzgraph serve on the embedded in-memory store: the file is parsed at start."""
     port = free_port()
-    proc, start_s, url = _serve("mzgraph-memory", [*_mzgraph_args(port), "--data", str(data)], port, "/sparql",
-                                workdir, budget)
-    return Running("mzgraph-memory", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=True)
+    return _serve("mzgraph-memory", [*_mzgraph_args(port), "--data", str(data)], port, "/sparql", workdir, budget)
 
 
 def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:
@@ -210,11 +226,11 @@ def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:
     store = workdir / "mzgraph-store"
     shutil.rmtree(store, ignore_errors=True)
     log = workdir / "mzgraph-disk.log"
-    load_s = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget)
+    loaded = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget,
+                       store)
     port = free_port()
-    proc, start_s, url = _serve("mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql",
-                                workdir, budget)
-    return Running("mzgraph-disk", f"http://127.0.0.1:{port}", url, [proc], load_s, start_s, pages=True)
+    return _serve("mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql", workdir, budget,
+                  loaded=loaded)
 
 
 def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
@@ -222,28 +238,25 @@ def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
     location = workdir / "oxigraph-store"
     shutil.rmtree(location, ignore_errors=True)
     log = workdir / "oxigraph.log"
-    load_s = _run_step([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log,
-                       budget)
+    loaded = _run_step([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log,
+                       budget, location)
     port = free_port()
     args = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    proc, start_s, url = _serve("oxigraph", args, port, "/query", workdir, budget)
-    return Running("oxigraph", f"http://127.0.0.1:{port}", url, [proc], load_s, start_s, pages=False)
+    return _serve("oxigraph", args, port, "/query", workdir, budget, loaded=loaded, pages=False)
 
 
 def start_mzgraph_remote(oxigraph: Running, workdir: Path, budget: float) -> Running:
     """mzgraph serve in front of an already running oxigraph serve (its memory counted apart)."""
     port = free_port()
     args = [*_mzgraph_args(port), "--sparql-endpoint", oxigraph.sparql_url]
-    proc, start_s, url = _serve("mzgraph-remote", args, port, "/sparql", workdir, budget)
-    return Running("mzgraph-remote", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=True)
+    return _serve("mzgraph-remote", args, port, "/sparql", workdir, budget)
 
 
 def start_rdflib_endpoint(data: Path, workdir: Path, budget: float) -> Running:
     """rdflib-endpoint serve (rdflib's in-memory graph behind FastAPI): the file is parsed at start."""
     port = free_port()
     args = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)]
-    proc, start_s, url = _serve("rdflib-endpoint", args, port, "/", workdir, budget)
-    return Running("rdflib-endpoint", f"http://127.0.0.1:{port}", url, [proc], 0.0, start_s, pages=False)
+    return _serve("rdflib-endpoint", args, port, "/", workdir, budget, pages=False)
 
 
 STANDALONE: dict[str, Callable[[Path, Path, float], Running]] = {

@@ -19,6 +19,8 @@ from typing import Any
 from benchmarks.peers import SYSTEMS
 
 MZGRAPH = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote")
+MEMORY_TARGET_SIZE = 100_000
+"""The memory target (peak within 2x of the Oxigraph server) is the issue's at 100,000 organisations and up."""
 PEERS = ("oxigraph", "rdflib-endpoint")
 
 
@@ -68,22 +70,24 @@ def summary_rows(results: dict[str, Any]) -> list[list[str]]:
         for name in SYSTEMS:
             system = size["systems"].get(name, {"status": "not run"})
             if system.get("status") != "ok":
-                rows.append([size_key, name, system.get("status", "?")] + ["-"] * 9)
+                rows.append([size_key, name, system.get("status", "?")] + ["-"] * (len(SUMMARY_HEAD) - 3))
                 continue
             mix, bound = mix_median(size, name, timeout) or (0.0, False)
             vs_ox = _fmt(mix / ox[0]) + "x" if ox else "-"
             vs_rl = (_fmt(rl[0] / mix, bound=rl[1]) + "x faster") if rl and name != "rdflib-endpoint" else "-"
+            only = " (CONSTRUCT only)" if size.get("mix", "full") != "full" else ""
             rows.append([
                 size_key, name, _fmt(system["load_s"] + system["start_s"], " s"), _fmt(system["start_s"], " s"),
-                _fmt(system["peak_rss_mb"], " MB"), _fmt(system["peak_pss_mb"], " MB"), _fmt(mix, " ms", bound),
+                _fmt(system.get("load_peak_rss_mb"), " MB"), _fmt(system.get("store_mb"), " MB"),
+                _fmt(system["peak_rss_mb"], " MB"), _fmt(system["peak_pss_mb"], " MB"), _fmt(mix, " ms", bound) + only,
                 vs_ox, vs_rl, _fmt(_rate(size, name, "entity-construct"), "/s"),
                 _fmt(_rate(size, name, "page-html"), "/s"), _fmt(_rate(size, name, "page-jsonld"), "/s"),
             ])
     return rows
 
 
-SUMMARY_HEAD = ["orgs", "system", "load+start", "start", "peak RSS", "peak PSS", "mix median", "vs oxigraph",
-                "vs rdflib-endpoint", "CONSTRUCT/s", "HTML page/s", "JSON-LD/s"]
+SUMMARY_HEAD = ["orgs", "system", "load+start", "start", "load peak RSS", "store on disk", "peak RSS", "peak PSS",
+                "mix median", "vs oxigraph", "vs rdflib-endpoint", "CONSTRUCT/s", "HTML page/s", "JSON-LD/s"]
 
 
 def query_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -144,20 +148,20 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             found.append((f"{size_key}: mzgraph validate >=5x faster than one pySHACL run, same results",
                           f">={budget / mz['seconds']:.1f}x ({mz['seconds']:.1f} s; pySHACL {py['error']}; "
                           "results not compared)", None))
-    largest_key = max(results["sizes"], key=int, default=None)
-    if largest_key is not None:
-        size = results["sizes"][largest_key]
+    for size_key, size in results["sizes"].items():
+        if int(size_key) < MEMORY_TARGET_SIZE:
+            continue
         oxigraph = _ok(size, "oxigraph")
-        for name in ("mzgraph-memory", "mzgraph-disk"):
+        for name in ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote"):
             system = _ok(size, name)
             if system and oxigraph:
                 for key, label in (("peak_pss_mb", "PSS"), ("peak_rss_mb", "RSS")):
                     ratio = system[key] / oxigraph["peak_rss_mb"]
-                    found.append((f"{largest_key}: {name} peak {label} within 2x of oxigraph's RSS",
+                    found.append((f"{size_key}: {name} peak {label} within 2x of oxigraph's RSS",
                                   f"{ratio:.2f}x", ratio <= 2))
         disk = _ok(size, "mzgraph-disk")
         if disk:
-            found.append((f"{largest_key}: mzgraph-disk starts on its store without re-parsing",
+            found.append((f"{size_key}: mzgraph-disk starts on its store without re-parsing",
                           f"{disk['start_s']:.1f} s after a {disk['load_s']:.1f} s load", None))
     return found
 
