@@ -1,18 +1,27 @@
 """The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, ...).
 
 Queries are sent as form POSTs asking for a line-based format (TSV, N-Triples), read as a stream
-under the same row cap and deadline as the embedded store, and re-serialised locally in the format
-the client asked for. A store that is down answers 503 and is tried again on the next query.
+under the same row cap and deadline as the embedded store, and re-serialised locally (in Rust, by
+pyoxigraph) in the format the client asked for; a client asking for TSV or N-Triples gets the
+endpoint's bytes as they came. The endpoint is spoken to over keep-alive connections of the standard
+library's ``http.client``, which costs far less Python per request and per chunk than httpx (measured:
+0.3 ms a request, and h11's chunk parsing was a third of this backend's own time on large results).
+A store that is down answers 503 and is tried again on the next query.
 Data is pushed to such a store with the SPARQL 1.1 Graph Store HTTP Protocol.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import http.client
+import socket
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlencode, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -34,6 +43,7 @@ _WIRE_FORMAT = {
     QueryForm.DESCRIBE: formats.N_TRIPLES,
 }
 _CONNECT_TIMEOUT = 5.0
+_READ_SIZE = 1 << 16
 
 
 class RemoteStore(Store):
@@ -47,7 +57,7 @@ class RemoteStore(Store):
             raise InputError(endpoint, "the SPARQL endpoint must be an http:// or https:// URL")
         self.endpoint = endpoint
         self._prefixes = dict(prefixes)
-        self._client = httpx.Client(headers={"User-Agent": "mzgraph"}, follow_redirects=False)
+        self._connections = _Connections(endpoint, keep=policy.max_concurrent)
         # The data behind a remote endpoint can change unseen; its release lives as long as this process.
         started = datetime.now(UTC).replace(microsecond=0)
         tag = hashlib.sha256(f"{endpoint} {started.isoformat()}".encode()).hexdigest()[:20]
@@ -58,7 +68,7 @@ class RemoteStore(Store):
         return self._release
 
     def close(self) -> None:
-        self._client.close()
+        self._connections.close()
 
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         wire = _WIRE_FORMAT[request.form]
@@ -79,35 +89,31 @@ class RemoteStore(Store):
         """POST the query; the body (at most ``lines`` lines) and whether it was cut."""
         timeout = self.policy.timeout
         deadline = time.monotonic() + timeout
-        data: dict[str, str | list[str]] = {"query": request.query.text}
-        if request.default_graphs:
-            data["default-graph-uri"] = list(request.default_graphs)
-        if request.named_graphs:
-            data["named-graph-uri"] = list(request.named_graphs)
+        fields: list[tuple[str, str]] = [("query", request.query.text)]
+        fields += [("default-graph-uri", graph) for graph in request.default_graphs]
+        fields += [("named-graph-uri", graph) for graph in request.named_graphs]
+        form = urlencode(fields).encode()
         sink = LineCap(lines)
         try:
-            with self._client.stream(
-                "POST", self.endpoint, data=data,
-                headers={"Accept": wire.media_type},
-                timeout=httpx.Timeout(timeout, connect=min(timeout, _CONNECT_TIMEOUT)),
-            ) as response:  # fmt: skip
-                if response.status_code >= 400:
-                    raise self._refusal(response.status_code, response.read().decode("utf-8", "replace"))
-                for chunk in response.iter_bytes():
-                    sink.write(chunk)
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("deadline passed")
-        except CapReached:
-            pass
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as err:
-            raise StoreUnavailable(f"the SPARQL endpoint {self.endpoint} cannot be reached ({err})") from None
-        except httpx.TimeoutException:
+            connection, response = self._connections.post(form, wire.media_type, deadline)
+            try:
+                if response.status >= 300:
+                    text = response.read(_READ_SIZE).decode("utf-8", "replace")
+                    raise self._refusal(response.status, text)
+                _read_into(sink, response, connection, deadline)
+            except CapReached:
+                pass
+            finally:
+                self._connections.give_back(connection, response)
+        except TimeoutError:
             raise QueryTimeout(
                 f"the query ran for more than {timeout:g} s and was stopped; narrow it down or ask for less",
                 detail={"timeout": timeout},
             ) from None
-        except httpx.HTTPError as err:
-            raise StoreUnavailable(f"the SPARQL endpoint {self.endpoint} failed: {err}") from None
+        except (OSError, http.client.HTTPException) as err:
+            raise StoreUnavailable(
+                f"the SPARQL endpoint {self.endpoint} cannot be reached ({_describe(err)})"
+            ) from None
         return sink.value(), sink.truncated
 
     def _refusal(self, status: int, text: str) -> QueryError:
@@ -117,6 +123,102 @@ class RemoteStore(Store):
         if status in (404, 502, 503, 504):
             return StoreUnavailable(f"the SPARQL endpoint {self.endpoint} answered HTTP {status}: {message}")
         return QueryFailed(f"the SPARQL endpoint answered HTTP {status}: {message}")
+
+
+class _Connections:
+    """Keep-alive HTTP/1.1 connections to one endpoint, shared by the threads that run queries."""
+
+    def __init__(self, endpoint: str, *, keep: int) -> None:
+        url = urlsplit(endpoint)
+        self._https = url.scheme == "https"
+        self._host = url.hostname or ""
+        self._port = url.port
+        self._target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        self._headers = {"User-Agent": "mzgraph", "Content-Type": "application/x-www-form-urlencoded"}
+        if url.username is not None:  # credentials in the URL, as httpx and curl take them
+            secret = f"{unquote(url.username)}:{unquote(url.password or '')}".encode()
+            self._headers["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
+        self._keep = keep
+        self._idle: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def post(
+        self, form: bytes, accept: str, deadline: float
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Send ``form``; the connection and the response, its headers read (the body is the caller's)."""
+        headers = {**self._headers, "Accept": accept}
+        while True:
+            connection, reused = self._take()
+            try:
+                if connection.sock is None:
+                    connection.timeout = max(min(deadline - time.monotonic(), _CONNECT_TIMEOUT), 0.001)
+                    try:
+                        connection.connect()
+                    except TimeoutError:  # no answer to the connection itself: down, not slow
+                        raise ConnectionError("the connection timed out") from None
+                _wait_at_most(connection, deadline)
+                connection.request("POST", self._target, body=form, headers=headers)
+                return connection, connection.getresponse()
+            except (ConnectionError, http.client.RemoteDisconnected):
+                connection.close()
+                if not reused:
+                    raise
+                # a kept connection the endpoint had already closed (idle timeout, restart): open a new one
+            except BaseException:
+                connection.close()
+                raise
+
+    def give_back(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> None:
+        """Keep ``connection`` for the next query if its response was read to the end, else close it."""
+        if response.isclosed() and not response.will_close and connection.sock is not None:
+            with self._lock:
+                if len(self._idle) < self._keep:
+                    self._idle.append(connection)
+                    return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def _take(self) -> tuple[http.client.HTTPConnection, bool]:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        return kind(self._host, self._port, timeout=_CONNECT_TIMEOUT), False
+
+
+def _read_into(
+    sink: LineCap, response: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float
+) -> None:
+    """Write the body into ``sink`` chunk by chunk as it arrives, checking the deadline between chunks."""
+    while response.length != 0:  # None: chunked, or until the endpoint closes
+        _wait_at_most(connection, deadline)
+        chunk = response.read1(_READ_SIZE)
+        if not chunk:
+            break
+        sink.write(chunk)
+    if response.length:  # read1 returns b"" when a sized body is cut short; that is no answer
+        raise http.client.IncompleteRead(b"", response.length)
+    response.close()  # read to the end (http.client leaves a sized body open): the connection can be kept
+
+
+def _wait_at_most(connection: http.client.HTTPConnection, deadline: float) -> None:
+    """Let the next socket operation wait until ``deadline`` at most; raises TimeoutError once it has passed."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("deadline passed")
+    if connection.sock is not None:
+        connection.sock.settimeout(remaining)
+
+
+def _describe(err: BaseException) -> str:
+    if isinstance(err, socket.gaierror):
+        return f"unknown host: {err}"
+    return str(err) or type(err).__name__
 
 
 def graph_store_url(endpoint: str) -> str:
