@@ -290,3 +290,43 @@ def test_the_bundled_graph_is_served(live_server: LiveServer) -> None:
     response = httpx.get(live_server.sparql, params={"query": query})
     assert int(_solutions(response)[0]["n"]) > 20
     assert live_server.store.release.triples is not None and live_server.store.release.triples > 1000
+
+
+def test_a_get_answer_carries_validators_and_a_current_copy_gets_a_304(sparql_server: LiveServer) -> None:
+    first = httpx.get(sparql_server.sparql, params={"query": LABELS})
+    etag = first.headers["etag"]
+    again = httpx.get(sparql_server.sparql, params={"query": LABELS}, headers={"If-None-Match": etag})
+    as_csv = httpx.get(sparql_server.sparql, params={"query": LABELS}, headers={"Accept": "text/csv"})
+    other = httpx.get(sparql_server.sparql, params={"query": LABELS + " LIMIT 1"}, headers={"If-None-Match": etag})
+
+    assert first.status_code == 200 and etag.startswith('W/"')
+    assert first.headers["cache-control"] == "public, max-age=60" and first.headers["last-modified"]
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert as_csv.headers["etag"] != etag  # one validator per representation
+    assert other.status_code == 200 and other.headers["etag"] != etag
+
+
+def test_a_current_copy_is_answered_without_evaluating_the_query(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server(data_paths=SPARQL_DATA, query_timeout=1)
+    runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r . ?s ?t ?u }"
+
+    evaluated = httpx.get(server.sparql, params={"query": runaway}, timeout=30)
+    cached = httpx.get(server.sparql, params={"query": runaway}, headers={"If-None-Match": "*"}, timeout=30)
+
+    assert evaluated.status_code == 504  # evaluating it runs into the deadline
+    assert cached.status_code == 304  # the client holds a copy: nothing ran
+
+
+@pytest.mark.parametrize("function", ["RAND()", "NOW()", "UUID()", "STRUUID()"])
+def test_answers_that_change_on_every_evaluation_get_no_validators(sparql_server: LiveServer, function: str) -> None:
+    query = f"SELECT ?x WHERE {{ BIND({function} AS ?x) }}"
+    response = httpx.get(sparql_server.sparql, params={"query": query}, headers={"If-None-Match": "*"})
+
+    assert response.status_code == 200
+    assert "etag" not in response.headers and "cache-control" not in response.headers
+
+
+def test_post_answers_carry_no_validators(sparql_server: LiveServer) -> None:
+    response = httpx.post(sparql_server.sparql, data={"query": LABELS}, headers={"If-None-Match": "*"})
+
+    assert response.status_code == 200 and "etag" not in response.headers

@@ -56,6 +56,8 @@ class CheckedQuery:
     form: QueryForm
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
+    repeatable: bool = True
+    """Whether the same data gives the same answer: no ``RAND``, ``NOW``, ``UUID`` or ``STRUUID``."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ def tokens(text: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
+_CHANGING_FUNCTIONS = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
+"""Functions whose value differs from one evaluation to the next."""
+
+
 def check(text: str, limits: Limits | None = None) -> CheckedQuery:
     """Check ``text`` statically; raises :class:`QueryRejected` with a code, a message and its position."""
     limits = limits or Limits()
@@ -133,7 +139,9 @@ def check(text: str, limits: Limits | None = None) -> CheckedQuery:
             text, first.start if first else 0, "syntax_error",
             "expected SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE declarations)",
         )  # fmt: skip
-    return CheckedQuery(text, reader.form, tuple(reader.from_graphs), tuple(reader.from_named))
+    return CheckedQuery(
+        text, reader.form, tuple(reader.from_graphs), tuple(reader.from_named), not reader.changing_functions
+    )
 
 
 def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
@@ -182,6 +190,7 @@ class _Reader:
         self.base: str | None = None
         self.from_graphs: list[str] = []
         self.from_named: list[str] = []
+        self.changing_functions: set[str] = set()
 
     @property
     def first_token(self) -> Token | None:
@@ -240,6 +249,8 @@ class _Reader:
             self.form = _FORMS[word]
         elif word == "FROM":
             return self._dataset_clause(index)
+        elif word in _CHANGING_FUNCTIONS and self._kinds(index, "open"):
+            self.changing_functions.add(word)
         return index
 
     def _dataset_clause(self, index: int) -> int:

@@ -8,6 +8,7 @@ are refused. The store is called in a worker thread, so a long query never block
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qs
 
@@ -17,10 +18,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from mzgraph.formats import Family, negotiate
+from mzgraph.formats import Family, Format, negotiate
 from mzgraph.query_errors import QueryRejected
-from mzgraph.store import QueryResult, Store
+from mzgraph.store import QueryRequest, QueryResult, Store
 from mzgraph.web.deps import SettingsDep, StoreDep
+from mzgraph.web.http import cache_headers, etag_for, is_not_modified, not_modified
 from mzgraph.web.service_description import PREFIXES, describe_service
 
 router = APIRouter(tags=["SPARQL"])
@@ -122,18 +124,38 @@ async def sparql_other(request: Request) -> Response:
 async def _answer(
     request: Request, store: Store, text: str, defaults: Sequence[str], named: Sequence[str], format_name: str | None
 ) -> Response:
+    """Evaluate and answer; a GET of a repeatable query carries validators, and a current copy gets a 304.
+
+    The answer depends on the data release, the query, the dataset asked for and the format only (the row cap
+    is a setting), so the ETag is made of those, and a client or cache that holds it is answered without
+    evaluating anything. Queries using ``RAND``, ``NOW``, ``UUID`` or ``STRUUID`` get no validators.
+    """
     accept = request.headers.get("accept")
+    cacheable = request.method in ("GET", "HEAD")
 
-    def evaluate() -> QueryResult:  # one trip to a worker thread: checks, negotiation, evaluation
+    def evaluate() -> tuple[QueryResult | None, dict[str, str]]:  # one trip to a worker thread
         prepared = store.prepare(text, defaults, named)
-        return store.run(prepared, negotiate(prepared.form.family, accept, format_name))
+        fmt = negotiate(prepared.form.family, accept, format_name)
+        headers = {"Vary": "Accept"}
+        if cacheable and prepared.query.repeatable:
+            release = store.release
+            headers = cache_headers(_etag(release.tag, prepared, fmt), release.modified)  # CORS: the middleware
+            if is_not_modified(request, headers["ETag"], release.modified):
+                return None, headers
+        return store.run(prepared, fmt), headers
 
-    result = await anyio.to_thread.run_sync(evaluate)
-    fmt = result.format
-    headers = {"Vary": "Accept"}
+    result, headers = await anyio.to_thread.run_sync(evaluate)
+    if result is None:
+        return not_modified(headers)
     if result.truncated:
         headers[TRUNCATED_HEADER] = str(result.max_rows)
-    return Response(result.body, media_type=fmt.content_type, headers=headers)
+    return Response(result.body, media_type=result.format.content_type, headers=headers)
+
+
+def _etag(release_tag: str, prepared: QueryRequest, fmt: Format) -> str:
+    """A weak validator for one answer (weak: blank node labels may differ between evaluations)."""
+    key = "\0".join([prepared.query.text, *prepared.default_graphs, "", *prepared.named_graphs, fmt.media_type])
+    return "W/" + etag_for(release_tag, "sparql", hashlib.sha256(key.encode()).hexdigest()[:20])
 
 
 async def _service_description(request: Request, store: Store, format_name: str | None) -> Response:
