@@ -164,3 +164,12 @@ def test_the_openapi_page_documents_each_saved_query_and_its_parameters(server: 
     minimum = {p["name"]: p for p in paths["/queries/partners-by-organisations-supported"]["get"]["parameters"]}
     assert minimum["minimum"]["schema"] == {"type": "integer", "default": 1}
     assert "/queries/{name}" not in paths
+
+
+def test_every_operation_of_the_openapi_document_has_its_own_id(server: str) -> None:
+    paths = httpx.get(f"{server}/openapi.json").json()["paths"]
+    ids = [operation["operationId"] for methods in paths.values() for operation in methods.values()]
+
+    assert len(ids) == len(set(ids))
+    assert {"/sparql", "/id/{path}", "/context/v1.jsonld"} <= set(paths)
+    assert "head" not in paths["/sparql"]  # HEAD is answered (tested elsewhere) but not documented twice

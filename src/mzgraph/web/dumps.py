@@ -36,7 +36,8 @@ DUMP_FORMATS = {
 }
 
 
-@router.api_route("/download/mzgraph.{extension}", methods=["GET", "HEAD"], summary="Dump of the published graph")
+@router.head("/download/mzgraph.{extension}", include_in_schema=False)
+@router.get("/download/mzgraph.{extension}", summary="Dump of the published graph")
 async def download(request: Request, extension: str) -> Response:
     """The whole published graph as Turtle, N-Quads or JSON-LD (expanded); no personal data."""
     if extension not in DUMP_FORMATS:
@@ -74,14 +75,16 @@ async def write_dump(services: PageServices, extension: str, tag: str) -> Path:
     return target
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID and DCAT description")
+@router.head("/.well-known/void", include_in_schema=False)
+@router.get("/.well-known/void", summary="VoID and DCAT description")
 @per_release
 async def void_description(request: Request) -> Response:
     """The dataset: URI space, SPARQL endpoint, dumps, counts, licence, sources, release."""
     return await _void(request, None)
 
 
-@router.api_route("/.well-known/void.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.head("/.well-known/void.{extension}", include_in_schema=False)
+@router.get("/.well-known/void.{extension}", include_in_schema=False)
 @per_release
 async def void_by_extension(request: Request, extension: str) -> Response:
     rep = by_extension(extension, DATA_FORMATS)
@@ -154,7 +157,8 @@ async def gather_facts(services: PageServices) -> void.DatasetFacts:
     )
 
 
-@router.api_route(f"/{CONTEXT_PATH}", methods=["GET", "HEAD"], summary="The JSON-LD context, version 1")
+@router.head(f"/{CONTEXT_PATH}", include_in_schema=False)
+@router.get(f"/{CONTEXT_PATH}", summary="The JSON-LD context, version 1")
 async def json_ld_context(request: Request) -> Response:
     """The published ``@context`` partner sites compact and expand our JSON-LD with."""
     text = context_text()

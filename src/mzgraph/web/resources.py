@@ -33,14 +33,16 @@ ONTOLOGY_INDEX = "index"
 """``/def/index.ttl`` and friends: the vocabulary document by extension (``/def/`` itself has no name)."""
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference an entity IRI")
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/id/{path:path}", summary="Dereference an entity IRI")
 @per_release
 async def entity(request: Request, path: str) -> Response:
     """An entity in HTML, JSON-LD, Turtle, N-Triples or RDF/XML."""
     return await dereference(request, "id/" + path)
 
 
-@router.api_route("/def/{path:path}", methods=["GET", "HEAD"], summary="Dereference a vocabulary term")
+@router.head("/def/{path:path}", include_in_schema=False)
+@router.get("/def/{path:path}", summary="Dereference a vocabulary term")
 @per_release
 async def vocabulary_term(request: Request, path: str) -> Response:
     """A class or property of the vocabulary, or (at ``/def/``) the ontology."""

@@ -57,7 +57,8 @@ _ANSWERS = {
 }
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD"], responses=_ANSWERS, summary="Query (or describe the service)")
+@router.head("/sparql", include_in_schema=False)
+@router.get("/sparql", responses=_ANSWERS, summary="Query (or describe the service)")
 async def sparql_get(
     request: Request,
     store: StoreDep,
