@@ -8,7 +8,7 @@ Each format knows the pyoxigraph serialiser that writes it, so nothing here re-i
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -95,10 +95,11 @@ def negotiate(family: Family, accept: str | None = None, format_name: str | None
         raise NotAcceptable(family, f"format={format_name}")
     if not accept or not accept.strip():
         return candidates[0]
+    ranges = parse_accept(accept)
     best: tuple[float, int, int] | None = None
     chosen: Format | None = None
     for position, fmt in enumerate(candidates):
-        quality, specificity = _quality(fmt, parse_accept(accept))
+        quality, specificity = accept_quality(fmt.media_type, fmt.aliases, ranges)
         if quality <= 0:
             continue
         rank = (quality, specificity, -position)
@@ -138,14 +139,20 @@ def parse_accept(accept: str | None) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(fmt: Format, ranges: Iterable[tuple[str, float]]) -> tuple[float, int]:
-    """The q-value the client gives ``fmt`` (the most specific matching range wins) and that specificity."""
+def accept_quality(
+    media_type: str, aliases: Collection[str], ranges: Iterable[tuple[str, float]]
+) -> tuple[float, int]:
+    """The q-value ``Accept`` gives ``media_type`` and how specific the range that gave it is.
+
+    The most specific matching range decides (exact 3, an alias 2, ``type/*`` 1, ``*/*`` 0), so
+    ``text/*;q=0`` does not cancel ``text/turtle``; no matching range gives ``(0.0, -1)``.
+    """
     found: tuple[int, float] | None = None
-    main_type = fmt.media_type.split("/", 1)[0]
+    main_type = media_type.split("/", 1)[0]
     for media_range, quality in ranges:
-        if media_range == fmt.media_type:
+        if media_range == media_type:
             specificity = 3
-        elif media_range in fmt.aliases:
+        elif media_range in aliases:
             specificity = 2
         elif media_range == f"{main_type}/*":
             specificity = 1
@@ -153,7 +160,7 @@ def _quality(fmt: Format, ranges: Iterable[tuple[str, float]]) -> tuple[float, i
             specificity = 0
         else:
             continue
-        if found is None or specificity > found[0]:
+        if found is None or specificity > found[0] or (specificity == found[0] and quality > found[1]):
             found = (specificity, quality)
     if found is None:
         return 0.0, -1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mzgraph.formats import parse_accept
+from mzgraph.formats import accept_quality, parse_accept
 from mzgraph.namespaces import PREFIXES
 
 
@@ -59,20 +59,8 @@ def negotiate(header: str | None, offered: Sequence[Representation] = ENTITY_FOR
     ranges = parse_accept(header)
 
     def quality(rep: Representation) -> tuple[float, int]:
-        best: tuple[int, float] | None = None
-        for media, q in ranges:
-            kind = rep.media_type.partition("/")[0]
-            if rep.media_type in (media, ALIASES.get(media)):
-                specificity = 3
-            elif media == f"{kind}/*":
-                specificity = 2
-            elif media == "*/*":
-                specificity = 1
-            else:
-                continue
-            if best is None or specificity > best[0] or (specificity == best[0] and q > best[1]):
-                best = (specificity, q)
-        return (best[1] if best else 0.0, -offered.index(rep))
+        aliases = [alias for alias, media_type in ALIASES.items() if media_type == rep.media_type]
+        return accept_quality(rep.media_type, aliases, ranges)[0], -offered.index(rep)
 
     chosen = max(offered, key=quality)
     return chosen if quality(chosen)[0] > 0 else None
