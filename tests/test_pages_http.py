@@ -203,6 +203,8 @@ def test_validate_reports_as_json_turtle_and_html(server: str) -> None:
     report = httpx.post(server + "/validate", content=BAD_TURTLE, headers=headers, timeout=60).json()
     assert report["conforms"] is False
     assert any(r["path"] == "<https://w3id.org/mzgraph/def/recognition>" for r in report["results"])
+    organisation = "https://w3id.org/mzgraph/id/organisation/test"
+    assert {r["line"] for r in report["results"] if r["focus"] == organisation} == {3}  # where it is a subject
     turtle = httpx.post(server + "/validate", content=BAD_TURTLE, headers={**headers, "Accept": "text/turtle"})
     assert "sh:conforms false" in turtle.text or "conforms> false" in turtle.text
     as_html = httpx.post(server + "/validate", content=BAD_TURTLE, headers={**headers, **HTML}, timeout=60)
@@ -213,6 +215,7 @@ def test_validate_the_form_post(server: str) -> None:
     form = {"data": BAD_TURTLE.decode(), "format": "text/turtle", "with_data": "yes"}
     response = httpx.post(server + "/validate", data=form, headers=HTML, timeout=60)
     assert response.status_code == 200 and "Validation report" in response.text
+    assert "(line 3)" in response.text
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import partial
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from mzgraph.entities.conformance import validate_document
 from mzgraph.errors import InputError
 from mzgraph.namespaces import PREFIXES
 from mzgraph.rdf_io import FORMAT_BY_MEDIA_TYPE, parse_bytes
+from mzgraph.source_index import subject_lines
 from mzgraph.web.i18n import translator
 from mzgraph.web.represent import HTML, JSON, TURTLE, negotiate
 from mzgraph.web.respond import error, languages, page, services_of
@@ -71,11 +73,26 @@ async def validate(request: Request) -> Response:
     report = await services.in_worker(partial(validate_document, nquads, with_ontology=with_ontology, lang=langs[0]))
     if rep is TURTLE:
         return Response(report["turtle"].encode(), media_type=TURTLE.content_type)
-    if rep is JSON:
-        return Response(report["json"].encode(), media_type=JSON.media_type)
     data = json.loads(report["json"])
+    with_lines(data["results"], body, media_type)
+    if rep is JSON:
+        return Response(json.dumps(data, ensure_ascii=False, indent=2).encode(), media_type=JSON.media_type)
     view = {"conforms": data["conforms"], "triples": len(quads), "results": [_result_view(r) for r in data["results"]]}
     return page(request, "validation.html", {"report": view, "title": translator(langs[0])("validation_report")})
+
+
+_DOCUMENT_NAMES = {"text/turtle": "document.ttl", "application/ld+json": "document.jsonld",
+                   "application/n-triples": "document.nt"}
+"""A name with the right extension for each accepted media type, so the line index reads the right syntax."""
+
+
+def with_lines(results: list[dict[str, object]], body: bytes, media_type: str) -> None:
+    """Fill in the line of the posted document where each result's focus node (or its anchor) is a subject."""
+    lines = subject_lines(Path(_DOCUMENT_NAMES[media_type]), body.decode("utf-8", errors="replace"),
+                          base_iri="urn:mzgraph:document")  # fmt: skip
+    for result in results:
+        if result.get("file") == "request" and result.get("line") is None:
+            result["line"] = lines.get(str(result.get("anchor") or result.get("focus")))
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
