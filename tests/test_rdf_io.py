@@ -152,3 +152,13 @@ def test_the_streaming_pre_scan_sees_across_its_chunks(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="DOCTYPE") as caught:
         load_file(ox.Store(), xml)
     assert caught.value.line == 4
+
+
+def test_positions_on_the_first_line_are_counted_after_a_bom(tmp_path: Path) -> None:
+    plain = '<http://ex/a> <http://ex/b> "café" .\n'.encode("cp1252")
+    for name, data in (("plain.nt", plain), ("bom.nt", b"\xef\xbb\xbf" + plain)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError) as caught:
+            check_file(path)
+        assert (caught.value.line, caught.value.column) == (1, 33), name
