@@ -5,6 +5,10 @@ Oxigraph store it came from. A simple literal is typed ``xsd:string`` in Oxigrap
 (RDF 1.1 says they are the same term); it is converted to rdflib's untyped form, as rdflib's own
 parsers would produce it. An ill-typed literal (``"2010-13-01"^^xsd:date``) is data for SHACL to report,
 so rdflib's warning with a traceback about it is kept quiet.
+
+:func:`data_graph` fills a new graph for pySHACL about a third faster than ``Graph.add`` does, by writing
+rdflib's in-memory store's indexes directly (``Graph.add`` spent most of its time announcing each triple to
+no listeners and naming the graph again); it checks that the store is the one it knows, else adds as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from contextlib import contextmanager
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -67,6 +72,53 @@ def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None 
     with quiet_ill_typed_literals():
         for triple in triples:
             add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[arg-type]
+    return graph
+
+
+_MEMORY_INDEXES = (
+    "_Memory__spo", "_Memory__pos", "_Memory__osp", "_Memory__contextTriples", "_Memory__defaultContexts",
+)  # fmt: skip
+
+
+def data_graph(triples: Iterable[ox.Quad | ox.Triple]) -> Graph:
+    """A new rdflib graph (default in-memory store) with the triples, named graphs merged, built quickly.
+
+    The store ends up exactly as ``Graph.add`` leaves it: the three indexes, and the triples of this graph and
+    of the default one (each triple's contexts are the store's default ones, which the first triple set, so
+    none is stored per triple); ``tests/test_validation_pieces.py`` compares the two.
+    """
+    graph = Graph()
+    store = graph.store
+    iterator = iter(triples)
+    first = next(iterator, None)
+    if type(store) is not Memory or not all(hasattr(store, name) for name in _MEMORY_INDEXES) or first is None:
+        return to_rdflib_graph([first, *iterator] if first is not None else [], graph)
+    to_rdflib_graph([first], graph)  # the first triple the ordinary way: the store learns the graph's context
+    spo, pos, osp, context_triples, default_contexts = (getattr(store, name) for name in _MEMORY_INDEXES)
+    context = next(key for key in context_triples if key is not None)
+    if default_contexts != {context: False, None: False}:
+        return to_rdflib_graph(iterator, graph)
+    in_default, in_graph = context_triples[None], context_triples[context]
+    cache: dict[OxTerm, Node] = {}
+
+    def term(t: OxTerm) -> Node:
+        node = cache.get(t)
+        if node is None:
+            node = cache[t] = to_rdflib(t)
+        return node
+
+    with quiet_ill_typed_literals():
+        for triple in iterator:
+            s, p, o = term(triple.subject), term(triple.predicate), term(triple.object)
+            objects = spo.setdefault(s, {}).setdefault(p, {})
+            if o in objects:
+                continue
+            objects[o] = 1
+            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+            osp.setdefault(o, {}).setdefault(s, {})[p] = 1
+            key = (s, p, o)
+            in_default.add(key)
+            in_graph.add(key)
     return graph
 
 

@@ -25,7 +25,7 @@ from rdflib.term import Node
 from mzgraph.errors import InputError
 from mzgraph.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
 from mzgraph.rdf_io import format_for_path, load_file, read_file
-from mzgraph.rdflib_bridge import to_ox, to_rdflib_graph
+from mzgraph.rdflib_bridge import data_graph, to_ox, to_rdflib_graph
 from mzgraph.shape_reach import shapes_reach
 from mzgraph.source_index import SourceIndex
 from mzgraph.validation_pieces import Pieces, cut_pieces, pieces_for, validate_pieces
@@ -135,7 +135,7 @@ def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1
     pieces = _pieces(sources, shapes, jobs)
     if pieces is None:
         prepared = prepare_shapes(with_target_nodes(runnable, targets))
-        results = shacl_results(to_rdflib_graph(sources.triples()), prepared, lang=lang)
+        results = shacl_results(data_graph(sources.triples()), prepared, lang=lang)
     else:
         results = validate_pieces(pieces, runnable, targets, lang=lang, jobs=jobs)
     located = sorted((locate(r, sources) for r in results), key=ValidationResult.sort_key)

@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from mzgraph.namespaces import MZ
 from mzgraph.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
-from mzgraph.rdflib_bridge import OxTerm, to_ox, to_rdflib_graph
+from mzgraph.rdflib_bridge import OxTerm, data_graph, to_ox
 from mzgraph.shape_reach import Reach
 from mzgraph.validation_results import ValidationResult
 
@@ -203,7 +203,7 @@ def _start_worker(shapes: Graph, lang: str) -> None:
 
 def _validate_piece(triples: bytes, targets: TargetNodes) -> list[ValidationResult]:
     assert _worker is not None, "a piece is validated in a worker started by validate_pieces"
-    data = to_rdflib_graph(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    data = data_graph(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
     shapes = prepare_shapes(with_target_nodes(_worker.shapes, targets))
     return shacl_results(data, shapes, lang=_worker.lang)
 
