@@ -81,6 +81,14 @@ def test_ntriples_subject_is_the_first_term_of_a_line() -> None:
     assert subject_lines(Path("case.nt"), text) == {f"{EX}a": 2, f"{EX}b": 4}
 
 
+def test_ntriples_lines_of_one_subject_in_a_row_and_a_longer_iri_after_them() -> None:
+    text = (
+        f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}a> <{EX}q> <{EX}c> .\n  <{EX}a> <{EX}r> <{EX}c> .\n"
+        f"<{EX}ab> <{EX}p> <{EX}a> .\n<{EX}a> <{EX}p> <{EX}d> .\n<{EX}c> <{EX}p> <{EX}a> .\n"
+    )
+    assert subject_lines(Path("case.nt"), text) == {f"{EX}a": 1, f"{EX}ab": 4, f"{EX}c": 6}
+
+
 def test_jsonld_prefers_a_node_definition_to_a_reference() -> None:
     text = (
         '{"@context": {"ex": "http://example.org/"},\n'

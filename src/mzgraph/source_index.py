@@ -178,8 +178,12 @@ _NT_SUBJECT = re.compile(r"[ \t]*<([^>]*)>")
 
 def _ntriples_subject_lines(text: str) -> SubjectLines:
     lines: SubjectLines = {}
+    same = "\0"  # the previous line's subject as written ("<...>"): its following lines need no look
     for number, row in enumerate(text.splitlines(), start=1):
+        if row.startswith(same):
+            continue
         if match := _NT_SUBJECT.match(row):
+            same = match.group(0)
             lines.setdefault(_unescape_iri(match.group(1)), number)
     return lines
 
