@@ -118,6 +118,8 @@ class _RecordingProxy(http.server.ThreadingHTTPServer):
     def __init__(self, target: OxigraphServer) -> None:
         self.target = target
         self.authorizations: list[str | None] = []
+        self.cut = False
+        """Announce more bytes than are sent, then hang up: an answer broken off."""
         super().__init__(("127.0.0.1", 0), _Forward)
 
 
@@ -135,9 +137,11 @@ class _Forward(http.server.BaseHTTPRequestHandler):
         content = answer.read()
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.getheader("Content-Type", ""))
-        self.send_header("Content-Length", str(len(content)))  # not chunked: the other way of framing a body
+        announced = len(content) + (1000 if self.server.cut else 0)
+        self.send_header("Content-Length", str(announced))  # not chunked: the other way of framing a body
         self.end_headers()
         self.wfile.write(content)
+        self.close_connection = self.server.cut
         upstream.close()
 
     def log_message(self, format: str, *args: object) -> None:
@@ -163,3 +167,15 @@ def test_credentials_in_the_endpoint_url_are_sent_and_a_sized_body_is_read(
         again = store.query(SELECT, formats.SPARQL_JSON)
     assert result.truncated and again.body == result.body
     assert proxy.authorizations == ["Basic cmVhZGVyOnNAY3JldA=="] * 2  # base64 of "reader:s@cret"
+
+
+@pytest.mark.parametrize("fmt", [formats.TSV, formats.SPARQL_JSON], ids=["passed-through", "converted"])
+def test_an_answer_broken_off_is_503_not_a_short_result(
+    oxigraph: OxigraphServer, proxy: _RecordingProxy, fmt: Format
+) -> None:
+    proxy.cut = True
+    with (
+        _store(oxigraph, endpoint=f"http://127.0.0.1:{proxy.server_address[1]}/query") as store,
+        pytest.raises(StoreUnavailable, match="cannot be reached"),
+    ):
+        store.query(SELECT, fmt)

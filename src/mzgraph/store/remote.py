@@ -13,14 +13,17 @@ Data is pushed to such a store with the SPARQL 1.1 Graph Store HTTP Protocol.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import http.client
+import io
 import socket
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 import httpx
@@ -34,7 +37,7 @@ from mzgraph.rdf_io import read_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import CANONICAL_ENTITIES, new_release, rebase
-from mzgraph.store.results import CapReached, LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
+from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
 
 _WIRE_FORMAT = {
     QueryForm.SELECT: formats.TSV,
@@ -73,36 +76,38 @@ class RemoteStore(Store):
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         wire = _WIRE_FORMAT[request.form]
         lines = max_rows + 1 if request.form is QueryForm.SELECT else max_rows
-        body, truncated = self._fetch(request, wire, lines)
-        if request.form is QueryForm.ASK:
-            return QueryResult(boolean_as(body, wire, fmt), fmt)
-        try:
-            if request.form is QueryForm.SELECT:
-                converted = solutions_from_tsv(body, fmt)
-            else:
-                converted = graph_from_ntriples(body, fmt, self._prefixes)
-        except (SyntaxError, ValueError) as err:
-            raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
-        return QueryResult(converted, fmt, truncated, max_rows)
+        with self._answer(request, wire, lines) as body:
+            try:
+                if request.form is QueryForm.ASK:
+                    return QueryResult(boolean_as(body.read(), wire, fmt), fmt)
+                buffered = io.BufferedReader(body, _READ_SIZE)  # pyoxigraph reads a few hundred bytes at a time
+                if request.form is QueryForm.SELECT:
+                    converted = solutions_from_tsv(buffered, fmt)
+                else:
+                    converted = graph_from_ntriples(buffered, fmt, self._prefixes)
+            except (SyntaxError, ValueError) as err:
+                raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
+        return QueryResult(converted, fmt, body.truncated, max_rows)
 
-    def _fetch(self, request: QueryRequest, wire: Format, lines: int) -> tuple[bytes, bool]:
-        """POST the query; the body (at most ``lines`` lines) and whether it was cut."""
+    @contextlib.contextmanager
+    def _answer(self, request: QueryRequest, wire: Format, lines: int) -> Iterator[_Body]:
+        """POST the query; its answer as a file of at most ``lines`` lines, read (and parsed) as it arrives.
+
+        Network failures and the deadline, met while the caller reads, become QueryError here.
+        """
         timeout = self.policy.timeout
         deadline = time.monotonic() + timeout
         fields: list[tuple[str, str]] = [("query", request.query.text)]
         fields += [("default-graph-uri", graph) for graph in request.default_graphs]
         fields += [("named-graph-uri", graph) for graph in request.named_graphs]
         form = urlencode(fields).encode()
-        sink = LineCap(lines)
         try:
             connection, response = self._connections.post(form, wire.media_type, deadline)
             try:
                 if response.status >= 300:
                     text = response.read(_READ_SIZE).decode("utf-8", "replace")
                     raise self._refusal(response.status, text)
-                _read_into(sink, response, connection, deadline)
-            except CapReached:
-                pass
+                yield _Body(response, connection, deadline, LineCap(lines))
             finally:
                 self._connections.give_back(connection, response)
         except TimeoutError:
@@ -114,7 +119,6 @@ class RemoteStore(Store):
             raise StoreUnavailable(
                 f"the SPARQL endpoint {self.endpoint} cannot be reached ({_describe(err)})"
             ) from None
-        return sink.value(), sink.truncated
 
     def _refusal(self, status: int, text: str) -> QueryError:
         message = " ".join(text.split())[:500]
@@ -191,19 +195,58 @@ class _Connections:
         return kind(self._host, self._port, timeout=_CONNECT_TIMEOUT), False
 
 
-def _read_into(
-    sink: LineCap, response: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float
-) -> None:
-    """Write the body into ``sink`` chunk by chunk as it arrives, checking the deadline between chunks."""
-    while response.length != 0:  # None: chunked, or until the endpoint closes
-        _wait_at_most(connection, deadline)
-        chunk = response.read1(_READ_SIZE)
-        if not chunk:
-            break
-        sink.write(chunk)
-    if response.length:  # read1 returns b"" when a sized body is cut short; that is no answer
-        raise http.client.IncompleteRead(b"", response.length)
-    response.close()  # read to the end (http.client leaves a sized body open): the connection can be kept
+class _Body(io.RawIOBase):
+    """An endpoint's answer as a binary file, for pyoxigraph's parsers: chunks as they arrive, cut at the cap.
+
+    Each ``read`` waits for at most one network read, within the deadline; after the cap (``truncated``)
+    or the end of the body it returns ``b""``.
+    """
+
+    def __init__(
+        self, response: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float, cap: LineCap
+    ) -> None:
+        self._response = response
+        self._connection = connection
+        self._deadline = deadline
+        self._cap = cap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` with the next chunk within the cap (for an ``io.BufferedReader`` over this)."""
+        data = self._chunk(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the cap cut the answer (the rest was not read)."""
+        return self._cap.truncated
+
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes (pyoxigraph's parsers abort on more); with no ``size``, all that is left."""
+        if size is None or size < 0:
+            return b"".join(iter(self._chunk, b""))
+        return self._chunk(min(size, _READ_SIZE)) if size else b""
+
+    def _chunk(self, size: int = _READ_SIZE) -> bytes:
+        response = self._response
+        while not (self._cap.truncated or response.isclosed()):
+            if response.length == 0:  # a sized body read to the end (http.client leaves it open)
+                response.close()
+                break
+            _wait_at_most(self._connection, self._deadline)
+            chunk = response.read1(size)
+            if not chunk:  # the end of a chunked body (read1 closed it), or of one the endpoint closes
+                if response.length:  # ... or a sized body cut short: that is no answer
+                    raise http.client.IncompleteRead(b"", response.length)
+                response.close()
+                break
+            kept = self._cap.keep(chunk)
+            if kept:
+                return kept
+        return b""
 
 
 def _wait_at_most(connection: http.client.HTTPConnection, deadline: float) -> None:

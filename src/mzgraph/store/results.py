@@ -4,13 +4,15 @@ Results are first written in a line-based format (TSV for solutions: one solutio
 Turtle syntax, so nothing is lost; N-Triples for graphs: one triple per line). A :class:`LineCap` sink
 counts lines as the serialiser writes them and stops the evaluation once the cap is passed, so a
 capped query costs no more than its first rows. The kept lines are then re-serialised in the format
-the client asked for.
+the client asked for. A remote store reads its endpoint's answer the other way round: the lines come in
+through :meth:`LineCap.keep` and are parsed as they arrive.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -31,24 +33,28 @@ class LineCap:
         self._chunks: list[bytes] = []
         self._lines = 0
 
-    def write(self, data: bytes) -> int:
+    def keep(self, data: bytes) -> bytes:
+        """The part of ``data`` within the cap: all of it, or the lines still allowed (then ``truncated`` is set)."""
         chunk = bytes(data)
-        if not chunk:
-            return 0
+        if not chunk or self.truncated:
+            return b""
         newlines = chunk.count(b"\n")
-        if self._lines + newlines < self.limit or (
-            self._lines + newlines == self.limit and chunk.endswith(b"\n")
-        ):
-            self._chunks.append(chunk)
+        if self._lines + newlines < self.limit or (self._lines + newlines == self.limit and chunk.endswith(b"\n")):
             self._lines += newlines
-            return len(chunk)
+            return chunk
         end = -1
         for _ in range(self.limit - self._lines):
             end = chunk.index(b"\n", end + 1)
-        self._chunks.append(chunk[: end + 1])
         self._lines = self.limit
         self.truncated = True
-        raise CapReached
+        return chunk[: end + 1]
+
+    def write(self, data: bytes) -> int:
+        kept = self.keep(data)
+        self._chunks.append(kept)
+        if self.truncated:
+            raise CapReached
+        return len(kept)
 
     def flush(self) -> None:
         """Nothing to flush: everything is kept in memory."""
@@ -58,10 +64,10 @@ class LineCap:
         return b"".join(self._chunks)
 
 
-def solutions_from_tsv(tsv: bytes, fmt: Format) -> bytes:
-    """SPARQL results in TSV re-serialised as ``fmt``."""
+def solutions_from_tsv(tsv: bytes | BinaryIO, fmt: Format) -> bytes:
+    """SPARQL results in TSV (bytes, or a binary file read as it is parsed) re-serialised as ``fmt``."""
     if fmt is formats.TSV:
-        return tsv
+        return tsv if isinstance(tsv, bytes) else tsv.read()
     return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
 
 
@@ -72,10 +78,10 @@ def boolean_as(answer: bytes, source: Format, fmt: Format) -> bytes:
     return ox.parse_query_results(answer, source.oxigraph).serialize(format=fmt.oxigraph)
 
 
-def graph_from_ntriples(ntriples: bytes, fmt: Format, prefixes: Mapping[str, str]) -> bytes:
-    """N-Triples re-serialised as ``fmt`` (Turtle with ``prefixes``)."""
+def graph_from_ntriples(ntriples: bytes | BinaryIO, fmt: Format, prefixes: Mapping[str, str]) -> bytes:
+    """N-Triples (bytes, or a binary file read as it is parsed) re-serialised as ``fmt`` (Turtle with ``prefixes``)."""
     if fmt is formats.N_TRIPLES:
-        return ntriples
+        return ntriples if isinstance(ntriples, bytes) else ntriples.read()
     quads = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(quads, format=fmt.oxigraph, prefixes=dict(prefixes))
 
