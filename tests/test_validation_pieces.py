@@ -87,7 +87,7 @@ def test_pieces_give_the_results_of_one_run(many_organisations: list[Path], shap
 
     whole = shacl_results(to_rdflib_graph(sources.triples()), shapes)  # plain pySHACL, shapes as written
     pieces = cut_pieces(sources.store, reach, pieces=4)
-    assert pieces is not None and len(pieces.triples) == 5  # 20 employers in 4 groups, and the shared piece
+    assert pieces is not None and pieces.count == 5  # 20 employers in 4 groups, and the shared piece
     runnable, targets = select_sparql_targets(shapes, sources.store)
     assert targets and not any(runnable.triples((None, SH.target, None)))  # every SPARQL target run by Oxigraph
     in_pieces = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
@@ -182,3 +182,17 @@ def test_data_graph_fills_the_store_as_graph_add_does(many_organisations: list[P
     assert {c.identifier for _, cs in fast.store.triples((None, None, None), None) for c in cs} == {fast.identifier}
     subject = next(iter(usual.subjects()))
     assert sorted(fast.predicate_objects(subject)) == sorted(usual.predicate_objects(subject))
+
+
+def test_pieces_sent_as_ntriples_where_processes_cannot_fork(
+    many_organisations: list[Path], shapes: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = read_sources(many_organisations)
+    pieces = cut_pieces(sources.store, shapes_reach(shapes), pieces=2)
+    assert pieces is not None
+    runnable, targets = select_sparql_targets(shapes, sources.store)
+    inherited = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
+    monkeypatch.setattr("mzgraph.validation_pieces.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    sent = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
+
+    assert inherited and Counter(map(_key, sent)) == Counter(map(_key, inherited))

@@ -20,6 +20,7 @@ only look a bounded distance from a focus node (:mod:`mzgraph.shape_reach`). So 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -43,14 +44,24 @@ _RDFS_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 
 @dataclass(frozen=True)
 class Pieces:
-    """The pieces of a graph (N-Triples each) and which piece owns which node; the last piece is shared."""
+    """The pieces of a graph (their triples gathered on demand) and which piece owns which node; the last
+    piece is shared."""
 
-    triples: list[bytes]
+    builder: _PieceBuilder
     owner: dict[OxTerm, int]
+    count: int
 
     @property
     def shared(self) -> int:
-        return len(self.triples) - 1
+        return self.count - 1
+
+    def triples(self, piece: int) -> list[ox.Triple]:
+        """The triples of one piece (a triple may come twice)."""
+        return self.builder.triples(piece)
+
+    def size(self, piece: int) -> int:
+        """About how large a piece is (its own triples)."""
+        return len(self.builder.own[piece])
 
     def owns(self, piece: int, node: OxTerm) -> bool:
         return self.owner.get(node, self.shared) == piece
@@ -65,8 +76,7 @@ def cut_pieces(store: ox.Store, reach: Reach, *, pieces: int, root_class: URIRef
     per_piece = -(-len(roots) // max(pieces, 1))
     owner = {node: root // per_piece for node, root in claims.items()}
     count = -(-len(roots) // per_piece) + 1  # the root groups, then the shared piece
-    builder = _PieceBuilder(store, reach, owner, shared=count - 1)
-    return Pieces([builder.serialise(piece) for piece in range(count)], owner)
+    return Pieces(_PieceBuilder(store, reach, owner, shared=count - 1), owner, count)
 
 
 def _roots(store: ox.Store, root_class: URIRef) -> list[OxTerm]:
@@ -124,10 +134,6 @@ class _PieceBuilder:
                 own[piece].append(triple)
                 self.backward[piece].add(triple.subject)
 
-    def serialise(self, piece: int) -> bytes:
-        """The N-Triples of one piece."""
-        return ox.serialize(self.triples(piece), format=ox.RdfFormat.N_TRIPLES)
-
     def triples(self, piece: int) -> list[ox.Triple]:
         triples = self.own[piece] + self.context
         for node in self.backward[piece]:
@@ -167,21 +173,35 @@ def validate_pieces(
     ``targets`` are focus nodes selected beforehand on the whole graph (shape -> nodes, see
     :func:`mzgraph.pyshacl_runner.select_sparql_targets`): each piece gets those it owns.
     """
-    order = sorted(range(len(pieces.triples)), key=lambda i: -len(pieces.triples[i]))  # largest first
-    owned: list[dict[Node, list[Node]]] = [{} for _ in pieces.triples]
+    order = sorted(range(pieces.count), key=lambda i: -pieces.size(i))  # largest first
+    owned: list[dict[Node, list[Node]]] = [{} for _ in range(pieces.count)]
     for shape, nodes in (targets or {}).items():
         for piece in owned:
             piece[shape] = []
         for node in nodes:
             owned[pieces.owner.get(to_ox(node), pieces.shared)][shape].append(node)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shapes, lang)) as pool:
-        outcomes = pool.map(_validate_piece, *zip(*((pieces.triples[i], owned[i]) for i in order), strict=True))
-        return [
-            result
-            for piece, results in zip(order, outcomes, strict=True)
-            for result in results
-            if pieces.owns(piece, to_ox(result.focus))
-        ]
+    # Forked workers gather their pieces' triples from the parent's store and pieces, inherited as they are;
+    # where processes cannot be forked, each piece is sent as N-Triples.
+    global _inherited
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    tasks = [i if fork else ox.serialize(pieces.triples(i), format=ox.RdfFormat.N_TRIPLES) for i in order]
+    _inherited = pieces if fork else None
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("fork" if fork else None),
+            initializer=_start_worker,
+            initargs=(shapes, lang),
+        ) as pool:
+            outcomes = pool.map(_validate_piece, tasks, [owned[i] for i in order])
+            return [
+                result
+                for piece, results in zip(order, outcomes, strict=True)
+                for result in results
+                if pieces.owns(piece, to_ox(result.focus))
+            ]
+    finally:
+        _inherited = None
 
 
 @dataclass
@@ -191,6 +211,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None  # set in each worker process by _start_worker, never at import
+_inherited: Pieces | None = None  # set by validate_pieces while its forked workers run
 
 
 def _start_worker(shapes: Graph, lang: str) -> None:
@@ -201,9 +222,14 @@ def _start_worker(shapes: Graph, lang: str) -> None:
     gc.freeze()
 
 
-def _validate_piece(triples: bytes, targets: TargetNodes) -> list[ValidationResult]:
+def _validate_piece(piece: int | bytes, targets: TargetNodes) -> list[ValidationResult]:
+    """Validate one piece: its number (in a forked worker) or its N-Triples."""
     assert _worker is not None, "a piece is validated in a worker started by validate_pieces"
-    data = data_graph(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    if isinstance(piece, bytes):
+        data = data_graph(ox.parse(piece, format=ox.RdfFormat.N_TRIPLES))
+    else:
+        assert _inherited is not None, "a piece number is only sent to a forked worker"
+        data = data_graph(_inherited.triples(piece))
     shapes = prepare_shapes(with_target_nodes(_worker.shapes, targets))
     return shacl_results(data, shapes, lang=_worker.lang)
 
