@@ -42,11 +42,16 @@ def free_port() -> int:
 
 
 class MemorySampler:
-    """Peak RSS and PSS (MB) of process trees, sampled in a background thread."""
+    """Peak RSS and PSS (MB) of process trees, sampled in a background thread.
 
-    def __init__(self, roots: list[int], interval: float = 0.25) -> None:
+    PSS walks every mapped page of every process (``smaps_rollup``), which costs CPU on a large store;
+    ``pss=False`` samples RSS alone, for a loading step whose single process has no shared pages.
+    """
+
+    def __init__(self, roots: list[int], interval: float = 0.25, *, pss: bool = True) -> None:
         self.roots = roots
         self.interval = interval
+        self.pss = pss
         self.peak_rss_mb = 0.0
         self.peak_pss_mb = 0.0
         self._stop = threading.Event()
@@ -65,7 +70,7 @@ class MemorySampler:
         rss = pss = 0
         for proc in self._processes():
             try:
-                info = proc.memory_full_info()
+                info = proc.memory_full_info() if self.pss else proc.memory_info()
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             rss += info.rss
@@ -158,7 +163,7 @@ def _run_step(args: list[str], log: Path, budget: float, store: Path) -> Loaded:
     """Run a loading command to its end: its wall time, peak memory and store size, or OutOfBudget."""
     started = time.perf_counter()
     proc = _spawn(args, log)
-    sampler = MemorySampler([proc.pid]).start()
+    sampler = MemorySampler([proc.pid], interval=1.0, pss=False).start()
     try:
         code = proc.wait(timeout=budget)
     except subprocess.TimeoutExpired:
