@@ -128,8 +128,9 @@ def read_shapes(paths: Sequence[Path]) -> Graph:
 def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1) -> ValidationReport:
     """Validate the union of ``sources`` against ``shapes``, located; messages and fixes in ``lang`` where given.
 
-    With ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many
-    processes; the results are the same as one run's.
+    The shapes' SPARQL targets are run by Oxigraph on the store first (see :mod:`mzgraph.pyshacl_runner`). With
+    ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many processes.
+    Either way the results are those of one plain pySHACL run over the union (``tests/test_validation_pieces.py``).
     """
     runnable, targets = select_sparql_targets(shapes, sources.store)
     pieces = _pieces(sources, shapes, jobs)
