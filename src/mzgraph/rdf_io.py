@@ -135,10 +135,12 @@ def load_file(
     the same message and position. Triples go to ``to_graph`` (default: the default graph). Each call gives
     the document's blank nodes fresh identities (``_:x`` in two files is two nodes).
 
-    ``bulk=False`` is :meth:`pyoxigraph.Store.load`: one transaction, so a file with an error adds nothing, but
-    the parsed file is held in memory until it commits. ``bulk=True`` is :meth:`pyoxigraph.Store.bulk_load`:
-    streamed, much less memory, but not atomic (a bad file may leave part of itself): use it to fill a store
-    that is thrown away if the load fails.
+    ``bulk=False`` is :meth:`pyoxigraph.Store.load`: one transaction, so a file with an error adds nothing; on
+    disk the whole file's changes are held in memory until they commit. ``bulk=True`` is
+    :meth:`pyoxigraph.Store.bulk_load`: for an on-disk store, written in sorted runs without holding the file
+    (but ~35 ms per call, however small the file), and not atomic (a bad file may leave part of itself): use it
+    to fill a store that is thrown away if the load fails. In memory it is slower and bigger (1.1 M triples:
+    10 s and 590 MB against 8 s and 410 MB).
     """
     fmt = check_file(path)
     load = store.bulk_load if bulk else store.load
