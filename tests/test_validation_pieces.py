@@ -135,6 +135,18 @@ def test_sources_count_distinct_triples_across_files(tmp_path: Path) -> None:
     assert sources.triple_count() == 2
 
 
+def test_triple_count_with_files_overlapping_in_several_ways(tmp_path: Path) -> None:
+    t1, t2, t3, t4 = (f"<urn:a> <urn:p> <urn:{x}> .\n" for x in "wxyz")
+    files = {"a.nt": t1 + t2, "b.nt": t2 + t3 + "_:b <urn:p> <urn:w> .\n", "c.ttl": t1 + t2 + t3 + t4, "d.nt": t4}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    sources = read_sources([tmp_path / name for name in files])
+
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    (row,) = sources.store.query(distinct, use_default_graph_as_union=True)
+    assert sources.triple_count() == int(row["n"].value) == 5
+
+
 def test_prepared_shapes_give_the_results_of_the_written_ones(many_organisations: list[Path], shapes: Graph) -> None:
     data = to_rdflib_graph(read_sources(many_organisations).triples())
     prepared = prepare_shapes(shapes)

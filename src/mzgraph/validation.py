@@ -86,10 +86,21 @@ class Sources:
         return self.store.quads_for_pattern(None, None, None, None)
 
     def triple_count(self) -> int:
-        """The number of distinct triples in the union of the files."""
-        query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-        (row,) = self.store.query(query, use_default_graph_as_union=True)
-        return int(row["n"].value)
+        """The number of distinct triples in the union of the files.
+
+        Every quad, less each triple of a file that an earlier file states too; the largest file is taken first,
+        so only the smaller ones are walked (a DISTINCT over the whole union took seconds at a million triples).
+        """
+        sizes = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        graphs = sorted(((int(r["n"].value), r["g"]) for r in self.store.query(sizes)), key=lambda x: -x[0])
+        total = sum(size for size, _ in graphs)
+        for number, (_, graph) in enumerate(graphs[1:], start=1):
+            earlier = ", ".join(str(g) for _, g in graphs[:number])
+            repeated = f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
+                FILTER EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h IN ({earlier})) }} }}"""
+            (row,) = self.store.query(repeated)
+            total -= int(row["n"].value)
+        return total
 
     def files_with(self, subject: Node | None, predicate: Node | None = None, obj: Node | None = None) -> list[Path]:
         """The files that state a triple matching the pattern, in reading order."""
