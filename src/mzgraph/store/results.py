@@ -89,14 +89,15 @@ def graph_from_ntriples(ntriples: bytes | BinaryIO, fmt: Format, prefixes: Mappi
 def mark_truncated(body: bytes, fmt: Format, max_rows: int) -> bytes:
     """SPARQL JSON results with a member saying the row cap was applied (other formats unchanged).
 
-    Clients read ``head`` and ``results`` and ignore other members; the note goes last so that
-    streaming parsers meet ``head`` first.
+    Clients read ``head`` and ``results`` and ignore other members. The note goes between the two:
+    strict parsers (Oxigraph's among them) refuse anything after the ``results`` object.
     """
-    if fmt is not formats.SPARQL_JSON or not body.rstrip().endswith(b"}"):
+    results = body.find(b',"results":')
+    if fmt is not formats.SPARQL_JSON or results < 0:
         return body
     note = {
         "truncated": True,
         "max_rows": max_rows,
         "message": f"only the first {max_rows} rows are returned; add LIMIT/OFFSET to page through the rest",
     }
-    return body.rstrip()[:-1] + b',"mzgraph":' + json.dumps(note).encode() + b"}"
+    return body[:results] + b',"mzgraph":' + json.dumps(note).encode() + body[results:]
