@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ QUERIES = [
     "ASK { ?s a <https://w3id.org/mzgraph/def/Municipality> }",
     "CONSTRUCT WHERE { <https://w3id.org/mzgraph/id/organisation/gamma> ?p ?o }",
 ]
+JSON = "application/sparql-results+json"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -118,3 +120,37 @@ def test_a_store_that_is_down_is_503_and_recovers_without_a_restart(
     response = httpx.get(remote.sparql, params={"query": QUERIES[2]})
     assert response.status_code == 200
     assert response.json()["boolean"] is True
+
+
+def test_a_large_file_is_streamed_and_its_blank_nodes_stay_joined(
+    start_oxigraph: Callable[[], OxigraphServer], mzgraph: RUN, tmp_path: Path
+) -> None:
+    """More triples than one serialised chunk, each blank node used on both sides of a chunk boundary."""
+    pairs = 60_000
+    data = tmp_path / "large.nt"
+    with data.open("w", encoding="utf-8") as out:
+        out.writelines(f"<https://example.org/s{i}> <https://example.org/has> _:b{i} .\n" for i in range(pairs))
+        out.writelines(f'_:b{i} <https://example.org/value> "{i}" .\n' for i in range(pairs))
+    server = start_oxigraph()
+
+    loaded = mzgraph("load", "--sparql-endpoint", server.query_url, "--data", str(data))
+
+    assert loaded.returncode == 0, loaded.stderr
+    joined = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/has> ?b . ?b <https://example.org/value> ?v }"
+    answer = httpx.get(server.query_url, params={"query": joined}, headers={"Accept": JSON})
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == pairs
+    assert _count(server.query_url) == 2 * pairs
+
+
+def test_a_file_that_does_not_parse_sends_nothing(
+    start_oxigraph: Callable[[], OxigraphServer], mzgraph: RUN, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    server = start_oxigraph()
+
+    loaded = mzgraph("load", "--sparql-endpoint", server.query_url, *_data_flags(), "--data", str(broken))
+
+    assert loaded.returncode == 2
+    assert f"{broken}:1" in loaded.stderr
+    assert _count(server.query_url) == 0  # the good files before it were not sent either

@@ -20,7 +20,7 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,10 @@ from mzgraph import formats
 from mzgraph.errors import InputError
 from mzgraph.formats import Format
 from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
-from mzgraph.rdf_io import read_file
+from mzgraph.rdf_io import iter_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import CANONICAL_ENTITIES, new_release, rebase
+from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, new_release, rebased
 from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
 
 _WIRE_FORMAT = {
@@ -270,34 +270,71 @@ def graph_store_url(endpoint: str) -> str:
     return f"{base}/store" if last in ("query", "sparql") else endpoint.rstrip("/") + "/store"
 
 
+CHUNK_TRIPLES = 50_000
+"""Triples serialised at a time into a streamed request body."""
+
+
 def push_files(graph_store: str, files: Sequence[Path], base_iri: str, *, replace: bool = False) -> Release:
-    """Send ``files`` to a Graph Store Protocol endpoint, graph by graph (``replace`` empties them first)."""
-    digest = hashlib.sha256(base_iri.encode())
-    triples = 0
-    batches: list[tuple[str | None, bytes]] = []
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        by_graph: dict[str | None, list[ox.Triple]] = {}
-        for quad in rebase(read_file(path), CANONICAL_ENTITIES, base_iri + "id/"):
-            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-            by_graph.setdefault(graph, []).append(quad.triple)
-        for graph, graph_triples in by_graph.items():
-            batches.append((graph, ox.serialize(graph_triples, format=ox.RdfFormat.N_TRIPLES)))
-            triples += len(graph_triples)
+    """Send ``files`` to a Graph Store Protocol endpoint, graph by graph (``replace`` empties them first).
+
+    Every file is read through once before anything is sent, so a file that does not parse sends nothing.
+    A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
+    never held as a list and its blank nodes stay one document's; a file of several graphs (TriG,
+    N-Quads) is grouped by graph in memory first, one request per graph.
+    """
+    graphs_of: dict[Path, dict[str | None, None]] = {}
+    for path in files:  # the check pass: parse errors surface here, with file:line, before any request
+        graphs_of[path] = {}
+        for quad in iter_file(path):
+            graphs_of[path].setdefault(_graph_of(quad))
+    entities = base_iri + "id/"
+    counted = [0]
+
+    def counting(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        for triple in triples:
+            counted[0] += 1
+            yield triple
+
     with httpx.Client(timeout=httpx.Timeout(300.0, connect=_CONNECT_TIMEOUT)) as client:
         try:
             if replace:
-                for graph in dict.fromkeys(graph for graph, _ in batches):
+                for graph in dict.fromkeys(g for graphs in graphs_of.values() for g in graphs):
                     _send(client, "DELETE", graph_store, graph, None, allow=(404,))
-            for graph, body in batches:
-                _send(client, "POST", graph_store, graph, body)
+            for path in files:
+                quads = rebased(iter_file(path), CANONICAL_ENTITIES, entities)
+                if len(graphs_of[path]) == 1:
+                    (graph,) = graphs_of[path]
+                    _send(client, "POST", graph_store, graph, _ntriples(counting(q.triple for q in quads)))
+                    continue
+                by_graph: dict[str | None, list[ox.Triple]] = {}
+                for quad in quads:
+                    by_graph.setdefault(_graph_of(quad), []).append(quad.triple)
+                for graph, graph_triples in by_graph.items():
+                    _send(client, "POST", graph_store, graph, _ntriples(counting(graph_triples)))
         except httpx.HTTPError as err:
             raise InputError(graph_store, f"cannot reach the graph store: {err}") from None
-    return new_release(digest.hexdigest()[:20], triples)
+    return new_release(content_tag(files, base_iri), counted[0])
+
+
+def _graph_of(quad: ox.Quad) -> str | None:
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
+    """N-Triples of ``triples``, a chunk of :data:`CHUNK_TRIPLES` at a time (a streamed request body)."""
+    chunk: list[ox.Triple] = []
+    for triple in triples:
+        chunk.append(triple)
+        if len(chunk) >= CHUNK_TRIPLES:
+            yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+            chunk = []
+    if chunk:
+        yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _send(
-    client: httpx.Client, method: str, url: str, graph: str | None, body: bytes | None, allow: tuple[int, ...] = ()
+    client: httpx.Client, method: str, url: str, graph: str | None, body: Iterator[bytes] | None,
+    allow: tuple[int, ...] = (),
 ) -> None:
     params = {"graph": graph} if graph else {"default": ""}
     headers = {"Content-Type": formats.N_TRIPLES.media_type} if body is not None else {}
