@@ -46,9 +46,10 @@ class QueryPolicy:
     max_rows: int = 10_000
     max_concurrent: int = 8
     limits: Limits = field(default_factory=Limits)
-    admission_wait: float = 0.25
+    admission_wait: float = 1.0
     """How long a query waits for one of the ``max_concurrent`` places before 503: a page runs several
-    quick queries, so refusing at once gave 8 ordinary clients a 503 in every ~150 requests."""
+    quick queries, so refusing at once gave 8 ordinary clients a 503 in every ~150 requests, and a
+    quarter of a second was too short for a burst of 12 on a busy 2-CPU machine."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class Store(ABC):
         fmt = fmt or formats.FORMATS[request.form.family][0]
         if fmt.family is not request.form.family:
             raise ValueError(f"{fmt.media_type} cannot serialise {request.form.value} results")
-        if not self._admission.acquire(timeout=min(self.policy.admission_wait, self.policy.timeout)):
+        # at most half the deadline: a queue of runaways is refused before the running ones are stopped
+        if not self._admission.acquire(timeout=min(self.policy.admission_wait, self.policy.timeout / 2)):
             raise StoreBusy(
                 f"{self.policy.max_concurrent} queries are already running; try again in a moment", retry_after=1
             )
