@@ -163,7 +163,8 @@ class PageServices:
         release = await self.release()
         if release.triples is not None and release.triples > MAX_TRIPLES:
             return None
-        triples = await self.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
+        # A store that does not know its size (a remote one) is read only up to one triple past the limit.
+        triples = await self.construct(dataset.published_triples_query(), max_rows=MAX_TRIPLES + 1)
         if len(triples) > MAX_TRIPLES:
             return None
         ntriples = "".join(f"{t} .\n" for t in triples).encode()
