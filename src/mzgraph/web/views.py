@@ -41,8 +41,9 @@ from mzgraph.web.urls import safe_href
 
 View = tuple[str, dict[str, Any]]
 _log = logging.getLogger("mzgraph.web.pages")
-CONFORMANCE_WAIT = 20.0
-"""Seconds an organisation page waits for the first validation of a release before saying it is pending."""
+CONFORMANCE_WAIT = 8.0
+"""Seconds an organisation page waits for the first validation of a release (started with the server) before
+saying it is pending; every page waits while it is, so this bounds their latency until it is done."""
 
 TERM_KINDS = (OWL_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY)
 
