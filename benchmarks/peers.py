@@ -44,14 +44,12 @@ def free_port() -> int:
 class MemorySampler:
     """Peak RSS and PSS (MB) of process trees, sampled in a background thread.
 
-    PSS walks every mapped page of every process (``smaps_rollup``), which costs CPU on a large store;
-    ``pss=False`` samples RSS alone, for a loading step whose single process has no shared pages.
+    PSS walks every mapped page of every process (``smaps_rollup``), which costs CPU on a large store.
     """
 
-    def __init__(self, roots: list[int], interval: float = 0.25, *, pss: bool = True) -> None:
+    def __init__(self, roots: list[int], interval: float = 0.25) -> None:
         self.roots = roots
         self.interval = interval
-        self.pss = pss
         self.peak_rss_mb = 0.0
         self.peak_pss_mb = 0.0
         self._stop = threading.Event()
@@ -70,7 +68,7 @@ class MemorySampler:
         rss = pss = 0
         for proc in self._processes():
             try:
-                info = proc.memory_full_info() if self.pss else proc.memory_info()
+                info = proc.memory_full_info()
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             rss += info.rss
@@ -160,21 +158,26 @@ def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
 
 
 def _run_step(args: list[str], log: Path, budget: float, store: Path) -> Loaded:
-    """Run a loading command to its end: its wall time, peak memory and store size, or OutOfBudget."""
+    """Run a loading command to its end: its wall time, peak memory and store size, or OutOfBudget.
+
+    The peak is the kernel's own account of the process (``wait4``'s ``ru_maxrss``), exact however short the load.
+    """
     started = time.perf_counter()
     proc = _spawn(args, log)
-    sampler = MemorySampler([proc.pid], interval=1.0, pss=False).start()
-    try:
-        code = proc.wait(timeout=budget)
-    except subprocess.TimeoutExpired:
-        stop_process(proc)
-        raise OutOfBudget(f"{args[0]} did not finish in {budget:.0f} s") from None
-    finally:
-        sampler.stop()
-    if code != 0:
-        raise RuntimeError(f"{' '.join(args)} failed with {code}; see {log}")
+    deadline = started + budget
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            break
+        if time.perf_counter() > deadline:
+            stop_process(proc)
+            raise OutOfBudget(f"{args[0]} did not finish in {budget:.0f} s")
+        time.sleep(0.05)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed with {proc.returncode}; see {log}")
     size = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
-    return Loaded(time.perf_counter() - started, round(sampler.peak_rss_mb, 1), round(size / 2**20, 1))
+    return Loaded(time.perf_counter() - started, round(usage.ru_maxrss / 1024, 1), round(size / 2**20, 1))
 
 
 def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, log: Path) -> float:
