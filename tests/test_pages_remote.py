@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 import pyoxigraph as ox
 import pytest
+
+from mzgraph.rdf_io import read_files
+from mzgraph.resources import bundled_graph_files
 
 pytest_plugins = ["conftest_pages"]
 
@@ -58,3 +65,28 @@ def test_dataset_description_counts_the_same_on_both_backends(server: str, remot
         }
 
     assert counts(remote_server) == counts(server)
+
+
+def test_a_remote_graph_too_big_for_the_pages_validation_is_answered_once_not_read_again(
+    start_oxigraph: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote store does not know its size: the pages read it up to the limit, then keep "too big" for the release
+    (it used to fail, so every organisation page read it again)."""
+    from mzgraph.config import Settings
+    from mzgraph.store import open_store
+    from mzgraph.web import services as page_services
+
+    oxigraph = start_oxigraph()
+    nquads = ox.serialize(read_files(bundled_graph_files()), format=ox.RdfFormat.N_QUADS)
+    httpx.post(oxigraph.store_url, content=nquads, headers={"Content-Type": "application/n-quads"}, timeout=60)
+    monkeypatch.setattr(page_services, "MAX_TRIPLES", 100)  # the bundled graph is ~3,800 triples
+    settings = Settings(backend="remote", sparql_endpoint=oxigraph.query_url)
+    services = page_services.PageServices(settings, open_store(settings))
+
+    async def twice() -> list[object]:
+        return [await services.conformance(wait=60), await services.conformance(wait=60)]
+
+    try:
+        assert asyncio.run(twice()) == [None, None]
+    finally:
+        services.close()

@@ -61,6 +61,12 @@ class QueryFailed(QueryError):
     code = "query_failed"
 
 
+class TooManyRows(QueryFailed):
+    """A query asked for Python objects (pages, dumps) has more results than the cap it was given."""
+
+    code = "too_many_rows"
+
+
 class _RetryLater(QueryError):
     """A temporary condition: the client should retry after ``retry_after`` seconds."""
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from mzgraph import formats
 from mzgraph.formats import Format
-from mzgraph.query_errors import QueryFailed, QueryRejected, StoreBusy
+from mzgraph.query_errors import QueryRejected, StoreBusy, TooManyRows
 from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
@@ -199,9 +199,8 @@ class Store(ABC):
             raise ValueError(f"expected a {expected} query, got {request.form.value}")
         result = self.run(request, fmt, max_rows=max_rows)
         if result.truncated:
-            raise QueryFailed(
+            raise TooManyRows(
                 f"the query has more than {result.max_rows} results; pass a larger max_rows or narrow it",
-                code="too_many_rows",
                 detail={"max_rows": result.max_rows},
             )
         return result
