@@ -19,13 +19,14 @@ from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
 from mzgraph.jsonld import CONTEXT_PATH, context_text, graph_document
 from mzgraph.namespaces import PREFIXES
+from mzgraph.query_errors import TooManyRows
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.i18n import translator
 from mzgraph.web.render import Alternate
 from mzgraph.web.represent import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.respond import error, languages, page, services_of
 from mzgraph.web.response_cache import per_release
-from mzgraph.web.services import WHOLE_GRAPH_ROWS, PageServices
+from mzgraph.web.services import PageServices
 
 router = APIRouter(tags=["dataset"])
 
@@ -49,24 +50,43 @@ async def download(request: Request, extension: str) -> Response:
                **CORS}  # fmt: skip
     if is_not_modified(request, headers["ETag"], release.modified):
         return not_modified(headers)
+    limit = services.settings.max_dump_triples
+    if release.triples is not None and release.triples > limit:
+        return _too_large(request, limit)
     path = await services.cached(f"dump:{extension}", lambda: write_dump(services, extension, release.tag))
+    if path is None:  # found too large once per release, so not read again on every request
+        return _too_large(request, limit)
     media_type = DUMP_FORMATS[extension][0]
     headers["Content-Disposition"] = f'inline; filename="mzgraph.{extension}"'
     return FileResponse(path, media_type=media_type, headers=headers)
 
 
-async def write_dump(services: PageServices, extension: str, tag: str) -> Path:
-    """Write the published graph in one format to a file of its own (named after the release)."""
+def _too_large(request: Request, limit: int) -> Response:
+    return error(request, 403, "dump_too_large", f"This graph has more than {limit:,} triples, the most offered as a "
+                 "dump here (the server would have to hold it whole). Query /sparql with LIMIT and OFFSET, or ask the "
+                 "maintainers for the source files.", {"max_dump_triples": limit})  # fmt: skip
+
+
+async def write_dump(services: PageServices, extension: str, tag: str) -> Path | None:
+    """Write the published graph in one format to a file of its own (named after the release).
+
+    At most ``max_dump_triples`` are read (more: None, too big), so a store of unknown size (a remote one) is never
+    pulled into memory whole.
+    """
     fmt = DUMP_FORMATS[extension][1]
-    if fmt == ox.RdfFormat.N_QUADS:
-        rows = await services.select(dataset.published_quads_query(), max_rows=WHOLE_GRAPH_ROWS)
-        quads = dict.fromkeys(
-            ox.Quad(r["s"], r["p"], r["o"], r["g"] if "g" in r else ox.DefaultGraph())  # type: ignore[arg-type]
-            for r in rows
-        )
-        data: list[ox.Quad] | list[ox.Triple] = list(quads)
-    else:
-        data = await services.construct(dataset.published_triples_query(), max_rows=WHOLE_GRAPH_ROWS)
+    cap = services.settings.max_dump_triples
+    try:
+        if fmt == ox.RdfFormat.N_QUADS:
+            rows = await services.select(dataset.published_quads_query(), max_rows=cap)
+            quads = dict.fromkeys(
+                ox.Quad(r["s"], r["p"], r["o"], r["g"] if "g" in r else ox.DefaultGraph())  # type: ignore[arg-type]
+                for r in rows
+            )
+            data: list[ox.Quad] | list[ox.Triple] = list(quads)
+        else:
+            data = await services.construct(dataset.published_triples_query(), max_rows=cap)
+    except TooManyRows:
+        return None
     folder = services.scratch_dir()
     digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
     target = folder / f"mzgraph-{digest}.{extension}"

@@ -42,10 +42,6 @@ JSONLD_CACHE_SIZE = 512
 DESCRIPTION_ROWS = 200_000
 """Row cap of one description (its inbound links and relations are capped in the query itself)."""
 
-WHOLE_GRAPH_ROWS = 100_000_000
-"""Row cap for the queries that read the whole published graph (dumps, validation)."""
-
-
 class PageServices:
     """Per-app state of the pages."""
 
