@@ -36,6 +36,7 @@ def create_environment(base: str) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=False,
         lstrip_blocks=False,
+        auto_reload=False,  # templates are part of the release: no stat() of each template on every page
     )
     env.filters["href"] = lambda iri: href(iri, base)
     env.filters["local_name"] = lambda iri: local_name(str(iri))
