@@ -247,10 +247,24 @@ def write(results: dict[str, Any], out: Path, name: str) -> list[Path]:
 
 
 def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Runs of the same plan at different sizes as one (the first run's date, plan and machine)."""
+    """Runs of the same plan as one (the first run's date, plan and machine).
+
+    A later run's measured systems (status "ok") and validation replace the earlier ones at the same size, so
+    one system can be measured again after a fix without running every peer again.
+    """
     merged = dict(runs[0])
-    merged["sizes"] = {key: size for run in runs for key, size in run["sizes"].items()}
-    merged["sizes"] = dict(sorted(merged["sizes"].items(), key=lambda item: int(item[0])))
+    sizes: dict[str, Any] = {}
+    for run in runs:
+        for key, size in run["sizes"].items():
+            if key not in sizes:
+                sizes[key] = json.loads(json.dumps(size))
+                continue
+            kept = sizes[key]
+            kept["systems"].update({name: system for name, system in size["systems"].items()
+                                    if system.get("status") == "ok"})  # fmt: skip
+            if size.get("validate"):
+                kept["validate"] = size["validate"]
+    merged["sizes"] = dict(sorted(sizes.items(), key=lambda item: int(item[0])))
     merged["runs"] = [run["date"] for run in runs]
     return merged
 
