@@ -216,15 +216,19 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     for name in SYSTEMS:
         xs, lat, mem = [], [], []
+        mem_xs = []
         for size_key, size in results["sizes"].items():
             mix = mix_median(size, name, timeout)
             if mix:
-                xs.append(int(size_key))
-                lat.append(mix[0])
+                mem_xs.append(int(size_key))
                 mem.append(size["systems"][name]["peak_pss_mb"])
+                if size.get("mix", "full") == "full":  # a CONSTRUCT-only size is not the same mix
+                    xs.append(int(size_key))
+                    lat.append(mix[0])
         if xs:
             left.plot(xs, lat, marker="o", label=name)
-            right.plot(xs, mem, marker="o", label=name)
+        if mem_xs:
+            right.plot(mem_xs, mem, marker="o", label=name)
     for axis, label in ((left, "query-mix median latency (ms)"), (right, "peak memory, PSS of the tree (MB)")):
         axis.set_xscale("log")
         axis.set_yscale("log")
