@@ -14,7 +14,7 @@ no listeners and naming the graph again); it checks that the store is the one it
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import pyoxigraph as ox
@@ -56,10 +56,8 @@ def to_ox(term: Node) -> OxTerm:
     raise TypeError(f"no pyoxigraph equivalent for {term!r}")
 
 
-def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None = None) -> Graph:
-    """Add the triples (named graphs merged) to ``graph`` (a new one by default) and return it."""
-    graph = Graph() if graph is None else graph
-    # one cache per call: the same IRIs and literals recur thousands of times in a data graph
+def _cached_converter() -> Callable[[OxTerm], Node]:
+    """:func:`to_rdflib` with one cache per call site: the same IRIs and literals recur thousands of times."""
     cache: dict[OxTerm, Node] = {}
 
     def term(t: OxTerm) -> Node:
@@ -67,6 +65,14 @@ def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None 
         if node is None:
             node = cache[t] = to_rdflib(t)
         return node
+
+    return term
+
+
+def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None = None) -> Graph:
+    """Add the triples (named graphs merged) to ``graph`` (a new one by default) and return it."""
+    graph = Graph() if graph is None else graph
+    term = _cached_converter()
 
     add = graph.add
     with quiet_ill_typed_literals():
@@ -99,13 +105,7 @@ def data_graph(triples: Iterable[ox.Quad | ox.Triple]) -> Graph:
     if default_contexts != {context: False, None: False}:
         return to_rdflib_graph(iterator, graph)
     in_default, in_graph = context_triples[None], context_triples[context]
-    cache: dict[OxTerm, Node] = {}
-
-    def term(t: OxTerm) -> Node:
-        node = cache.get(t)
-        if node is None:
-            node = cache[t] = to_rdflib(t)
-        return node
+    term = _cached_converter()
 
     with quiet_ill_typed_literals():
         for triple in iterator:
