@@ -9,6 +9,7 @@ Results (JSON and PNG) are rewritten after each size, so a long run that is stop
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -17,7 +18,9 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -109,51 +112,44 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     systems: dict[str, object] = {name: {"status": "not run", "detail": "not among --systems"}
                                   for name in SYSTEMS if name not in plan.systems}
 
-    def attempt(name: str, start: object) -> Running | None:
+    @contextlib.contextmanager
+    def started(name: str, start: Callable[[], Running]) -> Iterator[Running | None]:
+        """The system started (None if out of budget, recorded as such), stopped when the block ends."""
         progress(f"size {size}: starting {name}")
         try:
-            system = start()  # type: ignore[operator]
+            system = start()
         except OutOfBudget as err:
             systems[name] = {"status": "out of budget", "detail": str(err)}
             progress(f"  {name}: out of budget ({err})")
-            return None
+            yield None
+            return
         progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
-        return system  # type: ignore[no-any-return]
+        try:
+            yield system
+        finally:
+            system.stop()
 
     for name in ("mzgraph-memory", "mzgraph-disk"):
         if name not in plan.systems:
             continue
-        system = attempt(name, lambda n=name: STANDALONE[n](data, workdir, plan.start_budget_s))
-        if system is not None:
-            try:
+        with started(name, partial(STANDALONE[name], data, workdir, plan.start_budget_s)) as system:
+            if system is not None:
                 systems[name] = measure_system(system, size, plan)
-            finally:
-                system.stop()
-    oxigraph = attempt("oxigraph", lambda: start_oxigraph(data, workdir, plan.start_budget_s))
-    if oxigraph is not None:
-        try:
+    with started("oxigraph", partial(start_oxigraph, data, workdir, plan.start_budget_s)) as oxigraph:
+        if oxigraph is not None:
             systems["oxigraph"] = measure_system(oxigraph, size, plan)
-            remote = None
             if "mzgraph-remote" in plan.systems:
-                remote = attempt("mzgraph-remote",
-                                 lambda: start_mzgraph_remote(oxigraph, workdir, plan.start_budget_s))
-            if remote is not None:
-                try:
-                    systems["mzgraph-remote"] = measure_system(remote, size, plan)
-                finally:
-                    remote.stop()
-        finally:
-            oxigraph.stop()
+                remote = partial(start_mzgraph_remote, oxigraph, workdir, plan.start_budget_s)
+                with started("mzgraph-remote", remote) as remote_system:
+                    if remote_system is not None:
+                        systems["mzgraph-remote"] = measure_system(remote_system, size, plan)
     if "rdflib-endpoint" not in plan.systems:
         pass
     elif size <= plan.rdflib_max:
-        system = attempt("rdflib-endpoint",
-                         lambda: STANDALONE["rdflib-endpoint"](data, workdir, plan.rdflib_budget_s))
-        if system is not None:
-            try:
+        rdflib = partial(STANDALONE["rdflib-endpoint"], data, workdir, plan.rdflib_budget_s)
+        with started("rdflib-endpoint", rdflib) as system:
+            if system is not None:
                 systems["rdflib-endpoint"] = measure_system(system, size, plan)
-            finally:
-                system.stop()
     else:
         systems["rdflib-endpoint"] = {"status": "out of budget",
                                       "detail": f"not started above {plan.rdflib_max} organisations"}
