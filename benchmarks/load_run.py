@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from benchmarks.peers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CLIENTS = 64
@@ -56,14 +57,13 @@ class Sample:
 @contextmanager
 def serve(args: argparse.Namespace) -> Iterator[str]:
     """``mzgraph serve`` on a free loopback port, for the duration of the block; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "mzgraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--timeout", str(args.timeout)]  # fmt: skip
     for path in args.data or ():
         command += ["--data", str(path)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -79,12 +79,7 @@ def serve(args: argparse.Namespace) -> Iterator[str]:
             raise SystemExit("mzgraph serve did not start within 120 s")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def build_mix(url: str) -> list[Request]:

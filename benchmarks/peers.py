@@ -139,7 +139,7 @@ class Running:
             stop_process(proc)
 
 
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Stop a process started in its own session, with its children (TERM, then KILL)."""
     if proc.poll() is not None:
         return

@@ -32,6 +32,7 @@ import psutil
 import pyoxigraph as ox
 
 from benchmarks.generate import write_graph
+from benchmarks.peers import stop_process
 from mzgraph.conformance.servers import free_port, oxigraph_binary
 from mzgraph.entities.describe import describe_query
 from mzgraph.resources import bundled_graph_files, queries_dir
@@ -83,7 +84,7 @@ def prepare_data(workdir: Path, organisations: int, bundled: bool) -> tuple[Path
 def running(name: str, command: list[str], url: str, log: Path) -> Iterator[System]:
     """Start ``command``; yield once it answers at ``url`` and has gone quiet (start-up work done)."""
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 1800
         while True:
@@ -97,12 +98,7 @@ def running(name: str, command: list[str], url: str, log: Path) -> Iterator[Syst
         wait_until_quiet(process.pid)
         yield System(name, url, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def wait_until_quiet(pid: int, *, budget: float = 1800) -> None:
