@@ -39,6 +39,8 @@ from mzgraph.store import Store
 ROOT = Path(__file__).parent.parent
 SPARQL_FIXTURES = Path(__file__).parent / "fixtures" / "sparql"
 SPARQL_DATA = [SPARQL_FIXTURES / "organisations.ttl", SPARQL_FIXTURES / "graphs.trig"]
+PRIVATE_FIXTURES = Path(__file__).parent / "fixtures" / "private"
+"""Invented contact persons: the personal data the tests serve with ``include_private``."""
 
 
 @dataclass(frozen=True)

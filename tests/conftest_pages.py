@@ -15,6 +15,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from conftest import PRIVATE_FIXTURES
 from mzgraph.rdf_io import read_files
 from mzgraph.resources import bundled_graph_files
 
@@ -30,8 +31,8 @@ def server(live_server: Any) -> str:
 
 @pytest.fixture(scope="session")
 def private_server(start_server: Callable[..., Any]) -> str:
-    """The app configured to load data/private/ too (the dumps must still leave it out)."""
-    url: str = start_server(include_private=True).url
+    """The app configured to load private data too (the dumps must still leave it out)."""
+    url: str = start_server(include_private=True, private_data=PRIVATE_FIXTURES).url
     return url
 
 

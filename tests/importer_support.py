@@ -6,6 +6,7 @@ same SPARQL from the curated graph and from the imported one, so the two can be 
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -19,9 +20,10 @@ from mzgraph.resources import data_dir
 
 SOURCES = data_dir() / "sources"
 CURATED = data_dir() / "organisations"
-PRIVATE = data_dir() / "private" / "contacts.ttl"
 PROFILES = sorted(p.stem for p in SOURCES.glob("*.txt"))
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"
+REDACTED = "[contactgegevens verwijderd]"
+"""The line that stands in data/sources/ for each line that named a person (see data/sources/README.md)."""
 ID = DEFAULT_BASE_IRI + "id/"
 SHORT = {
     "mt:": ID + "measure-type/",
@@ -132,11 +134,34 @@ def facts(graph: Graph, organisation: URIRef, contacts: Graph | None = None) -> 
 
 
 def curated_facts(profile: str) -> set[Fact]:
-    """The key facts of the curated ``data/organisations/<profile>.ttl`` and its contacts."""
+    """The key facts of the curated ``data/organisations/<profile>.ttl`` (no contacts: none are published)."""
     organisation = URIRef(ID + "organisation/" + profile)
-    return facts(Graph().parse(CURATED / f"{profile}.ttl"), organisation, Graph().parse(PRIVATE))
+    return facts(Graph().parse(CURATED / f"{profile}.ttl"), organisation)
 
 
 def imported_facts(result: ProfileImport) -> set[Fact]:
     """The key facts of an import."""
     return facts(result.public, result.profile.iris.organisation, result.private)
+
+
+def invented_contacts(profile: str) -> dict[int, str]:
+    """Invented contact lines for the lines redacted from ``data/sources/<profile>.txt``, by line number."""
+    table = tomllib.loads((FIXTURES / "invented-contacts.toml").read_text(encoding="utf-8"))
+    return {int(number): text for number, text in table.get(profile, {}).items()}
+
+
+def with_invented_contacts(profile: str) -> str:
+    """``data/sources/<profile>.txt`` with invented people in place of the redacted contact lines."""
+    lines = (SOURCES / f"{profile}.txt").read_text(encoding="utf-8").split("\n")
+    for number, text in invented_contacts(profile).items():
+        assert lines[number - 1] == REDACTED, f"{profile}.txt:{number} is not a redacted line"
+        lines[number - 1] = text
+    return "\n".join(lines)
+
+
+def write_with_contacts(folder: Path, profile: str) -> Path:
+    """:func:`with_invented_contacts` written to ``folder/<profile>.txt``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{profile}.txt"
+    path.write_text(with_invented_contacts(profile), encoding="utf-8")
+    return path

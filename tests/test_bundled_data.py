@@ -9,8 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from mzgraph.errors import InputError
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files, data_dir, private_data_dir
+from mzgraph.resources import bundled_graph_files, data_dir
 
 SOURCES = data_dir() / "sources"
 PROFILES = sorted(p.stem for p in SOURCES.glob("*.txt"))
@@ -29,8 +30,7 @@ CHROME = re.compile(
     r"^(Werk&Mantelzorg|Overzicht van alle organisaties|.* is 1 van de erkende organisaties\.|"
     r"Website\sGemeente\sEnschede|Bekijk\sook:\snieuwsbericht\sen\sfilmpje|www\.gemeentehaarlem\.nl|"
     r"In de organisatie:|Netwerk Amersfoort|Ambassadeursrol van de gemeente Emmen|"
-    r"Voor meer informatie.*|Mail/telefoon:.*|mail:.*|Meer informatie via.*|"
-    r"Els den Breejen, .*|Gemeente \w+|Regio Twente|"
+    r"\[contactgegevens verwijderd\]|Gemeente \w+|Regio Twente|"
     r"Ambassadeur sinds:.*|Erkend mantelzorgvriendelijk sinds:.*)$"
 )
 
@@ -275,15 +275,14 @@ def test_every_measure_has_a_category_from_the_measure_type_scheme(graph: ox.Sto
     assert rows == []
 
 
-def test_published_files_hold_no_personal_contact_details() -> None:
-    contact = re.compile(r"[\w.]+@[\w.]+\.nl|\b0\d{3}\s*[–-]\s*\d{6}\b|Langerak|Tillema|Breejen|Kathelijne")
-    for path in bundled_graph_files():
-        assert not contact.search(path.read_text(encoding="utf-8")), f"personal data in {path}"
-    assert any(contact.search(p.read_text(encoding="utf-8")) for p in private_data_dir().glob("*.ttl"))
-
-
 def test_private_contacts_are_loaded_only_when_asked() -> None:
+    private = Path(__file__).parent / "fixtures" / "private"
     published = {Path(p).resolve() for p in bundled_graph_files()}
-    with_private = {Path(p).resolve() for p in bundled_graph_files(include_private=True)}
-    assert not any(p.is_relative_to(private_data_dir().resolve()) for p in published)
-    assert any(p.is_relative_to(private_data_dir().resolve()) for p in with_private - published)
+    with_private = {Path(p).resolve() for p in bundled_graph_files(include_private=True, private=private)}
+    assert not any(p.is_relative_to(private.resolve()) for p in published)
+    assert with_private - published == {p.resolve() for p in private.glob("*.ttl")}
+
+
+def test_including_private_data_that_is_not_there_is_an_error_that_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no private data here"):
+        bundled_graph_files(include_private=True, private=tmp_path / "private")

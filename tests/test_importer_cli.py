@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from importer_support import PROFILES, SOURCES
+from importer_support import PROFILES, SOURCES, write_with_contacts
 from mzgraph.cli import main
 from mzgraph.resources import data_dir
 
 HAARLEM = SOURCES / "gemeente-haarlem.txt"
-CONTACT_DETAILS = ("m.tillema@werkenmantelzorg.nl", "h.langerak@emmen.nl", "0591 – 685972", "k.thoen@regiotwente.nl")
-CONTACT_NAMES = ("Els den Breejen", "Martijn Tillema", "Huib Langerak", "Kathelijne")
+CONTACT_DETAILS = ("k.bakker@example.org", "j.jansen@example.org", "0000 – 000000", "a.tveld@example.org")
+CONTACT_NAMES = ("Els de Boer", "Kees Bakker", "Jan Jansen", "Anna ‘t Veld")
 
 
 def mzgraph(*args: str, seed: str = "0") -> subprocess.CompletedProcess[str]:
@@ -31,9 +31,8 @@ def files(folder: Path) -> list[str]:
 
 def test_the_five_texts_import_to_conforming_turtle_with_contacts_kept_apart(tmp_path: Path) -> None:
     out, private = tmp_path / "organisations", tmp_path / "private"
-    run = mzgraph(
-        "import", *(str(SOURCES / f"{p}.txt") for p in PROFILES), "--out", str(out), "--private-out", str(private)
-    )
+    texts = [str(write_with_contacts(tmp_path / "texts", p)) for p in PROFILES]
+    run = mzgraph("import", *texts, "--out", str(out), "--private-out", str(private))
     assert run.returncode == 0, run.stdout + run.stderr
     assert files(out) == [f"{p}.ttl" for p in PROFILES]
     assert files(private) == [
@@ -46,14 +45,21 @@ def test_the_five_texts_import_to_conforming_turtle_with_contacts_kept_apart(tmp
     assert not any(detail in published for detail in CONTACT_DETAILS + CONTACT_NAMES)
     assert not any(detail in run.stdout for detail in CONTACT_DETAILS)
     kept_apart = (private / "gemeente-emmen-contacts.ttl").read_text(encoding="utf-8")
-    assert "h.langerak@emmen.nl" in kept_apart and "0591 – 685972" in kept_apart
+    assert "j.jansen@example.org" in kept_apart and "0000 – 000000" in kept_apart
+
+
+def test_the_redacted_texts_import_without_any_contact(tmp_path: Path) -> None:
+    run = mzgraph("import", *(str(SOURCES / f"{p}.txt") for p in PROFILES), "--out", str(tmp_path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert files(tmp_path) == [f"{p}.ttl" for p in PROFILES]
 
 
 def test_importing_the_same_text_again_gives_the_same_bytes(tmp_path: Path) -> None:
     outputs = []
+    haarlem = write_with_contacts(tmp_path / "texts", "gemeente-haarlem")
     for seed in ("1", "2"):
         out = tmp_path / seed
-        run = mzgraph("import", str(HAARLEM), "--out", str(out), seed=seed)
+        run = mzgraph("import", str(haarlem), "--out", str(out), seed=seed)
         assert run.returncode == 0, run.stderr
         outputs.append({name: (out / name).read_bytes() for name in files(out)})
     assert outputs[0] == outputs[1]
@@ -137,17 +143,26 @@ def test_windows_1252_and_a_byte_order_mark_are_imported_with_a_note(tmp_path: P
     assert all("sha256" in line or "SHA-256" in line or "charset" in line for line in differing), differing
 
 
-def test_contacts_are_never_written_where_they_would_be_published(tmp_path: Path, capsys) -> None:
+@pytest.fixture
+def haarlem_with_contacts(tmp_path: Path) -> Path:
+    """Haarlem's text with invented people in its redacted contact lines."""
+    return write_with_contacts(tmp_path / "texts", "gemeente-haarlem")
+
+
+def test_contacts_are_never_written_where_they_would_be_published(
+    tmp_path: Path, haarlem_with_contacts: Path, capsys
+) -> None:
     published = data_dir() / "organisations" / "private"
     for private in (published, tmp_path / "out"):
-        args = ["import", str(HAARLEM), "--out", str(tmp_path / "out"), "--private-out", str(private), "--dry-run"]
+        out = ["--out", str(tmp_path / "out"), "--private-out", str(private), "--dry-run"]
+        args = ["import", str(haarlem_with_contacts), *out]
         assert main(args) == 2
         assert "contact persons" in capsys.readouterr().err
     assert not published.exists()
 
 
-def test_the_json_report_says_what_was_imported_and_when(tmp_path: Path, capsys) -> None:
-    assert main(["import", str(HAARLEM), "--out", str(tmp_path), "--format", "json"]) == 0
+def test_the_json_report_says_what_was_imported_and_when(tmp_path: Path, haarlem_with_contacts: Path, capsys) -> None:
+    assert main(["import", str(haarlem_with_contacts), "--out", str(tmp_path), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["written"] is True and report["imported_at"].endswith("+00:00")
     (profile,) = report["profiles"]
@@ -164,11 +179,15 @@ def test_a_dry_run_validates_and_writes_nothing(tmp_path: Path, capsys) -> None:
     assert files(tmp_path) == []
 
 
-def test_an_existing_file_is_replaced_whole_and_no_temporary_file_stays(tmp_path: Path) -> None:
-    (tmp_path / "gemeente-haarlem.ttl").write_text("old")
-    assert main(["import", str(HAARLEM), "--out", str(tmp_path), "--private-out", str(tmp_path / "p")]) == 0
-    assert (tmp_path / "gemeente-haarlem.ttl").read_text(encoding="utf-8").startswith("# Gemeente Haarlem: imported")
-    assert files(tmp_path) == ["gemeente-haarlem.ttl", "p/gemeente-haarlem-contacts.ttl"]
+def test_an_existing_file_is_replaced_whole_and_no_temporary_file_stays(
+    tmp_path: Path, haarlem_with_contacts: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "gemeente-haarlem.ttl").write_text("old")
+    assert main(["import", str(haarlem_with_contacts), "--out", str(out), "--private-out", str(out / "p")]) == 0
+    assert (out / "gemeente-haarlem.ttl").read_text(encoding="utf-8").startswith("# Gemeente Haarlem: imported")
+    assert files(out) == ["gemeente-haarlem.ttl", "p/gemeente-haarlem-contacts.ttl"]
 
 
 def test_an_output_folder_that_cannot_be_made_exits_2(tmp_path: Path, capsys) -> None:

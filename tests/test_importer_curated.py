@@ -1,7 +1,7 @@
 """Importing the five profile texts reproduces the curated data; every remaining difference is documented.
 
 The comparison is fact by fact (see ``importer_support.FACT_QUERIES``): the same SPARQL reads the curated
-``data/organisations/<profile>.ttl`` (with its contacts from ``data/private/``) and the import's graphs.
+``data/organisations/<profile>.ttl`` and the import's graphs.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from importer_support import SOURCES, vocabulary
+from importer_support import REDACTED, SOURCES, vocabulary, with_invented_contacts
 from mzgraph.errors import InputError
 from mzgraph.importer.iris import local_name
 from mzgraph.importer.parsing import parse_profile
@@ -43,13 +43,13 @@ SECTIONS = {
 }  # fmt: skip
 CONTACTS = {
     "gemeente-amersfoort": [],
-    "gemeente-emmen": [(75, "Huib Langerak", "dhr.", "Beleidsmedewerker HRM afdeling PJC/team O&A", 1, 1)],
+    "gemeente-emmen": [(75, "Jan Jansen", "dhr.", "Beleidsmedewerker HRM afdeling PJC/team O&A", 1, 1)],
     "gemeente-enschede": [],
     "gemeente-haarlem": [
-        (41, "Els den Breejen", None, "beleidsadviseur afdeling maatschappelijke ondersteuning", 0, 0),
-        (43, "Martijn Tillema", None, None, 1, 0),
+        (41, "Els de Boer", None, "beleidsadviseur afdeling maatschappelijke ondersteuning", 0, 0),
+        (43, "Kees Bakker", None, None, 1, 0),
     ],
-    "regio-twente": [(56, "Kathelijne ‘t Hoen", None, "Senior Adviseur Personeel en Organisatie", 1, 0)],
+    "regio-twente": [(56, "Anna ‘t Veld", None, "Senior Adviseur Personeel en Organisatie", 1, 0)],
 }
 
 
@@ -74,7 +74,7 @@ def test_sections_are_found_by_the_meaning_of_their_headings(profile: str) -> No
 
 @pytest.mark.parametrize("profile", sorted(CONTACTS))
 def test_contacts_are_recognised_with_the_details_on_the_following_lines(profile: str) -> None:
-    document = parse_profile(read_source(SOURCES / f"{profile}.txt"), vocabulary())
+    document = parse(with_invented_contacts(profile))
     found = [(c.line, c.name, c.honorific, c.job_title, len(c.emails), len(c.phones)) for c in document.contacts]
     assert found == CONTACTS[profile]
 
@@ -139,7 +139,7 @@ def test_contact_details_without_a_name_are_not_echoed() -> None:
 
 
 def test_a_bullet_with_an_email_address_never_becomes_a_published_passage() -> None:
-    document = parse(MINIMAL + " • Vragen? Mail iemand@example.org of bel tel: 010 – 1234567\n")
+    document = parse(MINIMAL + " • Vragen? Mail iemand@example.org of bel tel: 0000 – 000000\n")
     assert [p.line for p in document.question_sections[0].passages] == [9]
     assert [(u.line, u.reason) for u in document.unplaced] == [(10, "contact details without a name")]
 
@@ -189,3 +189,13 @@ def test_no_usable_text_is_an_input_error_with_its_line(data: bytes, message: st
     with pytest.raises(InputError, match=message) as raised:
         source(data)
     assert raised.value.line == line
+
+
+@pytest.mark.parametrize("profile", sorted(CONTACTS))
+def test_redacted_contact_lines_are_page_chrome_and_name_nobody(profile: str) -> None:
+    text = read_source(SOURCES / f"{profile}.txt")
+    document = parse_profile(text, vocabulary())
+    assert document.contacts == ()
+    marked = [number for number, line in enumerate(text.lines, 1) if line == REDACTED]
+    assert [c.line for c in document.chrome if c.text == REDACTED] == marked
+    assert bool(marked) == bool(CONTACTS[profile])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from conftest import PRIVATE_FIXTURES
 from mzgraph.entities import browse, concept, dataset, ontology
 from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.organisation import read_organisation
@@ -188,8 +189,8 @@ def test_usage_counts_of_terms(store: ox.Store) -> None:
 
 def test_published_graph_leaves_out_personal_data(store: ox.Store) -> None:
     with_private = ox.Store()
-    with_private.extend(read_files(bundled_graph_files(include_private=True)))
+    with_private.extend(read_files(bundled_graph_files(include_private=True, private=PRIVATE_FIXTURES)))
     published = list(with_private.query(dataset.published_triples_query()))
     assert not any("/id/contact/" in t.subject.value + t.object.value for t in published)
     assert not any(t.predicate.value in ("https://schema.org/email", "https://schema.org/telephone") for t in published)
-    assert len(published) == len(store), "exactly the graph served without data/private/"
+    assert len(published) == len(store), "exactly the graph served without the private data"

@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     )
     store_path: Path | None = Field(None, description="On-disk Oxigraph store directory (embedded backend).")
     sparql_endpoint: str | None = Field(None, description="SPARQL 1.1 Protocol endpoint (remote backend).")
-    include_private: bool = Field(False, description="Load data/private/ (staff contact details).")
+    include_private: bool = Field(False, description="Also load personal data (staff contact details).")
+    private_data: Path | None = Field(
+        None, description="Folder or file of personal data for include_private (default: data/private/)."
+    )
 
     query_timeout: float = Field(10.0, gt=0, description="Seconds after which a query is stopped.")
     max_rows: int = Field(10_000, gt=0, description="Row cap on SELECT results; reported when applied.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mzgraph.errors import InputError
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_ROOT = _PACKAGE_DIR.parents[1]
 
@@ -53,9 +55,17 @@ def rdf_files(path: Path, *, exclude: tuple[Path, ...] = ()) -> list[Path]:
     )
 
 
-def bundled_graph_files(*, include_private: bool = False) -> list[Path]:
-    """The ontology, the measure-type scheme and the published data; private contacts only if asked."""
+def bundled_graph_files(*, include_private: bool = False, private: Path | None = None) -> list[Path]:
+    """The ontology, the measure-type scheme and the published data; private contacts only if asked.
+
+    Personal data is never bundled: ``private`` (by default ``data/private/`` of a checkout, which git
+    ignores) holds what ``mzgraph import`` wrote there from original texts.
+    """
     files = rdf_files(ontology_dir()) + rdf_files(data_dir(), exclude=(private_data_dir(), data_dir() / "sources"))
     if include_private:
-        files += rdf_files(private_data_dir())
+        folder = private or private_data_dir()
+        found = rdf_files(folder) if folder.exists() else []
+        if not found:
+            raise InputError(str(folder), "no private data here to include; `mzgraph import --private-out` writes it")
+        files += found
     return files

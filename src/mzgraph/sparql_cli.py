@@ -26,6 +26,7 @@ _SETTINGS_FLAGS = {
     "host": "host", "port": "port", "workers": "workers", "query_workers": "query_workers",
     "data": "data_paths", "store": "store_path", "sparql_endpoint": "sparql_endpoint", "base_iri": "base_iri",
     "timeout": "query_timeout", "max_rows": "max_rows", "include_private": "include_private",
+    "private_data": "private_data",
 }  # fmt: skip
 TABLE_WIDTH = 60
 """Widest column of ``mzgraph query --format table``; longer values are cut with an ellipsis."""
@@ -176,7 +177,9 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, action="append", help="RDF file or folder (repeatable; default: "
                         "the bundled graph)")  # fmt: skip
     parser.add_argument("--base-iri", help="serve IRIs under this base instead of https://w3id.org/mzgraph/")
-    parser.add_argument("--include-private", action="store_true", help="also load data/private/ (contacts)")
+    parser.add_argument("--include-private", action="store_true", help="also load personal data (contacts), "
+                        "from data/private/ or --private-data")  # fmt: skip
+    parser.add_argument("--private-data", type=Path, help="folder or file of personal data for --include-private")
 
 
 def _backend_options(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """Recognising contact lines: who to contact, with e-mail addresses and phone numbers (personal data).
 
-Profiles end with lines such as ``Voor meer informatie kunt u contact opnemen met: Kathelijne ‘t Hoen,
-Senior Adviseur Personeel en Organisatie`` followed by ``mail: …``, or a bare ``Els den Breejen,
+Profiles end with lines such as ``Voor meer informatie kunt u contact opnemen met: Anna ‘t Veld,
+Senior Adviseur Personeel en Organisatie`` followed by ``mail: …``, or a bare ``Els de Boer,
 beleidsadviseur …``. A line with only an address or a number belongs to the contact named before it.
 """
 

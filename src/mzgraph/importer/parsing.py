@@ -31,6 +31,7 @@ _CHROME = (
     (re.compile(r"\bis 1 van de erkende organisaties\b", re.IGNORECASE), "page footer"),
     (re.compile(r"^overzicht van alle organisaties$", re.IGNORECASE), "page footer"),
     (re.compile(r"^(?:website\b|bekijk ook\s*:)", re.IGNORECASE), "link text without an address"),
+    (re.compile(r"^\[contactgegevens verwijderd\]$", re.IGNORECASE), "personal data removed from the text"),
 )
 _MAX_HEADING = 160
 _NOT_HEADING_END = (".", ";", ",", "’", "”", '"', "'")

@@ -65,7 +65,7 @@ def data_files(settings: Settings) -> list[Path]:
     """The RDF files to load: ``settings.data_paths`` if any, else the bundled graph."""
     if settings.data_paths:
         return expand(settings.data_paths)
-    return bundled_graph_files(include_private=settings.include_private)
+    return bundled_graph_files(include_private=settings.include_private, private=settings.private_data)
 
 
 def policy_of(settings: Settings) -> QueryPolicy:
