@@ -91,19 +91,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_load(args: argparse.Namespace) -> int:
     """Fill an on-disk store, or push the files to a remote store's Graph Store endpoint."""
-    from mzgraph.store import data_files
+    from mzgraph.store import data_files, private_files
     from mzgraph.store.loading import load_directory
     from mzgraph.store.remote import graph_store_url, push_files
 
     try:
         settings = settings_from(args, store=None, sparql_endpoint=None)
-        files = data_files(settings)
+        files, private = data_files(settings), private_files(settings)
         if args.store is not None:
             target = str(args.store)
-            release = load_directory(args.store, files, settings.base_iri)
+            release = load_directory(args.store, files, settings.base_iri, private=private)
         else:
             target = args.graph_store or graph_store_url(args.sparql_endpoint)
-            release = push_files(target, files, settings.base_iri, replace=args.replace)
+            release = push_files(target, files, settings.base_iri, replace=args.replace, private=private)
     except MzgraphError as err:
         return _fail("load", err)
     print(f"mzgraph: loaded {release.triples:,} triples from {len(files)} files into {target} "

@@ -53,11 +53,12 @@ def open_store(settings: Settings) -> Store:
         if settings.data_paths:
             raise InputError(str(settings.store_path), "--data is loaded with `mzgraph load`; serve the store alone")
         return EmbeddedStore.open_directory(
-            settings.store_path, policy=policy, workers=settings.query_workers, prefixes=prefixes
-        )
+            settings.store_path, policy=policy, workers=settings.query_workers, prefixes=prefixes,
+            base_iri=settings.base_iri,
+        )  # fmt: skip
     return EmbeddedStore.from_files(
         data_files(settings), base_iri=settings.base_iri, policy=policy, workers=settings.query_workers,
-        prefixes=prefixes,
+        prefixes=prefixes, private=private_files(settings),
     )  # fmt: skip
 
 
@@ -66,6 +67,14 @@ def data_files(settings: Settings) -> list[Path]:
     if settings.data_paths:
         return expand(settings.data_paths)
     return bundled_graph_files(include_private=settings.include_private, private=settings.private_data)
+
+
+def private_files(settings: Settings) -> list[Path]:
+    """Those of :func:`data_files` that are personal data (``include_private``): they go into the private graph."""
+    if settings.data_paths or not settings.include_private:
+        return []
+    public = set(bundled_graph_files())
+    return [path for path in data_files(settings) if path not in public]
 
 
 def policy_of(settings: Settings) -> QueryPolicy:

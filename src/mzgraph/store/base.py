@@ -7,19 +7,21 @@ helpers :meth:`Store.select`, :meth:`Store.construct` and :meth:`Store.ask` that
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from mzgraph import formats
 from mzgraph.formats import Format
-from mzgraph.query_errors import QueryRejected, StoreBusy, TooManyRows
+from mzgraph.query_errors import QueryRejected, QueryTimeout, StoreBusy, TooManyRows
 from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
@@ -27,6 +29,11 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 """One SELECT solution: variable name (without ``?``) to term; unbound variables are absent."""
 Binding = ox.NamedNode | ox.Literal
+StreamedRow = tuple[Term | None, ...]
+"""One solution of a streamed SELECT: the terms in the order of the query's variables, None where unbound."""
+
+STREAM_TIMEOUT = 6 * 3600.0
+"""Deadline of a streamed internal query (seconds): long, since it reads a whole release once."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,20 @@ class Store(ABC):
     @abstractmethod
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         """Evaluate a checked query within ``policy.timeout`` and serialise at most ``max_rows`` rows."""
+
+    @abstractmethod
+    def _stream(
+        self, request: QueryRequest, deadline: float
+    ) -> contextlib.AbstractContextManager[ox.QuerySolutions | Iterator[ox.Triple]]:
+        """Evaluate a checked SELECT or CONSTRUCT with no row cap: its solutions or triples as they come.
+
+        Outside the worker pool and the admission limit; failures met while the caller reads (the network,
+        the store) are :class:`~mzgraph.query_errors.QueryError`. ``deadline`` is a ``time.monotonic()`` value.
+        """
+
+    @abstractmethod
+    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        """Write the triples of a checked CONSTRUCT to ``output`` as N-Triples, as the store produces them."""
 
     def close(self) -> None:  # noqa: B027 - backends without resources need not override it
         """Release processes and connections."""
@@ -174,6 +195,56 @@ class Store(ABC):
         result = self._python_query(text, bindings, {QueryForm.ASK}, formats.SPARQL_JSON, None)
         return bool(ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON))
 
+    def stream_select(
+        self, text: str, bindings: Mapping[str, Binding] | None = None, *, timeout: float = STREAM_TIMEOUT
+    ) -> Iterator[StreamedRow]:
+        """Every solution of a trusted SELECT as a tuple in the order of its variables, read as it is produced.
+
+        For internal queries over a whole release (building the release index): no row cap, a deadline of
+        ``timeout`` seconds, no admission limit, and never the whole answer in memory. Consume the iterator or
+        close it; the store's resources (a connection, an evaluation) are held until then.
+        """
+        request = self._trusted(text, bindings, QueryForm.SELECT)
+        deadline = time.monotonic() + timeout
+        with self._stream(request, deadline) as solutions:
+            assert isinstance(solutions, ox.QuerySolutions)
+            width = range(len(solutions.variables))
+            for count, solution in enumerate(solutions):
+                if not count & 0x3FFF:
+                    _check_deadline(deadline, timeout)
+                yield tuple(solution[i] for i in width)
+
+    def stream_construct(
+        self, text: str, bindings: Mapping[str, Binding] | None = None, *, timeout: float = STREAM_TIMEOUT
+    ) -> Iterator[ox.Triple]:
+        """Every triple of a trusted CONSTRUCT, read as it is produced (see :meth:`stream_select`)."""
+        request = self._trusted(text, bindings, QueryForm.CONSTRUCT)
+        deadline = time.monotonic() + timeout
+        with self._stream(request, deadline) as triples:
+            for count, triple in enumerate(triples):
+                if not count & 0x3FFF:
+                    _check_deadline(deadline, timeout)
+                yield triple  # type: ignore[misc]
+
+    def write_ntriples(
+        self,
+        text: str,
+        output: BinaryIO,
+        bindings: Mapping[str, Binding] | None = None,
+        *,
+        timeout: float = STREAM_TIMEOUT,
+    ) -> None:
+        """Write every triple of a trusted CONSTRUCT to ``output`` as N-Triples, streamed (no Python object per
+        triple where the backend allows: the embedded store serialises in Rust, a remote one's bytes are copied)."""
+        request = self._trusted(text, bindings, QueryForm.CONSTRUCT)
+        self._write_ntriples(request, output, time.monotonic() + timeout)
+
+    def _trusted(self, text: str, bindings: Mapping[str, Binding] | None, form: QueryForm) -> QueryRequest:
+        request = QueryRequest(check(bind_values(text, bindings) if bindings else text, Limits(max_length=1 << 24)))
+        if request.form is not form:
+            raise ValueError(f"expected a {form.value} query, got {request.form.value}")
+        return request
+
     def named_graphs(self) -> frozenset[str]:
         """The IRIs of the named graphs held (cached for :attr:`graphs_ttl` seconds)."""
         now = time.monotonic()
@@ -204,3 +275,9 @@ class Store(ABC):
                 detail={"max_rows": result.max_rows},
             )
         return result
+
+
+def _check_deadline(deadline: float, timeout: float) -> None:
+    if time.monotonic() > deadline:
+        raise QueryTimeout(f"the streamed query ran for more than {timeout:g} s and was stopped",
+                           detail={"timeout": timeout})  # fmt: skip

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from mzgraph import formats
 from mzgraph.errors import InputError
 from mzgraph.formats import Family, Format
-from mzgraph.query_errors import QueryError, QueryFailed
+from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout
 from mzgraph.sparql_guard import parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import new_release, read_into, read_release
+from mzgraph.store.loading import new_release, private_graph, read_into, read_release
 from mzgraph.store.pool import WorkerPool, return_freed_memory
 from mzgraph.store.results import CapReached, LineCap, graph_from_ntriples, solutions_from_tsv
 
@@ -36,6 +39,8 @@ class _Job:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     max_rows: int
+    also_default: tuple[str, ...] = ()
+    """Named graphs read as part of the default graph (the private graph, when the store holds it)."""
 
 
 class EmbeddedStore(Store):
@@ -49,23 +54,36 @@ class EmbeddedStore(Store):
         *,
         workers: int,
         prefixes: Mapping[str, str],
+        also_default: Sequence[str] = (),
     ) -> None:
         super().__init__(policy)
         self._release = release
+        self._also_default = tuple(also_default)
         self._loaded: ox.Store | None = None
+        self._opener = opener
+        self._own_lock = threading.Lock()
         handler = functools.partial(_handle, opener=functools.cache(opener), prefixes=dict(prefixes))
         self._pool = WorkerPool(handler, workers)
 
     @classmethod
     def from_files(
-        cls, files: Sequence[Path], *, base_iri: str, policy: QueryPolicy, workers: int, prefixes: Mapping[str, str]
+        cls,
+        files: Sequence[Path],
+        *,
+        base_iri: str,
+        policy: QueryPolicy,
+        workers: int,
+        prefixes: Mapping[str, str],
+        private: Collection[Path] = (),
     ) -> EmbeddedStore:
-        """An in-memory store holding ``files``."""
+        """An in-memory store holding ``files``; the ``private`` ones go into the private graph, which queries
+        then read as part of the default graph (pages and ``/sparql`` show what was loaded)."""
         store = ox.Store()
-        tag = read_into(store, files, base_iri)
+        tag = read_into(store, files, base_iri, private=private)
         release = new_release(tag, len(store))
         return_freed_memory()  # what loading left over, before the workers inherit it
-        opened = cls(_returning(store), release, policy, workers=workers, prefixes=prefixes)
+        also = (private_graph(base_iri),) if private else ()
+        opened = cls(_returning(store), release, policy, workers=workers, prefixes=prefixes, also_default=also)
         # The workers share the store copy-on-write, and this process keeps it: freeing it here would write to
         # its pages (the allocator's bookkeeping), and every page written is copied, since the workers still
         # share the original (11 M triples: a peak of 6.2 GB for the process tree, 3.8 GB without).
@@ -74,19 +92,25 @@ class EmbeddedStore(Store):
 
     @classmethod
     def open_directory(
-        cls, directory: Path, *, policy: QueryPolicy, workers: int, prefixes: Mapping[str, str]
+        cls, directory: Path, *, policy: QueryPolicy, workers: int, prefixes: Mapping[str, str], base_iri: str = ""
     ) -> EmbeddedStore:
-        """The on-disk store in ``directory`` (made by ``mzgraph load --store``), opened read-only."""
+        """The on-disk store in ``directory`` (made by ``mzgraph load --store``), opened read-only.
+
+        If it holds the private graph of ``base_iri`` (loaded with ``--include-private``), queries read that
+        graph as part of the default graph, as they do in memory.
+        """
         if not (directory / "CURRENT").is_file():
             raise InputError(str(directory), "no store here; fill one first with `mzgraph load --store DIR`")
         path = str(directory)
         store = cls(lambda: ox.Store.read_only(path), read_release(directory), policy, workers=workers,
                     prefixes=prefixes)  # fmt: skip
         try:
-            store.named_graphs()  # opens it in a worker: a broken store fails here, not at the first query
+            graphs = store.named_graphs()  # opens it in a worker: a broken store fails here, not at the first query
         except QueryError as err:
             store.close()
             raise InputError(path, f"cannot open the store: {err.message}") from None
+        if base_iri and private_graph(base_iri) in graphs:
+            store._also_default = (private_graph(base_iri),)
         return store
 
     @property
@@ -100,11 +124,38 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._pool.close()
+        self._loaded = None
+
+    def _own_store(self) -> ox.Store:
+        """This process's own handle on the store, for streamed internal queries (opened on first use)."""
+        with self._own_lock:
+            if self._loaded is None:
+                self._loaded = self._opener()
+            return self._loaded
+
+    @contextlib.contextmanager
+    def _stream(self, request: QueryRequest, deadline: float) -> Iterator[ox.QuerySolutions | Iterator[ox.Triple]]:
+        try:
+            result = self._own_store().query(request.query.text)
+            assert not isinstance(result, ox.QueryBoolean)
+            yield result
+        except SyntaxError as err:
+            raise parser_error(str(err)) from None
+        except (OSError, RuntimeError, ValueError, TypeError) as err:
+            raise QueryFailed(f"the query could not be evaluated: {err}") from None
+
+    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        with self._stream(request, deadline) as triples:
+            assert isinstance(triples, ox.QueryTriples)
+            triples.serialize(_Until(output, deadline), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
 
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
+        query = request.query
+        explicit = request.default_graphs or request.named_graphs or query.from_graphs or query.from_named_graphs
         job = _Job(
-            request.query.text, fmt.family, fmt.media_type, request.default_graphs, request.named_graphs, max_rows
-        )
+            query.text, fmt.family, fmt.media_type, request.default_graphs, request.named_graphs, max_rows,
+            () if explicit else self._also_default,
+        )  # fmt: skip
         body, truncated = self._pool.call(job, self.policy.timeout)
         return QueryResult(body, fmt, truncated, max_rows)
 
@@ -116,6 +167,8 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
     if job.default_graphs or job.named_graphs:
         dataset["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         dataset["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif job.also_default:
+        dataset["default_graph"] = [ox.DefaultGraph(), *(ox.NamedNode(g) for g in job.also_default)]
     try:
         result = opener().query(job.text, **dataset)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryBoolean):
@@ -129,6 +182,22 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
         raise parser_error(str(err)) from None
     except (OSError, RuntimeError, ValueError, TypeError) as err:
         raise QueryFailed(f"the query could not be evaluated: {err}") from None
+
+
+class _Until:
+    """A binary sink passing writes on to ``output`` until ``deadline``; then it raises, which stops the serialiser."""
+
+    def __init__(self, output: BinaryIO, deadline: float) -> None:
+        self._output = output
+        self._deadline = deadline
+
+    def write(self, data: bytes) -> int:
+        if time.monotonic() > self._deadline:
+            raise QueryTimeout("the streamed query ran past its deadline and was stopped")
+        return self._output.write(data)
+
+    def flush(self) -> None:
+        self._output.flush()
 
 
 def _returning(store: ox.Store) -> Callable[[], ox.Store]:

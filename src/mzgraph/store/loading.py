@@ -5,7 +5,8 @@ by Oxigraph straight into the store unless its IRIs must be rewritten. If the co
 canonical one, entity IRIs (``{canonical}id/...``) are rewritten to it as they are read, so a deployment
 under another domain serves its own IRIs. The vocabulary
 (``{canonical}def/``) is a published vocabulary and keeps its IRIs, so queries, shapes and pages need no
-rewriting.
+rewriting. Personal data (``--include-private``) goes into a named graph of its own, :func:`private_graph`,
+whatever graphs its files name, so that what is published (dumps, search, statistics) can leave it out whole.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +32,14 @@ CANONICAL_ENTITIES = DEFAULT_BASE_IRI + "id/"
 
 RELEASE_FILE = "mzgraph-release.json"
 """Written into a store directory by ``mzgraph load``: the release of the data it holds."""
+
+PRIVATE_GRAPH = "graph/private"
+"""Where personal data is loaded, under the base IRI (see :func:`private_graph`)."""
+
+
+def private_graph(base_iri: str) -> str:
+    """The IRI of the named graph that holds personal data (``{base}graph/private``); never published."""
+    return base_iri + PRIVATE_GRAPH
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -51,8 +60,12 @@ BULK_FILE_BYTES = 8 << 20
 ~35 ms however small the file: 3,000 files would take minutes)."""
 
 
-def read_into(store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False) -> str:
+def read_into(
+    store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False, private: Collection[Path] = ()
+) -> str:
     """Add ``files`` to ``store`` (canonical IRIs rewritten to ``base_iri``); their content hash.
+
+    The ``private`` ones among them (personal data) go into the named graph :func:`private_graph`.
 
     With the canonical base, Oxigraph parses each file straight into the store (:func:`load_file`), with no
     Python object per triple: in memory one transaction per file; into an on-disk store being built
@@ -63,12 +76,23 @@ def read_into(store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bo
     parsed (:func:`iter_file`) into one bulk load over every file: never a list of a whole file.
     """
     entities = base_iri + "id/"
+    graph = ox.NamedNode(private_graph(base_iri))
     if entities == CANONICAL_ENTITIES:
         for path in files:
-            load_file(store, path, bulk=bulk and _size(path) >= BULK_FILE_BYTES)
+            to_graph = graph if path in private else None
+            load_file(store, path, bulk=bulk and _size(path) >= BULK_FILE_BYTES, to_graph=to_graph)
     else:
-        store.bulk_extend(quad for path in files for quad in rebased(iter_file(path), CANONICAL_ENTITIES, entities))
+        store.bulk_extend(
+            into_graph(quad, graph) if path in private else quad
+            for path in files
+            for quad in rebased(iter_file(path), CANONICAL_ENTITIES, entities)
+        )
     return content_tag(files, base_iri)
+
+
+def into_graph(quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
+    """``quad`` moved into ``graph``."""
+    return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
 def _size(path: Path) -> int:
@@ -119,11 +143,20 @@ def new_release(tag: str, triples: int) -> Release:
     return Release(tag=tag, modified=datetime.now(UTC).replace(microsecond=0), triples=triples)
 
 
-def load_directory(directory: Path, files: Sequence[Path], base_iri: str) -> Release:
+def load_directory(
+    directory: Path,
+    files: Sequence[Path],
+    base_iri: str,
+    *,
+    private: Collection[Path] = (),
+    prepare: Callable[[Path, Release], None] | None = None,
+) -> Release:
     """Fill a new on-disk store at ``directory`` with ``files``; an existing store is replaced only whole.
 
     The store is built next to the target and moved into place when complete, so a failed load
     leaves the previous store untouched. A folder that is not an mzgraph store is never replaced.
+    ``private`` files go into the private graph. ``prepare(folder, release)`` runs on the complete store
+    before it is moved into place (the release index is built there), so store and index change together.
     """
     if directory.is_file() or (
         directory.exists() and any(directory.iterdir()) and not (directory / RELEASE_FILE).exists()
@@ -136,12 +169,14 @@ def load_directory(directory: Path, files: Sequence[Path], base_iri: str) -> Rel
     shutil.rmtree(building, ignore_errors=True)
     try:
         store = ox.Store(str(building))
-        tag = read_into(store, files, base_iri, bulk=True)
+        tag = read_into(store, files, base_iri, bulk=True, private=private)
         store.flush()
         store.optimize()
         release = new_release(tag, len(store))
         del store
         write_release(building, release)
+        if prepare is not None:
+            prepare(building, release)
         if directory.exists():
             directory.rename(old)
         building.rename(directory)

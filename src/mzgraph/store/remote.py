@@ -18,12 +18,13 @@ import hashlib
 import http.client
 import io
 import socket
+import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlencode, urlsplit
 
 import httpx
@@ -36,7 +37,7 @@ from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUna
 from mzgraph.rdf_io import iter_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, new_release, rebased
+from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, into_graph, new_release, private_graph, rebased
 from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
 
 _WIRE_FORMAT = {
@@ -90,13 +91,34 @@ class RemoteStore(Store):
         return QueryResult(converted, fmt, body.truncated, max_rows)
 
     @contextlib.contextmanager
-    def _answer(self, request: QueryRequest, wire: Format, lines: int) -> Iterator[_Body]:
+    def _stream(self, request: QueryRequest, deadline: float) -> Iterator[ox.QuerySolutions | Iterator[ox.Triple]]:
+        wire = _WIRE_FORMAT[request.form]
+        with self._answer(request, wire, sys.maxsize, deadline) as body:
+            buffered = io.BufferedReader(body, _READ_SIZE)
+            try:
+                if request.form is QueryForm.SELECT:
+                    yield ox.parse_query_results(buffered, ox.QueryResultsFormat.TSV)  # type: ignore[misc]
+                else:
+                    yield (quad.triple for quad in ox.parse(buffered, format=ox.RdfFormat.N_TRIPLES))
+            except (SyntaxError, ValueError) as err:
+                raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
+
+    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        with self._answer(request, formats.N_TRIPLES, sys.maxsize, deadline) as body:
+            while chunk := body.read(_READ_SIZE):
+                output.write(chunk)
+
+    @contextlib.contextmanager
+    def _answer(
+        self, request: QueryRequest, wire: Format, lines: int, deadline: float | None = None
+    ) -> Iterator[_Body]:
         """POST the query; its answer as a file of at most ``lines`` lines, read (and parsed) as it arrives.
 
-        Network failures and the deadline, met while the caller reads, become QueryError here.
+        Network failures and the deadline (by default ``policy.timeout`` from now), met while the caller reads,
+        become QueryError here.
         """
-        timeout = self.policy.timeout
-        deadline = time.monotonic() + timeout
+        timeout = self.policy.timeout if deadline is None else deadline - time.monotonic()
+        deadline = time.monotonic() + timeout if deadline is None else deadline
         fields: list[tuple[str, str]] = [("query", request.query.text)]
         fields += [("default-graph-uri", graph) for graph in request.default_graphs]
         fields += [("named-graph-uri", graph) for graph in request.named_graphs]
@@ -274,8 +296,12 @@ CHUNK_TRIPLES = 50_000
 """Triples serialised at a time into a streamed request body."""
 
 
-def push_files(graph_store: str, files: Sequence[Path], base_iri: str, *, replace: bool = False) -> Release:
+def push_files(
+    graph_store: str, files: Sequence[Path], base_iri: str, *, replace: bool = False, private: Collection[Path] = ()
+) -> Release:
     """Send ``files`` to a Graph Store Protocol endpoint, graph by graph (``replace`` empties them first).
+
+    The ``private`` ones (personal data) all go into the named graph :func:`~mzgraph.store.loading.private_graph`.
 
     Every file is read through once before anything is sent, so a file that does not parse sends nothing.
     A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
@@ -283,10 +309,11 @@ def push_files(graph_store: str, files: Sequence[Path], base_iri: str, *, replac
     N-Quads) is grouped by graph in memory first, one request per graph.
     """
     graphs_of: dict[Path, dict[str | None, None]] = {}
+    personal = private_graph(base_iri)
     for path in files:  # the check pass: parse errors surface here, with file:line, before any request
         graphs_of[path] = {}
         for quad in iter_file(path):
-            graphs_of[path].setdefault(_graph_of(quad))
+            graphs_of[path].setdefault(personal if path in private else _graph_of(quad))
     entities = base_iri + "id/"
     counted = [0]
 
@@ -302,6 +329,8 @@ def push_files(graph_store: str, files: Sequence[Path], base_iri: str, *, replac
                     _send(client, "DELETE", graph_store, graph, None, allow=(404,))
             for path in files:
                 quads = rebased(iter_file(path), CANONICAL_ENTITIES, entities)
+                if path in private:
+                    quads = (into_graph(quad, ox.NamedNode(personal)) for quad in quads)
                 if len(graphs_of[path]) == 1:
                     (graph,) = graphs_of[path]
                     _send(client, "POST", graph_store, graph, _ntriples(counting(q.triple for q in quads)))
