@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.sparql import Row, as_int, prologue, term, text
 from mzgraph.entities.values import Link
-from mzgraph.store.loading import PRIVATE_GRAPH
+from mzgraph.store.loading import PRIVATE_GRAPH, RELEASE_GRAPH
 
 PRIVATE_CLASS = "mz:ContactPerson"
 """Instances of this class, and every triple touching them, are personal data: never in a dump."""
@@ -105,7 +105,8 @@ def published_quads_query() -> str:
     return (
         prologue()
         + f"""SELECT ?s ?p ?o ?g WHERE {{
-  {{ ?s ?p ?o . }} UNION {{ GRAPH ?g {{ ?s ?p ?o . }} FILTER(!STRENDS(STR(?g), "/{PRIVATE_GRAPH}")) }}
+  {{ ?s ?p ?o . }} UNION {{ GRAPH ?g {{ ?s ?p ?o . }}
+    FILTER(!STRENDS(STR(?g), "/{PRIVATE_GRAPH}") && !STRENDS(STR(?g), "/{RELEASE_GRAPH}")) }}
   FILTER NOT EXISTS {{ ?s a {PRIVATE_CLASS} }}
   FILTER NOT EXISTS {{ ?o a {PRIVATE_CLASS} }}
 }}"""

@@ -20,7 +20,7 @@ from mzgraph.resources import bundled_graph_files
 from mzgraph.sparql_guard import Limits
 from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
 from mzgraph.store.embedded import EmbeddedStore
-from mzgraph.store.loading import expand
+from mzgraph.store.loading import expand, release_graph
 from mzgraph.store.remote import RemoteStore
 
 __all__ = [
@@ -48,7 +48,9 @@ def open_store(settings: Settings) -> Store:
     if remote:
         if not settings.sparql_endpoint:
             raise InputError("settings", "the remote backend needs a SPARQL endpoint URL (--sparql-endpoint)")
-        return RemoteStore(settings.sparql_endpoint, policy, prefixes=prefixes)
+        return RemoteStore(
+            settings.sparql_endpoint, policy, prefixes=prefixes, release_graph=release_graph(settings.base_iri)
+        )
     if settings.store_path is not None:
         if settings.data_paths:
             raise InputError(str(settings.store_path), "--data is loaded with `mzgraph load`; serve the store alone")

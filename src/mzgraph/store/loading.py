@@ -37,9 +37,53 @@ PRIVATE_GRAPH = "graph/private"
 """Where personal data is loaded, under the base IRI (see :func:`private_graph`)."""
 
 
+RELEASE_GRAPH = "graph/release"
+"""Where ``mzgraph load --sparql-endpoint`` records the release in a remote store (see :func:`release_graph`)."""
+
+
 def private_graph(base_iri: str) -> str:
     """The IRI of the named graph that holds personal data (``{base}graph/private``); never published."""
     return base_iri + PRIVATE_GRAPH
+
+
+def release_graph(base_iri: str) -> str:
+    """The IRI of the named graph recording a remote store's release (``{base}graph/release``); not published."""
+    return base_iri + RELEASE_GRAPH
+
+
+_DCT = "http://purl.org/dc/terms/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def release_record(release: Release, graph: str) -> list[ox.Triple]:
+    """The triples that record ``release`` in a store's graph ``graph`` (read back by :func:`recorded_release`)."""
+    node = ox.NamedNode(graph)
+    record = [
+        ox.Triple(node, ox.NamedNode(_DCT + "identifier"), ox.Literal(release.tag)),
+        ox.Triple(node, ox.NamedNode(_DCT + "modified"),
+                  ox.Literal(release.modified.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))),
+    ]  # fmt: skip
+    if release.triples is not None:
+        count = ox.Literal(str(release.triples), datatype=ox.NamedNode(_XSD + "integer"))
+        record.append(ox.Triple(node, ox.NamedNode("http://rdfs.org/ns/void#triples"), count))
+    return record
+
+
+def release_record_query(graph: str) -> str:
+    """SELECT the release recorded in ``graph`` (``?tag ?modified ?triples``)."""
+    return (
+        f"SELECT ?tag ?modified ?triples WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_DCT}identifier> ?tag ;"
+        f" <{_DCT}modified> ?modified . OPTIONAL {{ <{graph}> <http://rdfs.org/ns/void#triples> ?triples }} }} }}"
+    )
+
+
+def recorded_release(row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> Release | None:
+    """The release in a row of :func:`release_record_query` (None if it cannot be read)."""
+    try:
+        triples = int(row["triples"].value) if "triples" in row else None
+        return Release(row["tag"].value, datetime.fromisoformat(row["modified"].value), triples)
+    except (KeyError, ValueError):
+        return None
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:

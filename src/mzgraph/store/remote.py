@@ -37,7 +37,18 @@ from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUna
 from mzgraph.rdf_io import iter_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, into_graph, new_release, private_graph, rebased
+from mzgraph.store.loading import (
+    CANONICAL_ENTITIES,
+    content_tag,
+    into_graph,
+    new_release,
+    private_graph,
+    rebased,
+    recorded_release,
+    release_graph,
+    release_record,
+    release_record_query,
+)
 from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
 
 _WIRE_FORMAT = {
@@ -55,21 +66,41 @@ class RemoteStore(Store):
 
     graphs_ttl = 60.0
 
-    def __init__(self, endpoint: str, policy: QueryPolicy, *, prefixes: Mapping[str, str]) -> None:
+    def __init__(
+        self, endpoint: str, policy: QueryPolicy, *, prefixes: Mapping[str, str], release_graph: str | None = None
+    ) -> None:
         super().__init__(policy)
         if not endpoint.startswith(("http://", "https://")):
             raise InputError(endpoint, "the SPARQL endpoint must be an http:// or https:// URL")
         self.endpoint = endpoint
         self._prefixes = dict(prefixes)
         self._connections = _Connections(endpoint, keep=policy.max_concurrent)
-        # The data behind a remote endpoint can change unseen; its release lives as long as this process.
+        # The data behind a remote endpoint can change unseen: without a release recorded in it (by
+        # `mzgraph load --sparql-endpoint`), its release lives as long as this process.
         started = datetime.now(UTC).replace(microsecond=0)
         tag = hashlib.sha256(f"{endpoint} {started.isoformat()}".encode()).hexdigest()[:20]
         self._release = Release(tag, started)
+        self._release_graph = release_graph
+        self._recorded: Release | None = None
+        self._record_read = release_graph is None
 
     @property
     def release(self) -> Release:
-        return self._release
+        """The release recorded in the store's release graph, read once; else one for the life of this process."""
+        if not self._record_read:
+            self._recorded = self.recorded_release()
+        return self._recorded or self._release
+
+    def recorded_release(self) -> Release | None:
+        """The release ``mzgraph load`` recorded in the store (None if there is none); raises if it is down."""
+        if self._release_graph is None:
+            return None
+        try:
+            rows = self.select(release_record_query(self._release_graph))
+        except QueryError:
+            return None  # down or refusing: asked again next time
+        self._record_read = True
+        return recorded_release(rows[0]) if rows else None
 
     def close(self) -> None:
         self._connections.close()
@@ -302,6 +333,8 @@ def push_files(
     """Send ``files`` to a Graph Store Protocol endpoint, graph by graph (``replace`` empties them first).
 
     The ``private`` ones (personal data) all go into the named graph :func:`~mzgraph.store.loading.private_graph`.
+    The release is recorded in the store last (:func:`~mzgraph.store.loading.release_graph`, replaced), so a
+    :class:`RemoteStore` reads the same release tag in every process, and a release index can be checked against it.
 
     Every file is read through once before anything is sent, so a file that does not parse sends nothing.
     A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
@@ -340,9 +373,12 @@ def push_files(
                     by_graph.setdefault(_graph_of(quad), []).append(quad.triple)
                 for graph, graph_triples in by_graph.items():
                     _send(client, "POST", graph_store, graph, _ntriples(counting(graph_triples)))
+            release = new_release(content_tag(files, base_iri), counted[0])
+            record = release_graph(base_iri)
+            _send(client, "PUT", graph_store, record, _ntriples(release_record(release, record)))
         except httpx.HTTPError as err:
             raise InputError(graph_store, f"cannot reach the graph store: {err}") from None
-    return new_release(content_tag(files, base_iri), counted[0])
+    return release
 
 
 def _graph_of(quad: ox.Quad) -> str | None:
