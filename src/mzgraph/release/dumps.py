@@ -1,0 +1,144 @@
+"""The dumps of a release: ``mzgraph.nq``, ``.ttl`` and ``.jsonld`` and their ``.gz`` forms, written once.
+
+The published graph is read once from the store as N-Triples, streamed (an embedded store serialises it in Rust,
+a remote one's answer is copied as it arrives), into the N-Quads dump, followed by the published named graphs.
+Turtle and JSON-LD are then written from that file by pyoxigraph's serialisers, a triple at a time; each file
+is compressed, hashed and counted as it is written. Personal data is never in a dump: the private graph and
+mzgraph's release graph are left out, and so is every triple touching an ``mz:ContactPerson`` that sits in the
+default graph after all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from mzgraph.release import queries
+from mzgraph.release.model import Dump
+from mzgraph.release.progress import Reporter
+from mzgraph.store import Store
+from mzgraph.store.loading import private_graph, release_graph
+
+FORMATS = {
+    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+}
+"""Dump name suffix -> media type and pyoxigraph format."""
+GZIP_LEVEL = 6
+
+
+class _Sink:
+    """A binary file that writes a dump and its gzip form at once, counting lines and hashing both."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.paths = (folder / name, folder / f"{name}.gz")
+        self._plain = self.paths[0].open("wb")
+        self._packed = self.paths[1].open("wb")
+        self._packed_hash = _Hashing(self._packed)
+        self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self._packed_hash,  # type: ignore[arg-type]
+                                   compresslevel=GZIP_LEVEL, mtime=0)  # fmt: skip
+        self._hash = hashlib.sha256()
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        self._plain.write(data)
+        self._gzip.write(data)
+        self._hash.update(data)
+        self.lines += data.count(b"\n")
+        return len(data)
+
+    def flush(self) -> None:
+        self._plain.flush()
+
+    def __enter__(self) -> _Sink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self._gzip.close()
+        self._plain.close()
+        self._packed.close()
+
+    def dumps(self, media_type: str) -> list[Dump]:
+        """The plain and the gzip dump, once closed."""
+        packed = self._packed_hash
+        name = self.paths[0].name
+        return [
+            Dump(name, self.paths[0], media_type, False, self.paths[0].stat().st_size, self._hash.hexdigest()),
+            Dump(name, self.paths[1], media_type, True, self.paths[1].stat().st_size, packed.hash.hexdigest()),
+        ]
+
+
+class _Hashing:
+    """A binary file passing writes on to ``output`` and hashing them."""
+
+    def __init__(self, output: BinaryIO) -> None:
+        self._output = output
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self._output.write(data)
+
+    def flush(self) -> None:
+        self._output.flush()
+
+
+def write_dumps(
+    store: Store, folder: Path, *, base_iri: str, prefixes: Mapping[str, str], report: Reporter
+) -> tuple[list[Dump], int, int]:
+    """Write the dumps of the published graph into ``folder``: the dumps, the number of published quads and of
+    the default graph's triples (the first lines of ``mzgraph.nq``)."""
+    contacts = [row[0].value for row in store.stream_select(queries.CONTACTS) if isinstance(row[0], ox.NamedNode)]
+    ours = {private_graph(base_iri), release_graph(base_iri)}
+    graphs = sorted(row[0].value for row in store.stream_select(queries.NAMED_GRAPHS)
+                    if isinstance(row[0], ox.NamedNode) and row[0].value not in ours)  # fmt: skip
+    written: list[Dump] = []
+    nquads = folder / "mzgraph.nq"
+    with _Sink(folder, nquads.name) as sink:
+        with report.step("the published graph, as N-Quads"):
+            store.write_ntriples(queries.published_triples(None, contacts), sink)  # type: ignore[arg-type]
+            default_lines = sink.lines
+        for graph in graphs:
+            with report.step(f"graph <{graph}>"):
+                quads = _in_graph(store.stream_construct(queries.published_triples(graph, contacts)), graph)
+                ox.serialize(quads, sink, ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+        published = sink.lines
+    written += sink.dumps(FORMATS["nq"][0])
+    for suffix in ("ttl", "jsonld"):
+        media_type, fmt = FORMATS[suffix]
+        with report.step(f"mzgraph.{suffix}"), _Sink(folder, f"mzgraph.{suffix}") as sink:
+            triples = _default_graph(nquads, default_lines)
+            ox.serialize(triples, sink, fmt, prefixes=dict(prefixes) if fmt == ox.RdfFormat.TURTLE else None)  # type: ignore[arg-type]
+        written += sink.dumps(media_type)
+    return written, published, default_lines
+
+
+def _in_graph(triples: Iterator[ox.Triple], graph: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(graph)
+    for triple in triples:
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+
+def _default_graph(nquads: Path, lines: int) -> Iterator[ox.Triple]:
+    """The first ``lines`` quads of the N-Quads dump (the default graph's), as triples."""
+    if not lines:
+        return
+    for count, quad in enumerate(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), 1):
+        yield quad.triple
+        if count >= lines:
+            return
+
+
+def dumps_of(rows: Sequence[tuple[str, str, str, int, int, str]], folder: Path) -> dict[tuple[str, bool], Dump]:
+    """The dumps recorded in the index (name, media type, ..., as :func:`write_dumps` returned them)."""
+    found = {}
+    for name, media_type, file, gz, size, sha256 in rows:
+        found[(name.rsplit(".", 1)[-1], bool(gz))] = Dump(name, folder / file, media_type, bool(gz), size, sha256)
+    return found

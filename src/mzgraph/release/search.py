@@ -1,0 +1,195 @@
+"""Full-text search over the employers: built once per release, answered with BM25 in a few milliseconds.
+
+How it works (and why, measured against SQLite FTS5's trigram tokenizer and tantivy's n-grams on whole
+documents: see ``docs/release-index.md``): every text is folded and cut into words
+(:mod:`mzgraph.release.text`). The distinct words form a small vocabulary with an FTS5 trigram index of its own,
+which finds the words *containing* a query word, so Dutch compounds are found by their parts. Each word has a
+posting list: the employers whose texts hold it, with a weighted count. A query word's employers are the union of
+its words' lists, scored with BM25 (numpy, over arrays, no Python object per employer); every query word must
+match. The texts themselves are kept for showing what matched, for the shown page only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mzgraph.release.model import Match
+from mzgraph.release.text import SHORT, mark, word_counts
+
+WEIGHTS = {"name": 3.0, "partner": 2.0, "measure": 1.0, "statement": 1.0, "quote": 0.5}
+"""How much a word counts by where it occurs: an employer's own name most, a quotation least."""
+KIND_ORDER = ("name", "measure", "statement", "partner", "quote")
+K1, B = 1.2, 0.75
+"""BM25's usual parameters."""
+FLUSH = 4_000_000
+"""Postings held in memory before they are written out (about 32 MB)."""
+CACHE = 32
+"""Searches whose results each process keeps (paging through one search costs one search)."""
+
+SCHEMA = """
+CREATE TABLE search_words(id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE);
+CREATE TABLE search_postings(word INTEGER NOT NULL, ids BLOB NOT NULL, weights BLOB NOT NULL);
+CREATE TABLE search_texts(org INTEGER NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, line INTEGER,
+                          text TEXT NOT NULL);
+"""
+
+
+class SearchBuilder:
+    """Collects the texts of the employers (:meth:`add`) and writes the search tables (:meth:`finish`)."""
+
+    def __init__(self, db: sqlite3.Connection, employers: int) -> None:
+        self._db = db
+        db.executescript(SCHEMA)
+        self.length = np.zeros(employers, dtype=np.float32)
+        self._words: dict[str, int] = {}
+        self._ids: dict[int, array[int]] = {}
+        self._weights: dict[int, array[float]] = {}
+        self._pending = 0
+        self._texts: list[tuple[int, str, str, int | None, str]] = []
+
+    def add(self, org: int, kind: str, source: str, line: int | None, text: str) -> None:
+        """Index ``text`` of employer ``org`` (``kind`` as in :data:`WEIGHTS`; ``source`` the IRI it belongs to)."""
+        weight = WEIGHTS[kind]
+        counts, length = word_counts(text)
+        self.length[org] += weight * length
+        for word, count in counts:
+            key = self._words.setdefault(word, len(self._words))
+            ids = self._ids.get(key)
+            if ids is None:
+                ids = self._ids[key] = array("I")
+                self._weights[key] = array("f")
+            ids.append(org)
+            self._weights[key].append(weight * count)
+        self._pending += len(counts)
+        self._texts.append((org, kind, source, line, text))
+        if len(self._texts) >= 50_000:
+            self._write_texts()
+        if self._pending >= FLUSH:
+            self._flush()
+
+    def _write_texts(self) -> None:
+        self._db.executemany("INSERT INTO search_texts VALUES (?, ?, ?, ?, ?)", self._texts)
+        self._texts = []
+
+    def _flush(self) -> None:
+        self._db.executemany(
+            "INSERT INTO search_postings VALUES (?, ?, ?)",
+            ((key, ids.tobytes(), self._weights[key].tobytes()) for key, ids in self._ids.items()),
+        )
+        self._ids, self._weights, self._pending = {}, {}, 0
+
+    def finish(self) -> int:
+        """Write what is left, the vocabulary and its trigram index; the number of distinct words."""
+        self._write_texts()
+        self._flush()
+        self._db.executemany("INSERT INTO search_words VALUES (?, ?)", ((k, w) for w, k in self._words.items()))
+        self._db.executescript("""
+            CREATE INDEX search_postings_word ON search_postings(word);
+            CREATE INDEX search_texts_org ON search_texts(org);
+            CREATE VIRTUAL TABLE search_vocabulary USING fts5(word, content='search_words', content_rowid='id',
+                                                              tokenize='trigram');
+            INSERT INTO search_vocabulary(search_vocabulary) VALUES ('rebuild');
+        """)
+        return len(self._words)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The employers matching a search: ``ids`` ascending, with their ``scores``; ``by_relevance`` lists them
+    best first (ties by id, i.e. by name), and ``rank`` gives each one's place in that list."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    by_relevance: np.ndarray
+    rank: np.ndarray
+
+    @classmethod
+    def of(cls, ids: np.ndarray, scores: np.ndarray) -> Found:
+        order = np.lexsort((ids, -scores))
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[order] = np.arange(len(ids))
+        return cls(ids.astype(np.uint32), scores, ids[order].astype(np.uint32), rank)
+
+
+class Searcher:
+    """Answers searches from the tables :class:`SearchBuilder` wrote (thread-safe)."""
+
+    def __init__(self, connection: Callable[[], sqlite3.Connection], length: np.ndarray) -> None:
+        self._connection = connection
+        self._count = len(length)
+        average = float(length.mean()) if len(length) and float(length.mean()) > 0 else 1.0
+        self._norm = K1 * (1 - B + B * length.astype(np.float64) / average)
+        self._cache: OrderedDict[tuple[str, ...], Found] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def search(self, words: tuple[str, ...]) -> Found:
+        """The employers whose texts match every one of ``words`` (folded query words), with BM25 scores."""
+        with self._lock:
+            if words in self._cache:
+                self._cache.move_to_end(words)
+                return self._cache[words]
+        found = self._search(words)
+        with self._lock:
+            self._cache[words] = found
+            while len(self._cache) > CACHE:
+                self._cache.popitem(last=False)
+        return found
+
+    def _search(self, words: tuple[str, ...]) -> Found:
+        score: np.ndarray | None = None
+        matched: np.ndarray | None = None
+        for word in words:
+            rows = self._postings(word)
+            if not rows:
+                return Found.of(np.empty(0, dtype=np.uint32), np.empty(0))
+            ids = np.concatenate([np.frombuffer(r[0], dtype=np.uint32) for r in rows])
+            weights = np.concatenate([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            tf = np.bincount(ids, weights=weights, minlength=self._count)
+            has = tf > 0
+            df = int(np.count_nonzero(has))
+            idf = np.log(1 + (self._count - df + 0.5) / (df + 0.5))
+            part = idf * tf * (K1 + 1) / (tf + self._norm)
+            score = part if score is None else score + part
+            matched = has if matched is None else matched & has
+        if score is None or matched is None:
+            return Found.of(np.empty(0, dtype=np.uint32), np.empty(0))
+        ids = np.flatnonzero(matched)
+        return Found.of(ids, score[ids])
+
+    def _postings(self, word: str) -> list[tuple[bytes, bytes]]:
+        db = self._connection()
+        if len(word) < SHORT:  # the words that begin with it: a range of the vocabulary's unique index
+            return db.execute(
+                "SELECT p.ids, p.weights FROM search_words w JOIN search_postings p ON p.word = w.id"
+                " WHERE w.word >= ? AND w.word < ?", (word, word + "\U0010ffff"),
+            ).fetchall()  # fmt: skip
+        return db.execute(
+            "SELECT p.ids, p.weights FROM search_vocabulary v JOIN search_postings p ON p.word = v.rowid"
+            " WHERE search_vocabulary MATCH ?", ('"' + word.replace('"', '""') + '"',),
+        ).fetchall()  # fmt: skip
+
+    def matches(self, orgs: Sequence[int], words: tuple[str, ...], per_org: int = 3) -> dict[int, tuple[Match, ...]]:
+        """For each of ``orgs``, its texts that match, best first: most query words, then names before measures
+        before passages before partners before quotations, then by source line."""
+        if not orgs or not words:
+            return {}
+        marks = ", ".join("?" * len(orgs))
+        rows: Iterable[tuple[int, str, str, int | None, str]] = self._connection().execute(
+            f"SELECT org, kind, source, line, text FROM search_texts WHERE org IN ({marks})", list(orgs)
+        )
+        found: dict[int, list[tuple[tuple[int, int, int, str], Match]]] = {}
+        for org, kind, source, line, text in rows:
+            marked = mark(text, words)
+            if marked is None:
+                continue
+            key = (-marked.hits, KIND_ORDER.index(kind), line if line is not None else 1 << 30, source)
+            found.setdefault(org, []).append((key, Match(kind, source, line, marked)))
+        return {org: tuple(m for _, m in sorted(ms, key=lambda e: e[0])[:per_org]) for org, ms in found.items()}
+
