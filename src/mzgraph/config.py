@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,13 @@ class Settings(BaseSettings):
         None, description="Folder or file of personal data for include_private (default: data/private/)."
     )
 
+    index_path: Path | None = Field(
+        None,
+        description="The release index: for an on-disk store, the folder `mzgraph load` built (default STORE/index); "
+        "for a remote store, the folder `mzgraph index --out` wrote; for data loaded in memory, a cache folder "
+        "holding one index per release (default: default_index_cache()).",
+    )
+
     query_timeout: float = Field(10.0, gt=0, description="Seconds after which a query is stopped.")
     max_rows: int = Field(10_000, gt=0, description="Row cap on SELECT results; reported when applied.")
     max_query_length: int = Field(100_000, gt=0, description="Longest accepted query text, in characters.")
@@ -49,3 +57,9 @@ class Settings(BaseSettings):
     def canonical(self, path: str) -> str:
         """The canonical IRI of a server path such as ``id/partner/mezzo``."""
         return self.base_iri + path.lstrip("/")
+
+
+def default_index_cache() -> Path:
+    """Where data served from memory keeps its release indexes: ``$XDG_CACHE_HOME/mzgraph/index``."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "mzgraph" / "index"

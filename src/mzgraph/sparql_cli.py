@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -21,12 +21,16 @@ from mzgraph.errors import InputError, MzgraphError
 from mzgraph.formats import Family
 from mzgraph.query_errors import QueryError, QueryRejected
 
+if TYPE_CHECKING:
+    from mzgraph.release import Built, Reporter
+    from mzgraph.store import Release, Store
+
 # flag destination -> Settings field
 _SETTINGS_FLAGS = {
     "host": "host", "port": "port", "workers": "workers", "query_workers": "query_workers",
     "data": "data_paths", "store": "store_path", "sparql_endpoint": "sparql_endpoint", "base_iri": "base_iri",
     "timeout": "query_timeout", "max_rows": "max_rows", "include_private": "include_private",
-    "private_data": "private_data",
+    "private_data": "private_data", "index": "index_path",
 }  # fmt: skip
 TABLE_WIDTH = 60
 """Widest column of ``mzgraph query --format table``; longer values are cut with an ellipsis."""
@@ -40,6 +44,8 @@ def add_commands(sub: Any) -> None:
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
     serve.add_argument("--workers", type=int, help="web worker processes (default 1)")
+    _index_options(serve, "release index: the store's own (default STORE/index), one built by `mzgraph index` "
+                   "for a remote store, or the cache folder for data in memory")  # fmt: skip
     _query_options(serve)
     serve.set_defaults(func=run_serve)
 
@@ -50,7 +56,18 @@ def add_commands(sub: Any) -> None:
     target.add_argument("--sparql-endpoint", help="query endpoint of a remote store (e.g. http://host:7878/query)")
     load.add_argument("--graph-store", help="its Graph Store Protocol URL (default: Oxigraph's .../store)")
     load.add_argument("--replace", action="store_true", help="empty the remote graphs first")
+    _index_options(load, "also build the release index of a remote store into this folder (an on-disk store "
+                   "always gets one, in STORE/index)")  # fmt: skip
     load.set_defaults(func=run_load)
+
+    index = sub.add_parser("index", help="build the release index of a store (lists, search, statistics, dumps)")
+    source = index.add_mutually_exclusive_group(required=True)
+    source.add_argument("--store", type=Path, help="on-disk store folder (the index goes into STORE/index)")
+    source.add_argument("--sparql-endpoint", help="query endpoint of a remote store")
+    index.add_argument("--out", type=Path, help="folder for the index (required for a remote store)")
+    index.add_argument("--base-iri", help="the base IRI the data was loaded with (default https://w3id.org/mzgraph/)")
+    index.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    index.set_defaults(func=run_index)
 
     query = sub.add_parser("query", help="run a SPARQL query (a file, or - for stdin) and print the results")
     query.add_argument("file", help="query file, or - to read the query from stdin")
@@ -72,8 +89,13 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = settings_from(args)
         app = create_app(settings)
+        index = app.state.release_index
+        with _reporter(args) as report:
+            index.open(report)  # data in memory: built now, once per release (the workers then open it)
     except MzgraphError as err:
         return _fail("serve", err)
+    if index.warning:
+        print(f"mzgraph serve: warning: {index.warning}", file=sys.stderr)
     release = app.state.store.release
     triples = f"{release.triples:,} triples" if release.triples is not None else settings.sparql_endpoint
     print(f"mzgraph: serving {triples} (release {release.tag}) at http://{settings.host}:{settings.port}/sparql",
@@ -91,24 +113,86 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_load(args: argparse.Namespace) -> int:
     """Fill an on-disk store, or push the files to a remote store's Graph Store endpoint."""
+    from mzgraph.release.serving import STORE_INDEX, store_index
     from mzgraph.store import data_files, private_files
     from mzgraph.store.loading import load_directory
     from mzgraph.store.remote import graph_store_url, push_files
 
+    built: list[Built] = []
     try:
-        settings = settings_from(args, store=None, sparql_endpoint=None)
+        settings = settings_from(args, store=None, sparql_endpoint=None, index=None)
         files, private = data_files(settings), private_files(settings)
-        if args.store is not None:
-            target = str(args.store)
-            release = load_directory(args.store, files, settings.base_iri, private=private)
-        else:
-            target = args.graph_store or graph_store_url(args.sparql_endpoint)
-            release = push_files(target, files, settings.base_iri, replace=args.replace, private=private)
+        with _reporter(args) as report:
+            if args.store is not None:
+                target = str(args.store)
+
+                def index_it(folder: Path, release: Release) -> None:
+                    with _opened(settings, store_path=folder) as store:
+                        built.append(_build(store, store_index(folder), settings, report))
+
+                release = load_directory(args.store, files, settings.base_iri, private=private, prepare=index_it)
+            else:
+                target = args.graph_store or graph_store_url(args.sparql_endpoint)
+                release = push_files(target, files, settings.base_iri, replace=args.replace, private=private)
+                if args.index is not None:
+                    with _opened(settings, sparql_endpoint=args.sparql_endpoint) as store:
+                        built.append(_build(store, args.index, settings, report))
     except MzgraphError as err:
         return _fail("load", err)
     print(f"mzgraph: loaded {release.triples:,} triples from {len(files)} files into {target} "
           f"(release {release.tag})", file=sys.stderr)  # fmt: skip
+    for done in built:
+        _print_built(done, args.store / STORE_INDEX if args.store is not None else done.directory)
     return 0
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """Build the release index of an on-disk or a remote store."""
+    from mzgraph.release.serving import store_index
+
+    try:
+        if args.store is None and args.out is None:
+            raise InputError(args.sparql_endpoint, "give --out FOLDER: where to write the index of a remote store")
+        settings = settings_from(args, index=None)
+        out = args.out or store_index(args.store)
+        with _reporter(args) as report, _opened(settings) as store:
+            done = _build(store, out, settings, report)
+    except MzgraphError as err:
+        return _fail("index", err)
+    _print_built(done, out)
+    return 0
+
+
+def _opened(settings: Settings, **where: Any) -> Store:
+    """The store ``settings`` (with ``where`` overriding) describe, for building an index: one query worker and
+    a deadline long enough for counting a whole release."""
+    from mzgraph.store import open_store
+
+    fields: dict[str, Any] = {"query_workers": 1, "query_timeout": 3600.0, "data_paths": [], **where}
+    if where.get("sparql_endpoint"):
+        fields["backend"] = "remote"
+    return open_store(settings.model_copy(update=fields))
+
+
+def _build(store: Store, out: Path, settings: Settings, report: Reporter) -> Built:
+    from mzgraph.namespaces import PREFIXES
+    from mzgraph.release import build_index
+    from mzgraph.resources import rdf_files, shapes_dir
+
+    return build_index(store, out, base_iri=settings.base_iri, prefixes=PREFIXES, shapes=rdf_files(shapes_dir()),
+                       report=report)  # fmt: skip
+
+
+def _print_built(done: Built, where: Path) -> None:
+    print(f"mzgraph: release index of {done.organisations:,} organisations and {done.triples:,} published triples "
+          f"built in {done.seconds:.1f} s, {done.bytes / 1e6:,.1f} MB, in {where} (release {done.release.tag})",
+          file=sys.stderr)  # fmt: skip
+
+
+def _reporter(args: argparse.Namespace) -> Reporter:
+    from mzgraph.release import reporter
+
+    return reporter(sys.stderr, quiet=getattr(args, "quiet", False))
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -185,6 +269,11 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
 def _backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, help="on-disk store folder (filled by `mzgraph load --store`)")
     parser.add_argument("--sparql-endpoint", help="query a remote SPARQL 1.1 endpoint instead")
+
+
+def _index_options(parser: argparse.ArgumentParser, index_help: str) -> None:
+    parser.add_argument("--index", type=Path, help=index_help)
+    parser.add_argument("--quiet", action="store_true", help="no progress on the terminal")
 
 
 def _query_options(parser: argparse.ArgumentParser) -> None:

@@ -88,18 +88,17 @@ class RemoteStore(Store):
     def release(self) -> Release:
         """The release recorded in the store's release graph, read once; else one for the life of this process."""
         if not self._record_read:
-            self._recorded = self.recorded_release()
+            with contextlib.suppress(QueryError):  # down or refusing: asked again next time
+                self._recorded = self.recorded_release()
+                self._record_read = True
         return self._recorded or self._release
 
     def recorded_release(self) -> Release | None:
-        """The release ``mzgraph load`` recorded in the store (None if there is none); raises if it is down."""
+        """The release ``mzgraph load`` recorded in the store (None if there is none); QueryError if it cannot
+        be asked."""
         if self._release_graph is None:
             return None
-        try:
-            rows = self.select(release_record_query(self._release_graph))
-        except QueryError:
-            return None  # down or refusing: asked again next time
-        self._record_read = True
+        rows = self.select(release_record_query(self._release_graph))
         return recorded_release(rows[0]) if rows else None
 
     def close(self) -> None:

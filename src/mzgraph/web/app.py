@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +11,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from mzgraph import __version__
 from mzgraph.config import Settings
-from mzgraph.resources import queries_dir
+from mzgraph.namespaces import PREFIXES
+from mzgraph.release.serving import IndexHandle
+from mzgraph.resources import queries_dir, rdf_files, shapes_dir
 from mzgraph.saved_queries import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import api_docs, errors, query_page, site, sparql
@@ -21,16 +24,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     Opening the store here, not at start-up, makes bad data fail before a server starts; the store
     is closed when the app shuts down. ``app.state.settings`` and ``app.state.store`` are what the
-    routers depend on (see :mod:`mzgraph.web.deps`).
+    routers depend on (see :mod:`mzgraph.web.deps`), and ``app.state.release_index`` (an
+    :class:`~mzgraph.release.serving.IndexHandle`): the release index of an on-disk or remote store is opened
+    here, so one of another release refuses to start; data in memory has its index built at start-up.
     """
     settings = settings or Settings()
     store = store or open_store(settings)
+    index = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES)
+    if not index.in_memory:
+        try:
+            index.open()
+        except BaseException:
+            store.close()
+            raise
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
+            await asyncio.to_thread(index.open)  # built once per release; other workers wait for it, then open it
             yield
         finally:
+            index.close()
             store.close()
 
     app = FastAPI(
@@ -43,6 +57,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.release_index = index
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

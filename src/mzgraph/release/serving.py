@@ -1,0 +1,100 @@
+"""Which release index a served store uses, and opening it: built at start-up for data in memory, opened (and
+checked against the store's release) for an on-disk or a remote store."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mzgraph.config import Settings, default_index_cache
+from mzgraph.query_errors import QueryError
+from mzgraph.release.build import ensure_index
+from mzgraph.release.index import ReleaseIndex, open_index
+from mzgraph.release.progress import Reporter
+from mzgraph.store import RemoteStore, Store
+
+STORE_INDEX = "index"
+"""The index of an on-disk store, inside the store folder."""
+
+
+def store_index(store_path: Path) -> Path:
+    """Where ``mzgraph load --store DIR`` builds the index: ``DIR/index``."""
+    return store_path / STORE_INDEX
+
+
+class IndexHandle:
+    """The release index of the store an app serves: :meth:`open` once (it may build), then :attr:`index`.
+
+    - on-disk store: ``settings.index_path`` or ``STORE/index``; it must exist and be of the store's release;
+    - remote store: ``settings.index_path`` if given (else there is none); checked against the release the
+      store records (a store loaded by other means records none: the index is trusted, with a warning);
+    - data in memory: built into the cache folder (``settings.index_path`` or :func:`default_index_cache`), one
+      folder per release; processes serving the same release share one build.
+    """
+
+    def __init__(
+        self, settings: Settings, store: Store, *, shapes: Sequence[Path], prefixes: Mapping[str, str]
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._shapes = tuple(shapes)
+        self._prefixes = dict(prefixes)
+        self._index: ReleaseIndex | None = None
+        self._opened = False
+        self._lock = threading.Lock()
+        self.warning: str | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the data is loaded in memory (its index is built, not opened)."""
+        return self._settings.store_path is None and not isinstance(self._store, RemoteStore)
+
+    @property
+    def index(self) -> ReleaseIndex | None:
+        """The index once :meth:`open` has run (None before, or for a remote store served without one)."""
+        return self._index
+
+    def open(self, report: Reporter | None = None) -> ReleaseIndex | None:
+        """Open the index (building it first for data in memory); raises IndexMissing or IndexMismatch."""
+        with self._lock:
+            if not self._opened:
+                self._index = self._open(report or Reporter())
+                self._opened = True
+            return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+    def _open(self, report: Reporter) -> ReleaseIndex | None:
+        settings, store = self._settings, self._store
+        release = store.release
+        if settings.store_path is not None:
+            directory = settings.index_path or store_index(settings.store_path)
+            rebuild = f"mzgraph index --store {settings.store_path}" + (
+                f" --out {settings.index_path}" if settings.index_path else "")  # fmt: skip
+            return open_index(directory, release, rebuild=rebuild)
+        if isinstance(store, RemoteStore):
+            if settings.index_path is None:
+                return None
+            rebuild = f"mzgraph index --sparql-endpoint {store.endpoint} --out {settings.index_path}"
+            try:
+                recorded = store.recorded_release()
+                why = "it records no release (it was not loaded with `mzgraph load`)"
+            except QueryError as err:
+                recorded, why = None, f"it cannot be asked now ({err})"
+            if recorded is None:
+                index = ReleaseIndex(settings.index_path)
+                built = index.built.strftime("%Y-%m-%d %H:%M")
+                self.warning = (
+                    f"the release index in {settings.index_path} (release {index.release}, built {built}) cannot be "
+                    f"checked against the store at {store.endpoint}: {why}; rebuild it with `{rebuild}` whenever "
+                    "the data changes"
+                )
+                return index
+            return open_index(settings.index_path, recorded, rebuild=rebuild)
+        root = settings.index_path or default_index_cache()
+        directory = ensure_index(store, root, base_iri=settings.base_iri, prefixes=self._prefixes, shapes=self._shapes,
+                                 report=report)  # fmt: skip
+        return open_index(directory, release, rebuild="mzgraph serve (it builds the index at start-up)")
