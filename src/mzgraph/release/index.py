@@ -343,12 +343,14 @@ class ReleaseIndex:
         if chosen is None and found is None:
             total = self.count
             if where is None:
-                start = 0
+                start, end = 0, min(size, total)
             elif where.before:
-                start = max(0, (total if where.key is None else min(where.key, total)) - size)
+                end = total if where.key is None else min(where.key, total)
+                start = max(0, end - size)
             else:
                 start = min(where.key + 1, total)  # type: ignore[operator]
-            keys = np.arange(start, min(start + size, total))
+                end = min(start + size, total)
+            keys = np.arange(start, end)
             position = start
         else:
             all_keys = order.keys(_array(chosen), found) if chosen is not None else np.empty(0, np.int64)
@@ -441,14 +443,13 @@ class _Slice:
 def _window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bool) -> tuple[np.ndarray, int]:
     """The ``size`` keys of the page ``where`` selects among ``keys`` (ascending), and the position of the first."""
     if sorted_keys:  # the keys are the ids of a bitmap: already ascending
-        if where is None:
-            start = 0
-        elif where.before:
+        if where is not None and where.before:
             end = len(keys) if where.key is None else int(np.searchsorted(keys, where.key, "left"))
             start = max(0, end - size)
         else:
-            start = int(np.searchsorted(keys, where.key, "right"))
-        return keys[start : start + size], start
+            start = 0 if where is None else int(np.searchsorted(keys, where.key, "right"))
+            end = start + size
+        return keys[start:end], start
     if where is None or not where.before:
         after = -1 if where is None else where.key
         candidates = keys[keys > after]  # type: ignore[operator]
