@@ -198,6 +198,8 @@ class ReleaseIndex:
                            value in selected)
                 for value, members in self._sets[name].items()
             ]  # fmt: skip
+            counted += [FacetValue(value, value if name == "year" else self.label(value, langs), 0, True)
+                        for value in sorted(selected - self._sets[name].keys())]  # chosen, but unknown here: 0
             shown = [v for v in counted if v.count or v.selected]
             if name == "year":
                 shown.sort(key=lambda v: (not v.selected, -int(v.value)))

@@ -4,9 +4,10 @@ How it works (and why, measured against SQLite FTS5's trigram tokenizer and tant
 documents: see ``docs/release-index.md``): every text is folded and cut into words
 (:mod:`mzgraph.release.text`). The distinct words form a small vocabulary with an FTS5 trigram index of its own,
 which finds the words *containing* a query word, so Dutch compounds are found by their parts. Each word has a
-posting list: the employers whose texts hold it, with a weighted count. A query word's employers are the union of
-its words' lists, scored with BM25 (numpy, over arrays, no Python object per employer); every query word must
-match. The texts themselves are kept for showing what matched, for the shown page only.
+posting list per field (an employer's names; its other texts): the employers whose texts hold it, with a
+weighted count. A query word's employers are the union of its words' lists, scored with BM25F (the two fields
+normalised by their own lengths, the name weighing most; numpy, over arrays, no Python object per employer);
+every query word must match. The texts themselves are kept for showing what matched, for the shown page only.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ import numpy as np
 from mzgraph.release.model import Match
 from mzgraph.release.text import SHORT, mark, word_counts
 
-WEIGHTS = {"name": 3.0, "partner": 2.0, "measure": 1.0, "statement": 1.0, "quote": 0.5}
-"""How much a word counts by where it occurs: an employer's own name most, a quotation least."""
+WEIGHTS = {"name": 1.0, "partner": 1.5, "measure": 1.0, "statement": 1.0, "quote": 0.5}
+"""How much a word counts by where it occurs within its field: partner names more, quotations less."""
+NAME, TEXT = 0, 1
+"""The two fields: an employer's names, and all its other texts."""
+NAME_WEIGHT = 4.0
+"""How much more a word in the name counts than one in the other texts (BM25F's field weight)."""
 KIND_ORDER = ("name", "measure", "statement", "partner", "quote")
 K1, B = 1.2, 0.75
-"""BM25's usual parameters."""
+"""BM25's usual parameters (B for both fields)."""
 FLUSH = 4_000_000
 """Postings held in memory before they are written out (about 32 MB)."""
 CACHE = 32
@@ -35,7 +40,8 @@ CACHE = 32
 
 SCHEMA = """
 CREATE TABLE search_words(id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE);
-CREATE TABLE search_postings(word INTEGER NOT NULL, ids BLOB NOT NULL, weights BLOB NOT NULL);
+CREATE TABLE search_postings(word INTEGER NOT NULL, field INTEGER NOT NULL, ids BLOB NOT NULL,
+                             weights BLOB NOT NULL);
 CREATE TABLE search_texts(org INTEGER NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, line INTEGER,
                           text TEXT NOT NULL);
 """
@@ -47,20 +53,22 @@ class SearchBuilder:
     def __init__(self, db: sqlite3.Connection, employers: int) -> None:
         self._db = db
         db.executescript(SCHEMA)
-        self.length = np.zeros(employers, dtype=np.float32)
+        self.length = np.zeros((2, employers), dtype=np.float32)
+        """Each employer's weighted number of words, per field."""
         self._words: dict[str, int] = {}
-        self._ids: dict[int, array[int]] = {}
-        self._weights: dict[int, array[float]] = {}
+        self._ids: dict[tuple[int, int], array[int]] = {}
+        self._weights: dict[tuple[int, int], array[float]] = {}
         self._pending = 0
         self._texts: list[tuple[int, str, str, int | None, str]] = []
 
     def add(self, org: int, kind: str, source: str, line: int | None, text: str) -> None:
         """Index ``text`` of employer ``org`` (``kind`` as in :data:`WEIGHTS`; ``source`` the IRI it belongs to)."""
         weight = WEIGHTS[kind]
+        field = NAME if kind == "name" else TEXT
         counts, length = word_counts(text)
-        self.length[org] += weight * length
+        self.length[field, org] += weight * length
         for word, count in counts:
-            key = self._words.setdefault(word, len(self._words))
+            key = (self._words.setdefault(word, len(self._words)), field)
             ids = self._ids.get(key)
             if ids is None:
                 ids = self._ids[key] = array("I")
@@ -80,9 +88,10 @@ class SearchBuilder:
 
     def _flush(self) -> None:
         self._db.executemany(
-            "INSERT INTO search_postings VALUES (?, ?, ?)",
-            ((key, ids.tobytes(), self._weights[key].tobytes()) for key, ids in self._ids.items()),
-        )
+            "INSERT INTO search_postings VALUES (?, ?, ?, ?)",
+            ((word, field, ids.tobytes(), self._weights[word, field].tobytes())
+             for (word, field), ids in self._ids.items()),
+        )  # fmt: skip
         self._ids, self._weights, self._pending = {}, {}, 0
 
     def finish(self) -> int:
@@ -123,9 +132,11 @@ class Searcher:
 
     def __init__(self, connection: Callable[[], sqlite3.Connection], length: np.ndarray) -> None:
         self._connection = connection
-        self._count = len(length)
-        average = float(length.mean()) if len(length) and float(length.mean()) > 0 else 1.0
-        self._norm = K1 * (1 - B + B * length.astype(np.float64) / average)
+        self._count = length.shape[1]
+        self._norms = []  # per field: BM25F's length normalisation of each employer
+        for lengths in length.astype(np.float64):
+            average = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+            self._norms.append(1 - B + B * lengths / average)
         self._cache: OrderedDict[tuple[str, ...], Found] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -149,13 +160,17 @@ class Searcher:
             rows = self._postings(word)
             if not rows:
                 return Found.of(np.empty(0, dtype=np.uint32), np.empty(0))
-            ids = np.concatenate([np.frombuffer(r[0], dtype=np.uint32) for r in rows])
-            weights = np.concatenate([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-            tf = np.bincount(ids, weights=weights, minlength=self._count)
+            tf = np.zeros(self._count)
+            for field, weight in ((NAME, NAME_WEIGHT), (TEXT, 1.0)):
+                chosen = [r for r in rows if r[0] == field]
+                if chosen:
+                    ids = np.concatenate([np.frombuffer(r[1], dtype=np.uint32) for r in chosen])
+                    counts = np.concatenate([np.frombuffer(r[2], dtype=np.float32) for r in chosen])
+                    tf += weight * np.bincount(ids, weights=counts, minlength=self._count) / self._norms[field]
             has = tf > 0
             df = int(np.count_nonzero(has))
             idf = np.log(1 + (self._count - df + 0.5) / (df + 0.5))
-            part = idf * tf * (K1 + 1) / (tf + self._norm)
+            part = idf * tf * (K1 + 1) / (tf + K1)
             score = part if score is None else score + part
             matched = has if matched is None else matched & has
         if score is None or matched is None:
@@ -163,15 +178,15 @@ class Searcher:
         ids = np.flatnonzero(matched)
         return Found.of(ids, score[ids])
 
-    def _postings(self, word: str) -> list[tuple[bytes, bytes]]:
+    def _postings(self, word: str) -> list[tuple[int, bytes, bytes]]:
         db = self._connection()
         if len(word) < SHORT:  # the words that begin with it: a range of the vocabulary's unique index
             return db.execute(
-                "SELECT p.ids, p.weights FROM search_words w JOIN search_postings p ON p.word = w.id"
+                "SELECT p.field, p.ids, p.weights FROM search_words w JOIN search_postings p ON p.word = w.id"
                 " WHERE w.word >= ? AND w.word < ?", (word, word + "\U0010ffff"),
             ).fetchall()  # fmt: skip
         return db.execute(
-            "SELECT p.ids, p.weights FROM search_vocabulary v JOIN search_postings p ON p.word = v.rowid"
+            "SELECT p.field, p.ids, p.weights FROM search_vocabulary v JOIN search_postings p ON p.word = v.rowid"
             " WHERE search_vocabulary MATCH ?", ('"' + word.replace('"', '""') + '"',),
         ).fetchall()  # fmt: skip
 
