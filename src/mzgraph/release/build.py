@@ -15,7 +15,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,13 +26,13 @@ import pyoxigraph as ox
 from mzgraph.release import queries
 from mzgraph.release.dumps import write_dumps
 from mzgraph.release.organisations import LANGUAGES, Employers, read_employers, sort_orders
-from mzgraph.release.progress import Reporter
+from mzgraph.release.progress import Reporter, T
 from mzgraph.release.search import SearchBuilder
 from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics
 from mzgraph.store import Release, Store
 
-FORMAT = 1
+FORMAT = 2
 """The layout of the index; an index of another format is rebuilt."""
 DATABASE = "release.sqlite"
 ARRAYS = "arrays"
@@ -64,6 +64,9 @@ class Built:
     organisations: int
     triples: int
     words: int
+    steps: dict[str, tuple[float, float]]
+    """Each step of the build: wall-clock and CPU seconds (this process's; the store's own work is not in the
+    CPU figure of a remote store)."""
 
 
 def build_index(
@@ -89,9 +92,10 @@ def build_index(
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
+    steps = _Timed(report)
     try:
         release = store.release
-        counts = _build(store, release, building, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report)
+        counts = _build(store, release, building, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=steps)
         if directory.exists():
             directory.rename(old)
         building.rename(directory)
@@ -99,7 +103,28 @@ def build_index(
         shutil.rmtree(building, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
-    return Built(release, directory, time.monotonic() - started, size, *counts)
+    return Built(release, directory, time.monotonic() - started, size, *counts, steps.times)
+
+
+class _Timed(Reporter):
+    """A reporter passing everything on to ``inner`` and timing each step (wall clock and CPU)."""
+
+    def __init__(self, inner: Reporter) -> None:
+        self._inner = inner
+        self.times: dict[str, tuple[float, float]] = {}
+
+    @contextlib.contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        wall, cpu = time.monotonic(), time.process_time()
+        with self._inner.step(description):
+            yield
+        self.times[description] = (time.monotonic() - wall, time.process_time() - cpu)
+
+    def rows(self, items: Iterable[T], description: str) -> Iterator[T]:
+        return self._inner.rows(items, description)
+
+    def note(self, text: str) -> None:
+        self._inner.note(text)
 
 
 def _build(
@@ -110,7 +135,7 @@ def _build(
     base_iri: str,
     prefixes: Mapping[str, str],
     shapes: Sequence[Path],
-    report: Reporter,
+    report: _Timed,
 ) -> tuple[int, int, int]:
     built = datetime.now(UTC).replace(microsecond=0)
     (folder / ARRAYS).mkdir()
@@ -140,6 +165,7 @@ def _build(
             "format": FORMAT, "tag": release.tag, "modified": release.modified.isoformat(),
             "store_triples": release.triples, "built": built.isoformat(), "base": base_iri,
             "languages": list(LANGUAGES), "groups": sorted(employers.groups), "organisations": employers.count,
+            "steps": report.times,
         }  # fmt: skip
         db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, json.dumps(v)) for k, v in meta.items()))
         db.commit()

@@ -35,12 +35,14 @@ class Cursor:
 def decode(text: str, *, release: str, order: str) -> Cursor:
     """The cursor ``text`` encodes, checked against the current ``release`` and the ``order`` being paged."""
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
         version, tag, its_order, before, key = json.loads(raw)
         if version != VERSION or not isinstance(tag, str) or not isinstance(its_order, str):
             raise ValueError("unknown layout")
         if not (key is None or (isinstance(key, int) and key >= 0)) or before not in (0, 1):
             raise ValueError("bad position")
+        if key is None and not before:
+            raise ValueError("no position")
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise BadCursor(
             "the page cursor is not one this site made; start again from the first page",
@@ -58,6 +60,4 @@ def decode(text: str, *, release: str, order: str) -> Cursor:
             "start again from the first page",
             detail={"cursor_order": its_order, "order": order},
         )
-    if key is None and not before:
-        raise BadCursor("the page cursor is not one this site made; start again from the first page")
     return Cursor(tag, its_order, bool(before), key)

@@ -254,8 +254,9 @@ class ReleaseIndex:
         its size and ETag. Raises :class:`BadRequest` for another format."""
         found = self._dumps.get((format, gz))
         if found is None:
-            offered = sorted({name for name, _ in self._dumps})
-            raise BadRequest(f"no dump mzgraph.{format}; there are {', '.join(offered)}", detail={"offered": offered})
+            offered = sorted({f"mzgraph.{name}" for name, _ in self._dumps})
+            raise BadRequest(f"there is no dump mzgraph.{format}; there are {', '.join(offered)} (and each .gz)",
+                             detail={"offered": offered})  # fmt: skip
         return found
 
     def dumps(self) -> list[Dump]:
