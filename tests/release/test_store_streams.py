@@ -49,13 +49,17 @@ def test_a_streamed_select_has_no_row_cap(stores: tuple[Store, Store], backend: 
 
 
 @pytest.mark.parametrize("backend", [0, 1])
-def test_streamed_triples_and_written_ntriples_are_the_same_graph(stores: tuple[Store, Store], backend: int) -> None:
+def test_streamed_triples_and_written_lines_are_the_same(stores: tuple[Store, Store], backend: int) -> None:
     store = stores[backend]
     triples = set(store.stream_construct(TYPES))
     written = io.BytesIO()
-    store.write_ntriples(TYPES, written)
+    store.write_lines(TYPES, written)
     assert {q.triple for q in ox.parse(written.getvalue(), format=ox.RdfFormat.N_TRIPLES)} == triples
     assert triples == set(stores[0].stream_construct(TYPES)) and len(triples) > 3000
+    solutions = io.BytesIO()
+    store.write_lines(LABELS, solutions)
+    parsed = ox.parse_query_results(solutions.getvalue(), ox.QueryResultsFormat.TSV)
+    assert {(s["s"], s["label"]) for s in parsed} == set(stores[0].stream_select(LABELS))  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("backend", [0, 1])
@@ -71,3 +75,5 @@ def test_only_trusted_forms_stream(stores: tuple[Store, Store]) -> None:
         list(stores[0].stream_select(TYPES))
     with pytest.raises(ValueError, match="expected a CONSTRUCT query"):
         list(stores[0].stream_construct(LABELS))
+    with pytest.raises(ValueError, match="expected a SELECT or CONSTRUCT query"):
+        stores[0].write_lines("ASK {}", io.BytesIO())

@@ -1,7 +1,8 @@
 """The dumps of a release: ``mzgraph.nq``, ``.ttl`` and ``.jsonld`` and their ``.gz`` forms, written once.
 
-The published graph is read once from the store as N-Triples, streamed (an embedded store serialises it in Rust,
-a remote one's answer is copied as it arrives), into the N-Quads dump, followed by the published named graphs.
+The published graph is read once from the store as SPARQL TSV, streamed (an embedded store serialises it in Rust,
+a remote one's answer is copied as it arrives), and rewritten line by line as N-Quads (TSV writes terms as
+N-Triples does, but for numbers and booleans written short), followed by the published named graphs.
 Turtle and JSON-LD are then written from that file by pyoxigraph's serialisers, a triple at a time; each file
 is compressed, hashed and counted as it is written. Personal data is never in a dump: the private graph and
 mzgraph's release graph are left out, and so is every triple touching an ``mz:ContactPerson`` that sits in the
@@ -103,12 +104,15 @@ def write_dumps(
     nquads = folder / "mzgraph.nq"
     with _Sink(folder, nquads.name) as sink:
         with report.step("the published graph, as N-Quads"):
-            store.write_ntriples(queries.published_triples(None, contacts), sink)  # type: ignore[arg-type]
+            lines = _Lines(sink)
+            store.write_lines(queries.published_triples(None, contacts), lines)  # type: ignore[arg-type]
+            lines.close()
             default_lines = sink.lines
         for graph in graphs:
             with report.step(f"graph <{graph}>"):
-                quads = _in_graph(store.stream_construct(queries.published_triples(graph, contacts)), graph)
-                ox.serialize(quads, sink, ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+                lines = _Lines(sink, graph)
+                store.write_lines(queries.published_triples(graph, contacts), lines)  # type: ignore[arg-type]
+                lines.close()
         published = sink.lines
     written += sink.dumps(FORMATS["nq"][0])
     for suffix in ("ttl", "jsonld"):
@@ -120,10 +124,54 @@ def write_dumps(
     return written, published, default_lines
 
 
-def _in_graph(triples: Iterator[ox.Triple], graph: str) -> Iterator[ox.Quad]:
-    name = ox.NamedNode(graph)
-    for triple in triples:
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class _Lines:
+    """A binary sink taking SPARQL TSV solutions ``?s ?p ?o`` and writing them to ``output`` as N-Quads lines
+    (in ``graph``, or the default graph)."""
+
+    def __init__(self, output: _Sink, graph: str | None = None) -> None:
+        self._output = output
+        self._end = b" .\n" if graph is None else f" {ox.NamedNode(graph)} .\n".encode()
+        self._rest = b""
+        self._header = True
+
+    def write(self, data: bytes) -> int:
+        lines = (self._rest + bytes(data)).split(b"\n")
+        self._rest = lines.pop()
+        if self._header and lines:
+            lines.pop(0)  # ?s ?p ?o
+            self._header = False
+        if lines:
+            self._output.write(b"".join(_quad(line, self._end) for line in lines))
+        return len(data)
+
+    def flush(self) -> None:
+        """Lines are written whole; nothing is held but an unfinished one."""
+
+    def close(self) -> None:
+        if self._rest:
+            raise ValueError("the store's answer ended in the middle of a line")
+
+
+def _quad(line: bytes, end: bytes) -> bytes:
+    subject, predicate, value = line.split(b"\t")
+    if value[:1] not in (b"<", b'"', b"_"):  # a number or boolean written short: write it out
+        value = _typed(value)
+    return b" ".join((subject, predicate, value)) + end
+
+
+def _typed(value: bytes) -> bytes:
+    if value in (b"true", b"false"):
+        datatype = "boolean"
+    elif b"e" in value or b"E" in value:
+        datatype = "double"
+    elif b"." in value:
+        datatype = "decimal"
+    else:
+        datatype = "integer"
+    return b'"' + value + b'"^^<' + (_XSD + datatype).encode() + b">"
 
 
 def _default_graph(nquads: Path, lines: int) -> Iterator[ox.Triple]:

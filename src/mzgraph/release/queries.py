@@ -105,11 +105,12 @@ NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def published_triples(graph: str | None, contacts: Iterable[str]) -> str:
-    """CONSTRUCT the triples of the default graph (or of ``graph``), leaving out those touching ``contacts``."""
+    """SELECT ``?s ?p ?o``: the triples of the default graph (or of ``graph``), leaving out those touching
+    ``contacts`` (a SELECT, not a CONSTRUCT: the store need not remember what it wrote, to leave out repeats)."""
     pattern = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
     people = ", ".join(str(ox.NamedNode(iri)) for iri in contacts)
     keep = f" FILTER(?s NOT IN ({people}) && ?o NOT IN ({people}))" if people else ""
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern}{keep} }}"
+    return f"SELECT ?s ?p ?o WHERE {{ {pattern}{keep} }}"
 
 
 HOME_COUNTS = (

@@ -16,9 +16,14 @@ CHUNK = 50_000
 
 def write_sitemap(db: sqlite3.Connection, nquads: Path, lines: int, *, base: str) -> int:
     """Store every entity page IRI of the first ``lines`` lines of ``nquads`` in ``db`` (table ``sitemap``, in
-    the order first met); how many there are (VoID's ``void:entities``)."""
-    db.execute("CREATE TABLE sitemap(n INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE)")
-    db.executemany("INSERT OR IGNORE INTO sitemap(iri) VALUES (?)", ((iri,) for iri in _subjects(nquads, lines, base)))
+    IRI order); how many there are (VoID's ``void:entities``)."""
+    db.execute("CREATE TABLE sitemap(n INTEGER PRIMARY KEY, iri TEXT NOT NULL)")
+    # repeats are caught by a unique index of a temporary table, so the index's size is not kept in the file
+    db.execute("CREATE TEMP TABLE seen(iri TEXT PRIMARY KEY) WITHOUT ROWID")
+    found = ((iri,) for iri in _subjects(nquads, lines, base))
+    db.executemany("INSERT OR IGNORE INTO temp.seen(iri) VALUES (?)", found)
+    db.execute("INSERT INTO sitemap(iri) SELECT iri FROM temp.seen")
+    db.execute("DROP TABLE temp.seen")
     (count,) = db.execute("SELECT COUNT(*) FROM sitemap").fetchone()
     return int(count)
 

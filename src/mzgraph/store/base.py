@@ -113,8 +113,9 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
-        """Write the triples of a checked CONSTRUCT to ``output`` as N-Triples, as the store produces them."""
+    def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        """Write the answer of a checked SELECT (as TSV) or CONSTRUCT (as N-Triples) to ``output``, as the store
+        produces it."""
 
     def close(self) -> None:  # noqa: B027 - backends without resources need not override it
         """Release processes and connections."""
@@ -226,7 +227,7 @@ class Store(ABC):
                     _check_deadline(deadline, timeout)
                 yield triple  # type: ignore[misc]
 
-    def write_ntriples(
+    def write_lines(
         self,
         text: str,
         output: BinaryIO,
@@ -234,15 +235,20 @@ class Store(ABC):
         *,
         timeout: float = STREAM_TIMEOUT,
     ) -> None:
-        """Write every triple of a trusted CONSTRUCT to ``output`` as N-Triples, streamed (no Python object per
-        triple where the backend allows: the embedded store serialises in Rust, a remote one's bytes are copied)."""
-        request = self._trusted(text, bindings, QueryForm.CONSTRUCT)
-        self._write_ntriples(request, output, time.monotonic() + timeout)
+        """Write the answer of a trusted SELECT as SPARQL TSV, or of a trusted CONSTRUCT as N-Triples, to
+        ``output``, streamed: no Python object per row (the embedded store serialises in Rust, a remote store's
+        bytes are copied as they arrive). A SELECT is the cheaper of the two for a whole graph: the store need
+        not keep the triples it has written to leave out repeats."""
+        request = self._trusted(text, bindings, QueryForm.SELECT, QueryForm.CONSTRUCT)
+        self._write_lines(request, output, time.monotonic() + timeout)
 
-    def _trusted(self, text: str, bindings: Mapping[str, Binding] | None, form: QueryForm) -> QueryRequest:
+    def _trusted(
+        self, text: str, bindings: Mapping[str, Binding] | None, form: QueryForm, *also: QueryForm
+    ) -> QueryRequest:
         request = QueryRequest(check(bind_values(text, bindings) if bindings else text, Limits(max_length=1 << 24)))
-        if request.form is not form:
-            raise ValueError(f"expected a {form.value} query, got {request.form.value}")
+        if request.form not in (form, *also):
+            expected = " or ".join(f.value for f in (form, *also))
+            raise ValueError(f"expected a {expected} query, got {request.form.value}")
         return request
 
     def named_graphs(self) -> frozenset[str]:

@@ -144,10 +144,14 @@ class EmbeddedStore(Store):
         except (OSError, RuntimeError, ValueError, TypeError) as err:
             raise QueryFailed(f"the query could not be evaluated: {err}") from None
 
-    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
-        with self._stream(request, deadline) as triples:
-            assert isinstance(triples, ox.QueryTriples)
-            triples.serialize(_Until(output, deadline), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+    def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        with self._stream(request, deadline) as answer:
+            sink = _Until(output, deadline)
+            if isinstance(answer, ox.QuerySolutions):
+                answer.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+            else:
+                assert isinstance(answer, ox.QueryTriples)
+                answer.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
 
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         query = request.query

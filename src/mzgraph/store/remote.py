@@ -133,8 +133,8 @@ class RemoteStore(Store):
             except (SyntaxError, ValueError) as err:
                 raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
 
-    def _write_ntriples(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
-        with self._answer(request, formats.N_TRIPLES, sys.maxsize, deadline) as body:
+    def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
+        with self._answer(request, _WIRE_FORMAT[request.form], sys.maxsize, deadline) as body:
             while chunk := body.read(_READ_SIZE):
                 output.write(chunk)
 
