@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PRIVATE_FIXTURES, LiveServer, OxigraphServer
-from mzgraph.release import Filters, ReleaseIndex, Sort
+from mzgraph.config import DEFAULT_BASE_IRI
+from mzgraph.namespaces import PREFIXES
+from mzgraph.release import Filters, ReleaseIndex, Reporter, Sort, build_index, reporter
+from mzgraph.resources import bundled_graph_files
 
 from .conftest import build, embedded
 
@@ -127,3 +132,30 @@ def test_personal_data_is_loaded_into_its_own_graph_and_never_published(
             assert b"/id/contact/" not in (dump.path.read_bytes() if not dump.gzip else b"")
         assert not [iri for iri in index.sitemap(0) if "/id/contact/" in iri]
         assert index.browse(search="Jansen").total == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_build_shows_its_progress_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    shown, hidden = _Terminal(), _Terminal()
+    with embedded(bundled_graph_files()) as store:
+        for stream, quiet in ((shown, False), (hidden, True)):
+            with reporter(stream, quiet=quiet) as report:
+                build_index(store, tmp_path / f"index-{quiet}", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES,
+                            report=report)  # fmt: skip
+    text = shown.getvalue()
+    for step in ("employers", "search index", "dumps", "sitemap", "statistics"):
+        assert re.search(step + r" \(\d+\.\d s\)", text), step
+    assert hidden.getvalue() == "" and reporter(io.StringIO()).__class__ is Reporter  # not a terminal: quiet
+    colours = re.findall(r"\x1b\[[0-9;]*3[0-7](?:;[0-9]+)*m|\x1b\[[0-9;]*38;", text)
+    assert (colours == []) is no_color

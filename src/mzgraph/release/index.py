@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +39,7 @@ from mzgraph.release.model import (
     Stats,
 )
 from mzgraph.release.organisations import local_name, pick
+from mzgraph.release.paging import Order, Slice, as_array, sort_of, window
 from mzgraph.release.search import Found, Searcher
 from mzgraph.release.sitemap import CHUNK
 from mzgraph.release.statistics import decode as decode_stats
@@ -158,7 +159,7 @@ class ReleaseIndex:
         words = query_words(search or "")
         order = self._order(sort, langs, words)
         chosen, found = self._select(filters, words)
-        keys = np.arange(self.count) if chosen is None else np.sort(order.keys(_array(chosen), found))
+        keys = np.arange(self.count) if chosen is None else np.sort(order.keys(as_array(chosen), found))
         for start in range(0, len(keys), _EXPORT_CHUNK):
             ids = order.ids(keys[start : start + _EXPORT_CHUNK], found)
             yield from self._items([int(i) for i in ids], langs, {}, found)
@@ -210,7 +211,7 @@ class ReleaseIndex:
         if chosen is None:
             sums = self._group_totals
         else:
-            sums = self._group_counts[:, _array(chosen)].sum(axis=1, dtype=np.int64) if self._groups else []
+            sums = self._group_counts[:, as_array(chosen)].sum(axis=1, dtype=np.int64) if self._groups else []
         return Facets(total, facets, {g: int(n) for g, n in zip(self._groups, sums, strict=True) if n})
 
     @cached_property
@@ -321,25 +322,25 @@ class ReleaseIndex:
                 self._ranks[name] = rank
             return self._ranks[name]
 
-    def _order(self, sort: Sort, langs: Sequence[str], words: tuple[str, ...]) -> _Order:
+    def _order(self, sort: Sort, langs: Sequence[str], words: tuple[str, ...]) -> Order:
         if sort.key == "relevance":
             if not words:
                 raise BadRequest("sort=relevance needs a search", detail={"sort": "relevance"})
             digest = hashlib.sha256("\0".join(words).encode()).hexdigest()[:12]
-            return _Order(f"relevance:{digest}", None, None)
+            return Order(f"relevance:{digest}", None, None)
         direction = "desc" if sort.descending else "asc"
         if sort.key == "name":
             lang = next((lang for lang in langs if lang in self.languages), self.languages[0])
             name = f"name-{lang}-{direction}"
             if name not in self._orders:  # the primary language's ascending name order is the ids themselves
-                return _Order(f"name:{lang}:asc", None, None, identity=True)
-            return _Order(f"name:{lang}:{direction}", self._orders[name], lambda: self._rank(name))
+                return Order(f"name:{lang}:asc", None, None, identity=True)
+            return Order(f"name:{lang}:{direction}", self._orders[name], lambda: self._rank(name))
         name = f"{sort.key}-{direction}"
-        return _Order(f"{sort.key}:{direction}", self._orders[name], lambda: self._rank(name))
+        return Order(f"{sort.key}:{direction}", self._orders[name], lambda: self._rank(name))
 
     def _page(
-        self, order: _Order, chosen: BitMap | None, found: Found | None, cursor: str | None, size: int
-    ) -> _Slice:
+        self, order: Order, chosen: BitMap | None, found: Found | None, cursor: str | None, size: int
+    ) -> Slice:
         if not 1 <= size <= MAX_SIZE:
             raise BadRequest(f"size must be between 1 and {MAX_SIZE}", detail={"size": size})
         where = decode(cursor, release=self.release, order=order.name) if cursor else None
@@ -356,11 +357,11 @@ class ReleaseIndex:
             keys = np.arange(start, end)
             position = start
         else:
-            all_keys = order.keys(_array(chosen), found) if chosen is not None else np.empty(0, np.int64)
+            all_keys = order.keys(as_array(chosen), found) if chosen is not None else np.empty(0, np.int64)
             total = len(all_keys)
-            keys, position = _window(all_keys, where, size, sorted_keys=order.identity)
+            keys, position = window(all_keys, where, size, sorted_keys=order.identity)
         ids = order.ids(keys, found)
-        page = _Slice(order.name, [int(i) for i in ids], total, position, size)
+        page = Slice(order.name, [int(i) for i in ids], total, position, size)
         if len(keys):
             if position + len(keys) < total:
                 page.next = Cursor(self.release, order.name, False, int(keys[-1])).encode()
@@ -369,10 +370,10 @@ class ReleaseIndex:
                 page.prev = Cursor(self.release, order.name, True, int(keys[0])).encode()
         return page
 
-    def _with_items(self, page: _Slice, langs: Sequence[str], words: tuple[str, ...], found: Found | None) -> Page:
+    def _with_items(self, page: Slice, langs: Sequence[str], words: tuple[str, ...], found: Found | None) -> Page:
         matches = self._searcher.matches(page.ids, words) if words else {}
         items = self._items(page.ids, langs, matches, found)
-        sort = _sort_of(page.order)
+        sort = sort_of(page.order)
         return Page(items, page.total, page.position, sort, page.size, page.next, page.prev, page.last)
 
     def _items(
@@ -398,83 +399,6 @@ class ReleaseIndex:
                 provinces=tuple(json.loads(provinces)), matches=matches.get(i, ()), score=scores.get(i),
             ))  # fmt: skip
         return items
-
-
-class _Order:
-    """One order of the employers: its name (for cursors), ``order`` (ids by position), and how to get each
-    id's position (``rank``); the primary name order is the ids themselves, a relevance order is the search's."""
-
-    def __init__(
-        self, name: str, order: np.ndarray | None, rank: Callable[[], np.ndarray] | None, *, identity: bool = False
-    ) -> None:
-        self.name = name
-        self._order = order
-        self._rank = rank
-        self.identity = identity
-
-    def keys(self, ids: np.ndarray, found: Found | None) -> np.ndarray:
-        """The positions of ``ids`` (ascending) in this order."""
-        if self.identity:
-            return ids.astype(np.int64)
-        if self._rank is None:  # relevance: the place of each in the search's own order
-            assert found is not None
-            return found.rank[np.searchsorted(found.ids, ids)]
-        return self._rank()[ids]
-
-    def ids(self, keys: np.ndarray, found: Found | None) -> np.ndarray:
-        """The employers at positions ``keys``."""
-        if self.identity:
-            return keys
-        if self._order is None:
-            assert found is not None
-            return found.by_relevance[keys]
-        return self._order[keys]
-
-
-class _Slice:
-    def __init__(self, order: str, ids: list[int], total: int, position: int, size: int) -> None:
-        self.order = order
-        self.ids = ids
-        self.total = total
-        self.position = position
-        self.size = size
-        self.next: str | None = None
-        self.prev: str | None = None
-        self.last: str | None = None
-
-
-def _window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bool) -> tuple[np.ndarray, int]:
-    """The ``size`` keys of the page ``where`` selects among ``keys`` (ascending), and the position of the first."""
-    if sorted_keys:  # the keys are the ids of a bitmap: already ascending
-        if where is not None and where.before:
-            end = len(keys) if where.key is None else int(np.searchsorted(keys, where.key, "left"))
-            start = max(0, end - size)
-        else:
-            start = 0 if where is None else int(np.searchsorted(keys, where.key, "right"))
-            end = start + size
-        return keys[start:end], start
-    if where is None or not where.before:
-        after = -1 if where is None else where.key
-        candidates = keys[keys > after]  # type: ignore[operator]
-        if len(candidates) > size:
-            candidates = np.partition(candidates, size - 1)[:size]
-        candidates.sort()
-        return candidates, len(keys) - int(np.count_nonzero(keys > after))  # type: ignore[operator]
-    candidates = keys if where.key is None else keys[keys < where.key]
-    if len(candidates) > size:
-        candidates = np.partition(candidates, len(candidates) - size)[-size:]
-    candidates = np.sort(candidates)
-    position = int(np.count_nonzero(keys < candidates[0])) if len(candidates) else 0
-    return candidates, position
-
-
-def _array(members: BitMap) -> np.ndarray:
-    return np.frombuffer(members.to_array(), dtype=np.uint32)
-
-
-def _sort_of(order: str) -> Sort:
-    key, *rest = order.split(":")
-    return Sort(key, bool(rest) and rest[-1] == "desc")  # type: ignore[arg-type]
 
 
 def open_index(directory: Path, release: Release, *, rebuild: str) -> ReleaseIndex:

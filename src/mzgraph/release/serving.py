@@ -69,12 +69,11 @@ class IndexHandle:
 
     def _open(self, report: Reporter) -> ReleaseIndex | None:
         settings, store = self._settings, self._store
-        release = store.release
         if settings.store_path is not None:
             directory = settings.index_path or store_index(settings.store_path)
             rebuild = f"mzgraph index --store {settings.store_path}" + (
                 f" --out {settings.index_path}" if settings.index_path else "")  # fmt: skip
-            return open_index(directory, release, rebuild=rebuild)
+            return open_index(directory, store.release, rebuild=rebuild)
         if isinstance(store, RemoteStore):
             if settings.index_path is None:
                 return None
@@ -97,4 +96,4 @@ class IndexHandle:
         root = settings.index_path or default_index_cache()
         directory = ensure_index(store, root, base_iri=settings.base_iri, prefixes=self._prefixes, shapes=self._shapes,
                                  report=report)  # fmt: skip
-        return open_index(directory, release, rebuild="mzgraph serve (it builds the index at start-up)")
+        return open_index(directory, store.release, rebuild="mzgraph serve (it builds the index at start-up)")
