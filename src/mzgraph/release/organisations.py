@@ -138,8 +138,9 @@ def _read_counts(store: Store, report: Reporter, employers: Employers, id_of: di
         employers.measures[i] = int(count.value)  # type: ignore[union-attr]
     for i, (group, count) in _ids(report.rows(store.stream_select(queries.GROUP_COUNTS), "measure groups"), id_of):
         if isinstance(group, ox.NamedNode):
-            column = employers.groups.setdefault(group.value, np.zeros(employers.count, dtype=np.uint32))
-            column[i] = int(count.value)  # type: ignore[union-attr]
+            if group.value not in employers.groups:
+                employers.groups[group.value] = np.zeros(employers.count, dtype=np.uint32)
+            employers.groups[group.value][i] = int(count.value)  # type: ignore[union-attr]
 
 
 def _read_sets(store: Store, report: Reporter, employers: Employers, id_of: dict[str, int]) -> None:
