@@ -18,8 +18,10 @@ from mzgraph.release import (
     IndexMismatch,
     IndexMissing,
     ReleaseIndex,
+    ReleaseIndexError,
     Sort,
     build_index,
+    ensure_index,
     open_index,
 )
 from mzgraph.resources import bundled_graph_files
@@ -113,3 +115,12 @@ def test_a_failed_build_leaves_the_previous_index_and_no_half_built_one(index: R
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
 
 
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    with embedded(bundled_graph_files()) as store, pytest.raises(ReleaseIndexError, match="cannot write the release"):
+        build_index(store, blocked / "index", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)
+    with embedded(bundled_graph_files()) as store, pytest.raises(ReleaseIndexError, match="MZGRAPH_INDEX_PATH"):
+        ensure_index(store, blocked / "cache", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from mzgraph.release import queries
 from mzgraph.release.dumps import write_dumps
+from mzgraph.release.errors import ReleaseIndexError
 from mzgraph.release.organisations import LANGUAGES, Employers, read_employers, sort_orders
 from mzgraph.release.progress import Reporter, T
 from mzgraph.release.search import SearchBuilder
@@ -87,18 +88,20 @@ def build_index(
     report = report or Reporter()
     started = time.monotonic()
     directory = directory.resolve()
-    directory.parent.mkdir(parents=True, exist_ok=True)
     building = directory.with_name(f".{directory.name}.building-{os.getpid()}")
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir()
     steps = _Timed(report)
     try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir()
         release = store.release
         counts = _build(store, release, building, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=steps)
         if directory.exists():
             directory.rename(old)
         building.rename(directory)
+    except OSError as err:
+        raise _unwritable(directory, err) from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
@@ -273,7 +276,18 @@ def ensure_index(
     others wait for it, then open what it built.
     """
     directory = index_directory(root, store.release)
-    with _locked(root / f".{store.release.tag}.lock"):
-        if not (directory / DATABASE).is_file():
-            build_index(store, directory, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report)
+    try:
+        with _locked(root / f".{store.release.tag}.lock"):
+            if not (directory / DATABASE).is_file():
+                build_index(store, directory, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report)
+    except OSError as err:
+        raise _unwritable(root, err) from None
     return directory
+
+
+def _unwritable(folder: Path, err: OSError) -> ReleaseIndexError:
+    return ReleaseIndexError(
+        f"cannot write the release index in {folder}: {err.strerror or err}; choose a folder that can be written "
+        "(--index, MZGRAPH_INDEX_PATH)",
+        detail={"index": str(folder)},
+    )
