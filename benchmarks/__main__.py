@@ -29,7 +29,7 @@ from benchmarks import generate, report
 from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
 from benchmarks.peers import STANDALONE, SYSTEMS, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
 from benchmarks.workload import THROUGHPUT, query_mix
-from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.bundled import rdf_files, shapes_dir
 
 
 @dataclass(frozen=True)

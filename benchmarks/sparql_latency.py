@@ -33,9 +33,9 @@ import pyoxigraph as ox
 
 from benchmarks.generate import write_graph
 from benchmarks.peers import stop_process
+from mzgraph.bundled import bundled_graph_files, queries_dir
 from mzgraph.conformance.servers import free_port, oxigraph_binary
 from mzgraph.entities.describe import describe_query
-from mzgraph.resources import bundled_graph_files, queries_dir
 from mzgraph.saved_queries import load_saved_queries
 
 RESULTS = Path(__file__).parent / "results"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
+from mzgraph.bundled import queries_dir
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import describe_query
-from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 
 ID = DEFAULT_BASE_IRI + "id/"

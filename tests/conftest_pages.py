@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PRIVATE_FIXTURES
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 

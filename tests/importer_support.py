@@ -13,10 +13,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from mzgraph.bundled import data_dir
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.importer.pipeline import ProfileImport, import_profile
 from mzgraph.importer.vocabulary import Vocabulary, default_vocabulary_files
-from mzgraph.resources import data_dir
 
 SOURCES = data_dir() / "sources"
 CURATED = data_dir() / "organisations"

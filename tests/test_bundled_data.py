@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from mzgraph.bundled import bundled_graph_files, data_dir
 from mzgraph.errors import InputError
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files, data_dir
 
 SOURCES = data_dir() / "sources"
 PROFILES = sorted(p.stem for p in SOURCES.glob("*.txt"))

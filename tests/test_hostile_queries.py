@@ -24,8 +24,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Listener, LiveServer, OxigraphServer
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files
 
 TIMEOUT = 1.0
 MAX_ROWS = 2_000

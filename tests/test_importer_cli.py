@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from importer_support import PROFILES, SOURCES, write_with_contacts
+from mzgraph.bundled import data_dir
 from mzgraph.cli import main
-from mzgraph.resources import data_dir
 
 HAARLEM = SOURCES / "gemeente-haarlem.txt"
 CONTACT_DETAILS = ("k.bakker@example.org", "j.jansen@example.org", "0000 – 000000", "a.tveld@example.org")

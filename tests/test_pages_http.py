@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from mzgraph.resources import data_dir
+from mzgraph.bundled import data_dir
 
 pytest_plugins = ["conftest_pages"]
 

@@ -6,13 +6,13 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PRIVATE_FIXTURES
+from mzgraph.bundled import bundled_graph_files, rdf_files, shapes_dir
 from mzgraph.entities import browse, concept, dataset, ontology
 from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.organisation import read_organisation
 from mzgraph.entities.partner import read_partner
 from mzgraph.entities.sparql import rows, term, text, values
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files, rdf_files, shapes_dir
 
 ID = "https://w3id.org/mzgraph/id/"
 DEF = "https://w3id.org/mzgraph/def/"

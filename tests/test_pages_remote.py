@@ -10,8 +10,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files
 
 pytest_plugins = ["conftest_pages"]
 

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
+from mzgraph.bundled import queries_dir
 from mzgraph.namespaces import PREFIXES
-from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]

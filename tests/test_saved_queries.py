@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from mzgraph.bundled import queries_dir
 from mzgraph.errors import InputError
-from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import (
     XSD_DATE,
     ParameterError,

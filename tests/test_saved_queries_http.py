@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mzgraph.resources import queries_dir
+from mzgraph.bundled import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.shape_reach import Reach, shapes_reach
 from mzgraph.validation import read_shapes
 

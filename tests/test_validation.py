@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, SH, Graph
 
+from mzgraph.bundled import data_dir
 from mzgraph.cli import main
-from mzgraph.resources import data_dir
 
 MZGRAPH = str(Path(sys.executable).with_name("mzgraph"))
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"

@@ -11,6 +11,7 @@ import pytest
 from pyshacl.constraints.constraint_component import ConstraintComponent
 from rdflib import SH, Graph
 
+from mzgraph.bundled import data_dir, ontology_dir, rdf_files, shapes_dir
 from mzgraph.pyshacl_runner import (
     prepare_shapes,
     results_from_report,
@@ -19,7 +20,6 @@ from mzgraph.pyshacl_runner import (
     with_target_nodes,
 )
 from mzgraph.rdflib_bridge import data_graph, to_rdflib_graph
-from mzgraph.resources import data_dir, ontology_dir, rdf_files, shapes_dir
 from mzgraph.shape_reach import shapes_reach
 from mzgraph.validation import Sources, read_shapes, read_sources, validate
 from mzgraph.validation_pieces import cut_pieces, validate_pieces

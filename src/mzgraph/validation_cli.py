@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from mzgraph import resources
+from mzgraph import bundled
 from mzgraph.errors import InputError
 from mzgraph.source_index import file_prefixes
 from mzgraph.validation import UnreadableInput, ValidationReport, read_shapes, read_sources, validate
@@ -25,9 +25,9 @@ T = TypeVar("T")
 
 def run_validate(args: argparse.Namespace) -> int:
     """Run ``mzgraph validate`` with parsed ``args``; print to stdout, problems to stderr."""
-    data = [Path(p) for p in args.paths] or [resources.data_dir()]
-    ontology = [] if args.no_ontology else [resources.ontology_dir()]
-    shapes = [Path(p) for p in args.shapes or [resources.shapes_dir()]]
+    data = [Path(p) for p in args.paths] or [bundled.data_dir()]
+    ontology = [] if args.no_ontology else [bundled.ontology_dir()]
+    shapes = [Path(p) for p in args.shapes or [bundled.shapes_dir()]]
     try:
         report = validate_files(data, shapes, ontology=ontology, lang=args.lang, jobs=args.jobs or default_jobs())
     except UnreadableInput as err:
@@ -74,17 +74,17 @@ def input_files(paths: Sequence[Path]) -> tuple[list[Path], list[InputError]]:
     """
     files: list[Path] = []
     errors: list[InputError] = []
-    bundled_data = resources.data_dir().resolve()
+    bundled_data = bundled.data_dir().resolve()
     for path in paths:
         excluded = (bundled_data / "private", bundled_data / "sources") if path.resolve() == bundled_data else ()
         if not path.exists():
             errors.append(InputError(str(path), "no such file or folder"))
         elif path.is_file():
             files.append(path)
-        elif found := resources.rdf_files(path, exclude=excluded):
+        elif found := bundled.rdf_files(path, exclude=excluded):
             files += found
         else:
-            suffixes = ", ".join(resources.RDF_SUFFIXES)
+            suffixes = ", ".join(bundled.RDF_SUFFIXES)
             errors.append(InputError(str(path), f"no RDF files ({suffixes}) in this folder"))
     return files, errors
 

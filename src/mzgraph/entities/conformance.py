@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mzgraph.resources import ontology_dir, rdf_files, shapes_dir
+from mzgraph.bundled import ontology_dir, rdf_files, shapes_dir
 
 MAX_TRIPLES = 250_000
 """Larger graphs are not validated by the server (pySHACL would take minutes); run ``mzgraph validate``."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mzgraph import resources
+from mzgraph import bundled
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
 from mzgraph.importer.checks import OutputFile, validate_outputs
@@ -41,7 +41,7 @@ def run_import(args: argparse.Namespace) -> int:
         files = {r.slug: planned_files(r, out, private) for r in results}
         if any(r.private_turtle for r in results):
             check_private_folder(private, out)
-        shapes = resources.rdf_files(resources.shapes_dir())
+        shapes = bundled.rdf_files(bundled.shapes_dir())
         report = validate_outputs([f for fs in files.values() for f in fs], vocabulary_files, shapes)
         written = report.conforms and not args.dry_run
         if written:

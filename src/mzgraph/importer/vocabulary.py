@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
-from mzgraph import resources
+from mzgraph import bundled
 from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
 from mzgraph.namespaces import ID, MZ, SCHEMA
 from mzgraph.rdf_io import read_files
@@ -31,9 +31,9 @@ ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
 
 def default_vocabulary_files() -> list[Path]:
     """The bundled ontology and the shared data (partners, events, places), not the organisations."""
-    data = resources.data_dir()
-    skip = (data / "organisations", resources.private_data_dir(), data / "sources")
-    return resources.rdf_files(resources.ontology_dir()) + resources.rdf_files(data, exclude=skip)
+    data = bundled.data_dir()
+    skip = (data / "organisations", bundled.private_data_dir(), data / "sources")
+    return bundled.rdf_files(bundled.ontology_dir()) + bundled.rdf_files(data, exclude=skip)
 
 
 class Vocabulary:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
 from mzgraph.namespaces import PREFIXES
-from mzgraph.resources import bundled_graph_files
 from mzgraph.sparql_guard import Limits
 from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
 from mzgraph.store.embedded import EmbeddedStore

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
 from mzgraph.rdf_io import iter_file, load_file
-from mzgraph.resources import rdf_files
 from mzgraph.store.base import Release
 
 CANONICAL_ENTITIES = DEFAULT_BASE_IRI + "id/"

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from mzgraph import __version__
+from mzgraph.bundled import queries_dir
 from mzgraph.config import Settings
-from mzgraph.resources import queries_dir
 from mzgraph.saved_queries import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import api_docs, errors, query_page, site, sparql

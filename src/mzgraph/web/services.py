@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from jinja2 import Environment
 
+from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
 from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, validate_ntriples
@@ -29,7 +30,6 @@ from mzgraph.jsonld import entity_document
 from mzgraph.processes import background_worker
 from mzgraph.query_errors import TooManyRows
 from mzgraph.rdf_io import read_files
-from mzgraph.resources import rdf_files, shapes_dir
 from mzgraph.store.base import Release, Store
 from mzgraph.web.render import create_environment
 
