@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 
 MZ = DEFAULT_BASE_IRI + "def/"
 ID = DEFAULT_BASE_IRI + "id/"

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PRIVATE_FIXTURES
 from mzgraph.bundled import bundled_graph_files
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 

@@ -11,7 +11,7 @@ import pytest
 
 from mzgraph.bundled import bundled_graph_files, data_dir
 from mzgraph.errors import InputError
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 
 SOURCES = data_dir() / "sources"
 PROFILES = sorted(p.stem for p in SOURCES.glob("*.txt"))

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import Listener, LiveServer, OxigraphServer
 from mzgraph.bundled import bundled_graph_files
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 
 TIMEOUT = 1.0
 MAX_ROWS = 2_000

@@ -16,7 +16,7 @@ from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.importer.mentions import Candidate
 from mzgraph.importer.pipeline import ProfileImport, import_profile
 from mzgraph.importer.vocabulary import Vocabulary, default_vocabulary_files
-from mzgraph.namespaces import MZ
+from mzgraph.rdf.namespaces import MZ
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ZWOLLE = [

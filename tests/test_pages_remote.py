@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mzgraph.bundled import bundled_graph_files
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 
 pytest_plugins = ["conftest_pages"]
 

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from mzgraph.bundled import queries_dir
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.saved_queries import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]

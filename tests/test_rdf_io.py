@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from mzgraph.errors import InputError
-from mzgraph.rdf_io import check_file, iter_file, load_file, read_file, read_files
+from mzgraph.rdf.reading import check_file, iter_file, load_file, read_file, read_files
 
 CASES = {
     "syntax.ttl": (b"@prefix ex: <http://ex/> .\nex:a ex:b ex:c ex:d .\n", (2, 16), "A dot is expected"),

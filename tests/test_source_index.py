@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mzgraph.source_index import SourceIndex, file_prefixes, subject_lines
+from mzgraph.rdf.source_lines import SourceIndex, file_prefixes, subject_lines
 
 EX = "http://example.org/"
 

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SPARQL_DATA, LiveServer
-from mzgraph import formats
-from mzgraph.formats import Family
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Family
 
 ORG = "https://w3id.org/mzgraph/id/organisation/"
 LABELS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label }"

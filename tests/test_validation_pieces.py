@@ -19,7 +19,7 @@ from mzgraph.pyshacl_runner import (
     shacl_results,
     with_target_nodes,
 )
-from mzgraph.rdflib_bridge import data_graph, to_rdflib_graph
+from mzgraph.rdf.rdflib_bridge import data_graph, to_rdflib_graph
 from mzgraph.shape_reach import shapes_reach
 from mzgraph.validation import Sources, read_shapes, read_sources, validate
 from mzgraph.validation_pieces import cut_pieces, validate_pieces

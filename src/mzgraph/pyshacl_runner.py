@@ -38,7 +38,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
 from mzgraph.errors import InputError
-from mzgraph.rdflib_bridge import quiet_ill_typed_literals, to_rdflib
+from mzgraph.rdf.rdflib_bridge import quiet_ill_typed_literals, to_rdflib
 from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationResult
 
 

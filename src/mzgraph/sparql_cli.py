@@ -15,11 +15,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mzgraph import formats
 from mzgraph.config import Settings
 from mzgraph.errors import InputError, MzgraphError
-from mzgraph.formats import Family
 from mzgraph.query_errors import QueryError, QueryRejected
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Family
 
 # flag destination -> Settings field
 _SETTINGS_FLAGS = {
@@ -113,7 +113,7 @@ def run_load(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace) -> int:
     """Run one query against the configured store and print the answer."""
-    from mzgraph.namespaces import PREFIXES
+    from mzgraph.rdf.namespaces import PREFIXES
     from mzgraph.store import open_store
 
     try:

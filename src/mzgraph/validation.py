@@ -24,10 +24,10 @@ from rdflib.term import Node
 
 from mzgraph.errors import InputError
 from mzgraph.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
-from mzgraph.rdf_io import format_for_path, load_file, read_file
-from mzgraph.rdflib_bridge import data_graph, to_ox, to_rdflib_graph
+from mzgraph.rdf.rdflib_bridge import data_graph, to_ox, to_rdflib_graph
+from mzgraph.rdf.reading import format_for_path, load_file, read_file
+from mzgraph.rdf.source_lines import SourceIndex
 from mzgraph.shape_reach import shapes_reach
-from mzgraph.source_index import SourceIndex
 from mzgraph.validation_pieces import Pieces, cut_pieces, pieces_for, validate_pieces
 from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationReport, ValidationResult
 

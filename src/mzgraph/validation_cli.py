@@ -14,7 +14,7 @@ from typing import TextIO, TypeVar
 
 from mzgraph import bundled
 from mzgraph.errors import InputError
-from mzgraph.source_index import file_prefixes
+from mzgraph.rdf.source_lines import file_prefixes
 from mzgraph.validation import UnreadableInput, ValidationReport, read_shapes, read_sources, validate
 from mzgraph.validation_output import namespace_manager, render_json, render_text, render_turtle
 from mzgraph.validation_pieces import default_jobs

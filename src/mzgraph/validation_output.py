@@ -29,7 +29,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.validation_results import ResultPath, Severity, ValidationReport, ValidationResult
 
 Style = Severity | str

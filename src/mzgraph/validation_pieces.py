@@ -30,9 +30,9 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from mzgraph.namespaces import MZ
 from mzgraph.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
-from mzgraph.rdflib_bridge import OxTerm, data_graph, to_ox
+from mzgraph.rdf.namespaces import MZ
+from mzgraph.rdf.rdflib_bridge import OxTerm, data_graph, to_ox
 from mzgraph.shape_reach import Reach
 from mzgraph.validation_results import ValidationResult
 

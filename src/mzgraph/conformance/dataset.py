@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mzgraph.conformance.manifest import Dataset, SourceFile
-from mzgraph.rdf_io import read_file
+from mzgraph.rdf.reading import read_file
 
 
 def dataset_quads(dataset: Dataset) -> list[ox.Quad]:

@@ -62,7 +62,7 @@ def validate_ntriples(ntriples: bytes, lang: str = "en") -> dict[str, Any]:
 def validate_document(nquads: bytes, *, with_ontology: bool, lang: str = "en") -> dict[str, str]:
     """Validate a submitted document (already parsed safely, passed as N-Quads), optionally with the bundled
     ontology; the report as JSON and as Turtle text."""
-    from mzgraph.rdf_io import read_files
+    from mzgraph.rdf.reading import read_files
     from mzgraph.validation import Sources, read_shapes, validate
     from mzgraph.validation_output import render_json, render_turtle
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = Mapping[str, Term]

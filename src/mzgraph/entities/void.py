@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from mzgraph.entities.sparql import Row, as_int
 from mzgraph.entities.values import Link
-from mzgraph.namespaces import DCAT, PREFIXES, VOID
+from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DUMPS = (("download/mzgraph.ttl", "text/turtle"), ("download/mzgraph.nq", "application/n-quads"),

@@ -19,7 +19,7 @@ from mzgraph.importer.mentions import Mentions, RoleClaim
 from mzgraph.importer.model import Contact
 from mzgraph.importer.profile import ImportedEntry, ImportedProfile
 from mzgraph.importer.vocabulary import PARTNER_ROLE, STATEMENT_KIND, Vocabulary
-from mzgraph.namespaces import MZ, SCHEMA
+from mzgraph.rdf.namespaces import MZ, SCHEMA
 
 
 def public_graph(profile: ImportedProfile, vocabulary: Vocabulary) -> Graph:

@@ -27,7 +27,7 @@ from mzgraph.importer.dutch import DutchDate, find_dates
 from mzgraph.importer.matching import LabelIndex, LabelMatch, words
 from mzgraph.importer.model import Passage
 from mzgraph.importer.vocabulary import Vocabulary
-from mzgraph.namespaces import MZ
+from mzgraph.rdf.namespaces import MZ
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘“'\"(])")
 _ADJACENT_WORDS = 2

@@ -23,7 +23,7 @@ from mzgraph.importer.model import HeaderField, ProfileDocument, SkippedLine
 from mzgraph.importer.passages import Entry, place_passages
 from mzgraph.importer.source import SourceText
 from mzgraph.importer.vocabulary import STATEMENT_KIND, Vocabulary
-from mzgraph.namespaces import MZ
+from mzgraph.rdf.namespaces import MZ
 
 # Statements that describe what the organisation did get measure types too, as the curated data has it.
 CATEGORISED_KINDS = frozenset({STATEMENT_KIND.achievement, STATEMENT_KIND.note})

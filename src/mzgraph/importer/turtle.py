@@ -13,7 +13,7 @@ from rdflib import Graph, Namespace
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from mzgraph.importer.iris import ProfileIris
-from mzgraph.namespaces import ID, MZ, PREFIXES
+from mzgraph.rdf.namespaces import ID, MZ, PREFIXES
 
 READING_ORDER = (
     MZ.Municipality, MZ.RegionalPublicBody, MZ.Employer, MZ.Recognition, MZ.AmbassadorRole,

@@ -18,9 +18,9 @@ from rdflib.namespace import DCTERMS, ORG
 
 from mzgraph import bundled
 from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
-from mzgraph.namespaces import ID, MZ, SCHEMA
-from mzgraph.rdf_io import read_files
-from mzgraph.rdflib_bridge import to_rdflib_graph
+from mzgraph.rdf.namespaces import ID, MZ, SCHEMA
+from mzgraph.rdf.rdflib_bridge import to_rdflib_graph
+from mzgraph.rdf.reading import read_files
 
 SCHEME = Namespace(ID["scheme/"])
 STATEMENT_KIND = Namespace(ID["statement-kind/"])

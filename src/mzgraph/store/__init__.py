@@ -16,7 +16,7 @@ from pathlib import Path
 from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql_guard import Limits
 from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
 from mzgraph.store.embedded import EmbeddedStore

@@ -17,9 +17,9 @@ from types import TracebackType
 
 import pyoxigraph as ox
 
-from mzgraph import formats
-from mzgraph.formats import Format
 from mzgraph.query_errors import QueryRejected, StoreBusy, TooManyRows
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Format
 from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
-from mzgraph.rdf_io import iter_file, load_file
+from mzgraph.rdf.reading import iter_file, load_file
 from mzgraph.store.base import Release
 
 CANONICAL_ENTITIES = DEFAULT_BASE_IRI + "id/"

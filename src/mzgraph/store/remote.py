@@ -29,11 +29,11 @@ from urllib.parse import unquote, urlencode, urlsplit
 import httpx
 import pyoxigraph as ox
 
-from mzgraph import formats
 from mzgraph.errors import InputError
-from mzgraph.formats import Format
 from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
-from mzgraph.rdf_io import iter_file
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Format
+from mzgraph.rdf.reading import iter_file
 from mzgraph.sparql_guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, new_release, rebased

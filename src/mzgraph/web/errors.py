@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from mzgraph.errors import ErrorBody, InputError
-from mzgraph.formats import NotAcceptable
 from mzgraph.query_errors import (
     QueryCrashed,
     QueryError,
@@ -25,6 +24,7 @@ from mzgraph.query_errors import (
     StoreBusy,
     StoreUnavailable,
 )
+from mzgraph.rdf.formats import NotAcceptable
 
 Renderer = Callable[[Request, int, ErrorBody, Mapping[str, str]], Response]
 """Turns (request, status, body, headers) into a response."""

@@ -11,7 +11,7 @@ from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.sparql import prologue
 from mzgraph.entities.values import Link
 from mzgraph.entities.vocab import DCT_DESCRIPTION, DCT_TITLE, prefixed
-from mzgraph.namespaces import MZ
+from mzgraph.rdf.namespaces import MZ
 from mzgraph.web.services import PageServices
 
 VALIDATE_LIMIT_LABEL = "{:.1f} MB"

@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from mzgraph import formats
-from mzgraph.formats import Family
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Family
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.saved_queries import FORMAT_PARAMETER, Parameter, ParameterError, SavedQuery
 from mzgraph.store import Store
 from mzgraph.web import sparql

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mzgraph.formats import accept_quality, parse_accept
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.formats import accept_quality, parse_accept
+from mzgraph.rdf.namespaces import PREFIXES
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from mzgraph.formats import FORMATS
-from mzgraph.namespaces import SD, VOID
+from mzgraph.rdf.formats import FORMATS
+from mzgraph.rdf.namespaces import SD, VOID
 from mzgraph.store import Release
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

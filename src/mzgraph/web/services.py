@@ -29,7 +29,7 @@ from mzgraph.entities.vocab import m
 from mzgraph.jsonld import entity_document
 from mzgraph.processes import background_worker
 from mzgraph.query_errors import TooManyRows
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.reading import read_files
 from mzgraph.store.base import Release, Store
 from mzgraph.web.render import create_environment
 

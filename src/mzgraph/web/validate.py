@@ -18,9 +18,9 @@ from fastapi.responses import Response
 
 from mzgraph.entities.conformance import validate_document
 from mzgraph.errors import InputError
-from mzgraph.namespaces import PREFIXES
-from mzgraph.rdf_io import FORMAT_BY_MEDIA_TYPE, parse_bytes
-from mzgraph.source_index import subject_lines
+from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.reading import FORMAT_BY_MEDIA_TYPE, parse_bytes
+from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.web.i18n import translator
 from mzgraph.web.represent import HTML, JSON, TURTLE, negotiate
 from mzgraph.web.respond import error, languages, page, services_of

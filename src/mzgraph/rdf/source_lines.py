@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from mzgraph.rdf_io import format_for_path
+from mzgraph.rdf.reading import format_for_path
 
 SubjectLines = dict[str, int]
 """IRI -> 1-based line where it first appears as a subject."""
