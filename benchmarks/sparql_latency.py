@@ -36,7 +36,7 @@ from benchmarks.peers import stop_process
 from mzgraph.bundled import bundled_graph_files, queries_dir
 from mzgraph.conformance.servers import free_port, oxigraph_binary
 from mzgraph.entities.describe import describe_query
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 
 RESULTS = Path(__file__).parent / "results"
 ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json"}

@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from mzgraph.query_errors import QueryRejected
-from mzgraph.sparql_guard import check
+from mzgraph.sparql.errors import QueryRejected
+from mzgraph.sparql.guard import check
 
 P = "<http://example.org/p>"
 SHAPES: dict[str, Callable[[int], str]] = {

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from mzgraph.bundled import queries_dir
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import describe_query
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 
 ID = DEFAULT_BASE_IRI + "id/"
 PREFIXES = """PREFIX mz: <https://w3id.org/mzgraph/def/>

@@ -11,8 +11,8 @@ from mzgraph.entities import browse, concept, dataset, ontology
 from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.organisation import read_organisation
 from mzgraph.entities.partner import read_partner
-from mzgraph.entities.sparql import rows, term, text, values
 from mzgraph.rdf.reading import read_files
+from mzgraph.sparql.builders import rows, term, text, values
 
 ID = "https://w3id.org/mzgraph/id/"
 DEF = "https://w3id.org/mzgraph/def/"

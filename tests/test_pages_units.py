@@ -9,7 +9,7 @@ from mzgraph.entities import browse, concept, dataset, ontology, organisation
 from mzgraph.entities.describe import describe_query
 from mzgraph.entities.labels import preferred_languages
 from mzgraph.entities.values import Link, format_date
-from mzgraph.sparql_guard import check
+from mzgraph.sparql.guard import check
 from mzgraph.web.i18n import MESSAGES
 from mzgraph.web.represent import negotiate
 from mzgraph.web.urls import href, safe_href, to_path

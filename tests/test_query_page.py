@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from mzgraph.bundled import queries_dir
 from mzgraph.rdf.namespaces import PREFIXES
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]
 

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import OxigraphServer
-from mzgraph.query_errors import StoreUnavailable
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
 from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.sparql.errors import StoreUnavailable
 from mzgraph.store import QueryPolicy, RemoteStore
 
 ROWS = 5000

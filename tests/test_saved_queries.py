@@ -9,12 +9,7 @@ import pytest
 
 from mzgraph.bundled import queries_dir
 from mzgraph.errors import InputError
-from mzgraph.saved_queries import (
-    XSD_DATE,
-    ParameterError,
-    load_saved_queries,
-    parse_saved_query,
-)
+from mzgraph.sparql.saved import XSD_DATE, ParameterError, load_saved_queries, parse_saved_query
 
 DEFAULTS = {"iri": "https://x.org/", "int": "1", "date": "2000-01-01", "string": "x", "lang-string": "x@nl"}
 ECHO = """# title: Echo

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from mzgraph.bundled import queries_dir
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 
 pytest_plugins = ["conftest_pages"]
 

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SPARQL_DATA, SPARQL_FIXTURES, Listener, LiveServer, OxigraphServer
-from mzgraph.query_errors import QueryRejected
-from mzgraph.sparql_guard import Limits, QueryForm, bind_values, check, tokens, where_group_start
+from mzgraph.sparql.errors import QueryRejected
+from mzgraph.sparql.guard import Limits, QueryForm, bind_values, check, tokens, where_group_start
 
 GUARD_CASES = sorted((SPARQL_FIXTURES / "guard").glob("*.rq"))
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -13,7 +13,7 @@ import pytest
 from conftest import SPARQL_DATA, LiveServer
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
-from mzgraph.query_errors import QueryFailed
+from mzgraph.sparql.errors import QueryFailed
 from mzgraph.store import EmbeddedStore, QueryPolicy, Store, open_store
 from mzgraph.store.loading import RELEASE_FILE
 

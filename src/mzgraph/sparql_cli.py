@@ -17,9 +17,9 @@ import pyoxigraph as ox
 
 from mzgraph.config import Settings
 from mzgraph.errors import InputError, MzgraphError
-from mzgraph.query_errors import QueryError, QueryRejected
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Family
+from mzgraph.sparql.errors import QueryError, QueryRejected
 
 # flag destination -> Settings field
 _SETTINGS_FLAGS = {

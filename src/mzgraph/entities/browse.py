@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from mzgraph.entities.sparql import integer, prologue, term, text, values
+from mzgraph.sparql.builders import integer, prologue, term, text, values
 
 EMPLOYERS = "?org a ?orgType . ?orgType rdfs:subClassOf* mz:Employer ."
 

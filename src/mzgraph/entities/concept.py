@@ -9,7 +9,6 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term
 from mzgraph.entities.values import Link, links
 from mzgraph.entities.vocab import (
     SKOS_ALT,
@@ -20,6 +19,7 @@ from mzgraph.entities.vocab import (
     SKOS_NOTATION,
     SKOS_TOP_OF,
 )
+from mzgraph.sparql.builders import Row, as_int, prologue, term
 
 USING_PATH = "mz:category|mz:measureGroup|mz:partnerRole|mz:statementKind|mz:quantityKind|mz:approximation"
 """Properties by which a measure, passage, figure or partner relation uses a concept."""

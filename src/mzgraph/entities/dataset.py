@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term, text
 from mzgraph.entities.values import Link
+from mzgraph.sparql.builders import Row, as_int, prologue, term, text
 
 PRIVATE_CLASS = "mz:ContactPerson"
 """Instances of this class, and every triple touching them, are personal data: never in a dump."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term, text
 from mzgraph.entities.values import Link
+from mzgraph.sparql.builders import Row, as_int, prologue, term, text
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 

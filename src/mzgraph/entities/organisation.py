@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, Term, prologue, term
 from mzgraph.entities.values import Link, date_year, format_date, format_number, link, links, literal_int
 from mzgraph.entities.vocab import SCHEMA_LOCATION, SCHEMA_VALUE, m
+from mzgraph.sparql.builders import Row, Term, prologue, term
 
 
 @dataclass(frozen=True)

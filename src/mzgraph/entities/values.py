@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
-from mzgraph.entities.sparql import XSD, Term
+from mzgraph.sparql.builders import XSD, Term
 
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

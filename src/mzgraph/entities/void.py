@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from mzgraph.entities.sparql import Row, as_int
 from mzgraph.entities.values import Link
 from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
+from mzgraph.sparql.builders import Row, as_int
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DUMPS = (("download/mzgraph.ttl", "text/turtle"), ("download/mzgraph.nq", "application/n-quads"),

@@ -17,7 +17,7 @@ from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
 from mzgraph.rdf.namespaces import PREFIXES
-from mzgraph.sparql_guard import Limits
+from mzgraph.sparql.guard import Limits
 from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
 from mzgraph.store.embedded import EmbeddedStore
 from mzgraph.store.loading import expand

@@ -17,10 +17,10 @@ from types import TracebackType
 
 import pyoxigraph as ox
 
-from mzgraph.query_errors import QueryRejected, StoreBusy, TooManyRows
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
-from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
+from mzgraph.sparql.errors import QueryRejected, StoreBusy, TooManyRows
+from mzgraph.sparql.guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

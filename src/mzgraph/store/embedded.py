@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mzgraph.errors import InputError
-from mzgraph.query_errors import QueryError, QueryFailed
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Family, Format
-from mzgraph.sparql_guard import parser_error
+from mzgraph.sparql.errors import QueryError, QueryFailed
+from mzgraph.sparql.guard import parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import new_release, read_into, read_release
 from mzgraph.store.pool import WorkerPool, return_freed_memory

@@ -27,7 +27,7 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from mzgraph.query_errors import QueryCrashed, QueryError, QueryFailed, QueryTimeout, StoreBusy, StoreUnavailable
+from mzgraph.sparql.errors import QueryCrashed, QueryError, QueryFailed, QueryTimeout, StoreBusy, StoreUnavailable
 
 Handler = Callable[[Any], Any]
 """What a worker runs for each job; its return value (or QueryError) goes back to the caller."""

@@ -30,11 +30,11 @@ import httpx
 import pyoxigraph as ox
 
 from mzgraph.errors import InputError
-from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
 from mzgraph.rdf.reading import iter_file
-from mzgraph.sparql_guard import QueryForm, parser_error
+from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
+from mzgraph.sparql.guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import CANONICAL_ENTITIES, content_tag, new_release, rebased
 from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv

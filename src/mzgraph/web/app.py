@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from mzgraph import __version__
 from mzgraph.bundled import queries_dir
 from mzgraph.config import Settings
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import api_docs, errors, query_page, site, sparql
 

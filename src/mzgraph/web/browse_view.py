@@ -14,8 +14,8 @@ from fastapi import Request
 from mzgraph.entities import browse
 from mzgraph.entities.dataset import Group
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int
 from mzgraph.entities.values import Link, format_date
+from mzgraph.sparql.builders import Row, as_int
 from mzgraph.web.services import PageServices
 
 MAX_SIZE = 500

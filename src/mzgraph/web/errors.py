@@ -15,7 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from mzgraph.errors import ErrorBody, InputError
-from mzgraph.query_errors import (
+from mzgraph.rdf.formats import NotAcceptable
+from mzgraph.sparql.errors import (
     QueryCrashed,
     QueryError,
     QueryFailed,
@@ -24,7 +25,6 @@ from mzgraph.query_errors import (
     StoreBusy,
     StoreUnavailable,
 )
-from mzgraph.rdf.formats import NotAcceptable
 
 Renderer = Callable[[Request, int, ErrorBody, Mapping[str, str]], Response]
 """Turns (request, status, body, headers) into a response."""

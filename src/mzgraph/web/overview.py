@@ -8,10 +8,10 @@ from typing import Any
 from mzgraph.entities import ontology, schemaorg
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import prologue
 from mzgraph.entities.values import Link
 from mzgraph.entities.vocab import DCT_DESCRIPTION, DCT_TITLE, prefixed
 from mzgraph.rdf.namespaces import MZ
+from mzgraph.sparql.builders import prologue
 from mzgraph.web.services import PageServices
 
 VALIDATE_LIMIT_LABEL = "{:.1f} MB"

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Family
 from mzgraph.rdf.namespaces import PREFIXES
-from mzgraph.saved_queries import FORMAT_PARAMETER, Parameter, ParameterError, SavedQuery
+from mzgraph.sparql.saved import FORMAT_PARAMETER, Parameter, ParameterError, SavedQuery
 from mzgraph.store import Store
 from mzgraph.web import sparql
 from mzgraph.web.deps import SettingsDep, StoreDep

@@ -24,12 +24,12 @@ from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
 from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, validate_ntriples
 from mzgraph.entities.describe import Description, describe_query
-from mzgraph.entities.sparql import Row, rows
 from mzgraph.entities.vocab import m
 from mzgraph.jsonld import entity_document
 from mzgraph.processes import background_worker
-from mzgraph.query_errors import TooManyRows
 from mzgraph.rdf.reading import read_files
+from mzgraph.sparql.builders import Row, rows
+from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Release, Store
 from mzgraph.web.render import create_environment
 

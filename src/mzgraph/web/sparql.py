@@ -18,8 +18,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from mzgraph.query_errors import QueryRejected
 from mzgraph.rdf.formats import Family, Format, negotiate
+from mzgraph.sparql.errors import QueryRejected
 from mzgraph.store import QueryRequest, QueryResult, Store
 from mzgraph.web.deps import SettingsDep, StoreDep
 from mzgraph.web.http import cache_headers, etag_for, is_not_modified, not_modified

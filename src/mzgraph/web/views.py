@@ -21,7 +21,6 @@ from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
 from mzgraph.entities.partner import employers_count_query, read_partner
 from mzgraph.entities.resource import read_resource, term_label
-from mzgraph.entities.sparql import as_int
 from mzgraph.entities.values import Link, link
 from mzgraph.entities.vocab import (
     OWL_CLASS,
@@ -34,6 +33,7 @@ from mzgraph.entities.vocab import (
     SKOS_SCHEME,
     m,
 )
+from mzgraph.sparql.builders import as_int
 from mzgraph.web.i18n import translator
 from mzgraph.web.overview import overview_context
 from mzgraph.web.services import ConformancePending, PageServices

@@ -19,8 +19,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from mzgraph.query_errors import QueryRejected
 from mzgraph.rdf.formats import Family
+from mzgraph.sparql.errors import QueryRejected
 
 
 class QueryForm(enum.Enum):

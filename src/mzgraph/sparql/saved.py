@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mzgraph.errors import InputError
-from mzgraph.query_errors import QueryRejected
-from mzgraph.sparql_guard import QueryForm, bind_values, check
+from mzgraph.sparql.errors import QueryRejected
+from mzgraph.sparql.guard import QueryForm, bind_values, check
 
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 MAX_VALUE_LENGTH = 1_000
