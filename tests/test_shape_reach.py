@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from mzgraph.bundled import rdf_files, shapes_dir
-from mzgraph.shape_reach import Reach, shapes_reach
 from mzgraph.validation import read_shapes
+from mzgraph.validation.reach import Reach, shapes_reach
 
 MZ = "https://w3id.org/mzgraph/def/"
 PREFIXES = f"""

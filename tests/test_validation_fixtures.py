@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mzgraph.cli import main
-from mzgraph.validation_output import constraint_name
+from mzgraph.validation.report import constraint_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 SIDECAR = ".expected.json"

@@ -12,18 +12,18 @@ from pyshacl.constraints.constraint_component import ConstraintComponent
 from rdflib import SH, Graph
 
 from mzgraph.bundled import data_dir, ontology_dir, rdf_files, shapes_dir
-from mzgraph.pyshacl_runner import (
+from mzgraph.rdf.rdflib_bridge import data_graph, to_rdflib_graph
+from mzgraph.validation import Sources, read_shapes, read_sources, validate
+from mzgraph.validation.pieces import cut_pieces, validate_pieces
+from mzgraph.validation.pyshacl_runner import (
     prepare_shapes,
     results_from_report,
     select_sparql_targets,
     shacl_results,
     with_target_nodes,
 )
-from mzgraph.rdf.rdflib_bridge import data_graph, to_rdflib_graph
-from mzgraph.shape_reach import shapes_reach
-from mzgraph.validation import Sources, read_shapes, read_sources, validate
-from mzgraph.validation_pieces import cut_pieces, validate_pieces
-from mzgraph.validation_results import ValidationResult
+from mzgraph.validation.reach import shapes_reach
+from mzgraph.validation.results import ValidationResult
 
 COPIES = 3
 ID = "https://w3id.org/mzgraph/id/"
@@ -101,10 +101,10 @@ def test_validate_uses_pieces_for_a_large_graph_with_the_same_report(
 ) -> None:
     sources = read_sources(many_organisations)
     one_run = validate(sources, shapes, jobs=1)
-    monkeypatch.setattr("mzgraph.validation.MIN_TRIPLES_FOR_PIECES", 0)
+    monkeypatch.setattr("mzgraph.validation.engine.MIN_TRIPLES_FOR_PIECES", 0)
     called = []
     monkeypatch.setattr(
-        "mzgraph.validation.validate_pieces", lambda *a, **k: called.append(1) or validate_pieces(*a, **k)
+        "mzgraph.validation.engine.validate_pieces", lambda *a, **k: called.append(1) or validate_pieces(*a, **k)
     )
 
     in_pieces = validate(sources, shapes, jobs=2)
@@ -204,7 +204,7 @@ def test_pieces_sent_as_ntriples_where_processes_cannot_fork(
     assert pieces is not None
     runnable, targets = select_sparql_targets(shapes, sources.store)
     inherited = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
-    monkeypatch.setattr("mzgraph.validation_pieces.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr("mzgraph.validation.pieces.multiprocessing.get_all_start_methods", lambda: ["spawn"])
     sent = validate_pieces(pieces, runnable, targets, lang="en", jobs=2)
 
     assert inherited and Counter(map(_key, sent)) == Counter(map(_key, inherited))

@@ -15,9 +15,18 @@ from typing import TextIO, TypeVar
 from mzgraph import bundled
 from mzgraph.errors import InputError
 from mzgraph.rdf.source_lines import file_prefixes
-from mzgraph.validation import UnreadableInput, ValidationReport, read_shapes, read_sources, validate
-from mzgraph.validation_output import namespace_manager, render_json, render_text, render_turtle
-from mzgraph.validation_pieces import default_jobs
+from mzgraph.validation import (
+    UnreadableInput,
+    ValidationReport,
+    default_jobs,
+    namespace_manager,
+    read_shapes,
+    read_sources,
+    render_json,
+    render_text,
+    render_turtle,
+    validate,
+)
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 T = TypeVar("T")

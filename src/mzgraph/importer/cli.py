@@ -22,9 +22,8 @@ from mzgraph.importer.output import check_private_folder, write_all
 from mzgraph.importer.pipeline import ProfileImport, import_profile
 from mzgraph.importer.report import Summary, render_json, render_text, summarise
 from mzgraph.importer.vocabulary import Vocabulary, default_vocabulary_files
-from mzgraph.validation import UnreadableInput, ValidationReport
-from mzgraph.validation_output import namespace_manager
-from mzgraph.validation_output import render_text as render_validation
+from mzgraph.validation import UnreadableInput, ValidationReport, namespace_manager
+from mzgraph.validation import render_text as render_validation
 
 EXIT_WRITTEN, EXIT_VIOLATIONS, EXIT_UNUSABLE = 0, 1, 2
 

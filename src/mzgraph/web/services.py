@@ -22,7 +22,6 @@ from jinja2 import Environment
 from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
-from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, validate_ntriples
 from mzgraph.entities.describe import Description, describe_query
 from mzgraph.entities.vocab import m
 from mzgraph.jsonld import entity_document
@@ -31,6 +30,7 @@ from mzgraph.rdf.reading import read_files
 from mzgraph.sparql.builders import Row, rows
 from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Release, Store
+from mzgraph.validation.page_status import MAX_TRIPLES, Conformance, from_report, validate_ntriples
 from mzgraph.web.render import create_environment
 
 T = TypeVar("T")

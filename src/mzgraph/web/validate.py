@@ -16,11 +16,11 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from mzgraph.entities.conformance import validate_document
 from mzgraph.errors import InputError
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.rdf.reading import FORMAT_BY_MEDIA_TYPE, parse_bytes
 from mzgraph.rdf.source_lines import subject_lines
+from mzgraph.validation.page_status import validate_document
 from mzgraph.web.i18n import translator
 from mzgraph.web.represent import HTML, JSON, TURTLE, negotiate
 from mzgraph.web.respond import error, languages, page, services_of

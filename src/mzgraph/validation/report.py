@@ -30,7 +30,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
 from mzgraph.rdf.namespaces import PREFIXES
-from mzgraph.validation_results import ResultPath, Severity, ValidationReport, ValidationResult
+from mzgraph.validation.results import ResultPath, Severity, ValidationReport, ValidationResult
 
 Style = Severity | str
 """What a piece of text is: a severity, ``"where"`` (file:line) or ``"fix"``."""

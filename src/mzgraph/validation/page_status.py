@@ -51,7 +51,7 @@ class Conformance:
 def validate_ntriples(ntriples: bytes, lang: str = "en") -> dict[str, Any]:
     """Validate a whole graph against the bundled shapes; the report as plain data."""
     from mzgraph.validation import Sources, read_shapes, validate
-    from mzgraph.validation_output import result_json
+    from mzgraph.validation.report import result_json
 
     sources = Sources()
     sources.add(Path("<store>"), ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
@@ -64,7 +64,7 @@ def validate_document(nquads: bytes, *, with_ontology: bool, lang: str = "en") -
     ontology; the report as JSON and as Turtle text."""
     from mzgraph.rdf.reading import read_files
     from mzgraph.validation import Sources, read_shapes, validate
-    from mzgraph.validation_output import render_json, render_turtle
+    from mzgraph.validation.report import render_json, render_turtle
 
     sources = Sources()
     sources.add(Path("request"), ox.parse(nquads, format=ox.RdfFormat.N_QUADS))

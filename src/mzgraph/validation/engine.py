@@ -23,13 +23,13 @@ from rdflib.paths import SequencePath
 from rdflib.term import Node
 
 from mzgraph.errors import InputError
-from mzgraph.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
 from mzgraph.rdf.rdflib_bridge import data_graph, to_ox, to_rdflib_graph
 from mzgraph.rdf.reading import format_for_path, load_file, read_file
 from mzgraph.rdf.source_lines import SourceIndex
-from mzgraph.shape_reach import shapes_reach
-from mzgraph.validation_pieces import Pieces, cut_pieces, pieces_for, validate_pieces
-from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationReport, ValidationResult
+from mzgraph.validation.pieces import Pieces, cut_pieces, pieces_for, validate_pieces
+from mzgraph.validation.pyshacl_runner import prepare_shapes, select_sparql_targets, shacl_results, with_target_nodes
+from mzgraph.validation.reach import shapes_reach
+from mzgraph.validation.results import ResultPath, Severity, UnreadableInput, ValidationReport, ValidationResult
 
 __all__ = [
     "Severity",

@@ -39,7 +39,7 @@ from rdflib.term import Node
 
 from mzgraph.errors import InputError
 from mzgraph.rdf.rdflib_bridge import quiet_ill_typed_literals, to_rdflib
-from mzgraph.validation_results import ResultPath, Severity, UnreadableInput, ValidationResult
+from mzgraph.validation.results import ResultPath, Severity, UnreadableInput, ValidationResult
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,11 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from mzgraph.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
 from mzgraph.rdf.namespaces import MZ
 from mzgraph.rdf.rdflib_bridge import OxTerm, data_graph, to_ox
-from mzgraph.shape_reach import Reach
-from mzgraph.validation_results import ValidationResult
+from mzgraph.validation.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
+from mzgraph.validation.reach import Reach
+from mzgraph.validation.results import ValidationResult
 
 HUB_IN_DEGREE = 64
 """A node that this many distinct subjects point at is shared, not claimed (partners, concepts, classes)."""
