@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
-from mzgraph.jsonld import context
+from mzgraph.entities.jsonld import context
 
 pytest_plugins = ["conftest_pages"]
 

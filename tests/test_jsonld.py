@@ -13,7 +13,7 @@ from pyld import jsonld
 
 from mzgraph.bundled import bundled_graph_files
 from mzgraph.entities.describe import Description, describe_query
-from mzgraph.jsonld import context, context_text, entity_document, script_json, to_nquads
+from mzgraph.entities.jsonld import context, context_text, entity_document, script_json, to_nquads
 from mzgraph.rdf.reading import read_files
 
 ID = "https://w3id.org/mzgraph/id/"

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from mzgraph.entities import dataset, schemaorg, void
+from mzgraph.entities.jsonld import CONTEXT_PATH, context_text, graph_document
 from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
-from mzgraph.jsonld import CONTEXT_PATH, context_text, graph_document
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.errors import TooManyRows
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified

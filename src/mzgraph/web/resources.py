@@ -15,8 +15,8 @@ from fastapi.responses import Response
 
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import Description
+from mzgraph.entities.jsonld import CONTEXT_PATH, graph_document
 from mzgraph.entities.ontology import vocabulary_query
-from mzgraph.jsonld import CONTEXT_PATH, graph_document
 from mzgraph.web import views
 from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.overview import overview_context

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from mzgraph.entities.jsonld import script_json
 from mzgraph.entities.labels import SUPPORTED, preferred_languages
 from mzgraph.errors import ErrorBody
-from mzgraph.jsonld import script_json
 from mzgraph.web.i18n import translator
 from mzgraph.web.render import render
 from mzgraph.web.represent import HTML, JSON, negotiate

@@ -23,8 +23,8 @@ from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
 from mzgraph.entities.describe import Description, describe_query
+from mzgraph.entities.jsonld import entity_document
 from mzgraph.entities.vocab import m
-from mzgraph.jsonld import entity_document
 from mzgraph.processes import background_worker
 from mzgraph.rdf.reading import read_files
 from mzgraph.sparql.builders import Row, rows
