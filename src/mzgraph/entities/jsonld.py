@@ -32,7 +32,7 @@ JsonObject = dict[str, Any]
 @lru_cache(maxsize=1)
 def context_text() -> str:
     """The published context document, as bundled with the package."""
-    return resources.files("mzgraph").joinpath("context", f"{CONTEXT_VERSION}.jsonld").read_text("utf-8")
+    return resources.files("mzgraph.entities").joinpath("context", f"{CONTEXT_VERSION}.jsonld").read_text("utf-8")
 
 
 def context() -> JsonObject:
