@@ -10,13 +10,13 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from mzgraph.validation_cli import run_validate
+    from mzgraph.cli.validate import run_validate
 
     return run_validate(args)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from mzgraph.importer.cli import run_import
+    from mzgraph.cli.importing import run_import
 
     return run_import(args)
 
@@ -46,7 +46,7 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
     imp.set_defaults(func=_import)
 
-    from mzgraph.sparql_cli import add_commands  # serve, load, query
+    from mzgraph.cli.serve import add_commands  # serve, load, query
 
     add_commands(sub)
     return parser
