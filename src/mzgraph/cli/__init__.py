@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 
 Command = Callable[[argparse.Namespace], int]
@@ -46,9 +45,10 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
     imp.set_defaults(func=_import)
 
-    from mzgraph.cli.serve import add_commands  # serve, load, query
+    from mzgraph.cli import load, query, serve
 
-    add_commands(sub)
+    for command in (serve, load, query):
+        command.add_command(sub)
     return parser
 
 
@@ -61,7 +61,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
