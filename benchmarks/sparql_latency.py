@@ -30,11 +30,11 @@ from pathlib import Path
 import httpx
 import psutil
 import pyoxigraph as ox
+from tools.servers import free_port, oxigraph_binary
 
 from benchmarks.generate import write_graph
 from benchmarks.peers import stop_process
 from mzgraph.bundled import bundled_graph_files, queries_dir
-from mzgraph.conformance.servers import free_port, oxigraph_binary
 from mzgraph.entities.describe import describe_query
 from mzgraph.sparql.saved import load_saved_queries
 

@@ -31,9 +31,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from tools.servers import AppRunner, free_port, oxigraph_binary
 
 from mzgraph.config import Settings
-from mzgraph.conformance.servers import AppRunner, free_port, oxigraph_binary
 from mzgraph.store import Store
 
 ROOT = Path(__file__).parent.parent

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from mzgraph.conformance.backends import run_backend
-from mzgraph.conformance.known_misses import agreement, read_known_misses
-from mzgraph.conformance.manifest import read_suites
-from mzgraph.conformance.protocol import read_protocol_manifest
-from mzgraph.conformance.runner import Run
+from tools.conformance.backends import run_backend
+from tools.conformance.known_misses import agreement, read_known_misses
+from tools.conformance.manifest import read_suites
+from tools.conformance.protocol import read_protocol_manifest
+from tools.conformance.runner import Run
 
 ROOT = Path(__file__).parent.parent
 SUITES = ROOT / "tests" / "conformance" / "sparql11"
@@ -111,7 +110,7 @@ def test_the_report_shows_the_counts_of_this_run(runs: dict[str, Run]) -> None:
 def test_the_command_exits_1_when_a_miss_is_not_explained(tmp_path: Path) -> None:
     no_misses = tmp_path / "none.toml"
     no_misses.write_text("", encoding="utf-8")
-    command = [sys.executable, "-m", "mzgraph.conformance", "--backend", "pyoxigraph", "--no-output"]
+    command = [sys.executable, "-m", "tools.conformance", "--backend", "pyoxigraph", "--no-output"]
 
     explained = subprocess.run(
         [*command, "--suites", str(SUITES), "--known-misses", str(KNOWN_MISSES)],

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from mzgraph.conformance.compare import compare
-from mzgraph.conformance.known_misses import read_known_misses
-from mzgraph.conformance.manifest import ALL_SUITES, W3C_BASE, Kind, read_suites
-from mzgraph.conformance.protocol import read_protocol_manifest
-from mzgraph.conformance.query_text import orders_results, with_base
-from mzgraph.conformance.reference import serve_reference
-from mzgraph.conformance.results import CsvTable, Graph, Solutions, parse_csv, read_expected
-from mzgraph.conformance.runner import run_cases
+from tools.conformance.compare import compare
+from tools.conformance.known_misses import read_known_misses
+from tools.conformance.manifest import ALL_SUITES, W3C_BASE, Kind, read_suites
+from tools.conformance.protocol import read_protocol_manifest
+from tools.conformance.query_text import orders_results, with_base
+from tools.conformance.reference import serve_reference
+from tools.conformance.results import CsvTable, Graph, Solutions, parse_csv, read_expected
+from tools.conformance.runner import run_cases
 
 SUITES = Path(__file__).parent / "conformance" / "sparql11"
 KNOWN_MISSES = Path(__file__).parent / "conformance" / "known-misses.toml"

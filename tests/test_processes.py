@@ -11,8 +11,7 @@ import time
 import httpx
 import psutil
 import pytest
-
-from mzgraph.conformance.servers import free_port
+from tools.servers import free_port
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from mzgraph.conformance.endpoint import HttpEndpoint
-from mzgraph.conformance.manifest import Dataset, SourceFile
-from mzgraph.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE, parse_results
+from tools.conformance.endpoint import HttpEndpoint
+from tools.conformance.manifest import Dataset, SourceFile
+from tools.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE, parse_results
 
 _BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/"
 _MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

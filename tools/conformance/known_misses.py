@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mzgraph.conformance.protocol import ProtocolOutcome
-from mzgraph.conformance.runner import Outcome
+from tools.conformance.protocol import ProtocolOutcome
+from tools.conformance.runner import Outcome
 
 AnyOutcome = Outcome | ProtocolOutcome
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import httpx
 
 from mzgraph.config import Settings
-from mzgraph.conformance.dataset import write_dataset
-from mzgraph.conformance.endpoint import Endpoint, HttpEndpoint
-from mzgraph.conformance.manifest import Dataset, TestCase
-from mzgraph.conformance.protocol import ProtocolOutcome, ProtocolTest, run_protocol_tests
-from mzgraph.conformance.reference import serve_reference
-from mzgraph.conformance.runner import Run, Serve, run_cases
-from mzgraph.conformance.servers import AppRunner, mzgraph_server, oxigraph_server, replace_oxigraph_data
+from tools.conformance.dataset import write_dataset
+from tools.conformance.endpoint import Endpoint, HttpEndpoint
+from tools.conformance.manifest import Dataset, TestCase
+from tools.conformance.protocol import ProtocolOutcome, ProtocolTest, run_protocol_tests
+from tools.conformance.reference import serve_reference
+from tools.conformance.runner import Run, Serve, run_cases
+from tools.servers import AppRunner, mzgraph_server, oxigraph_server, replace_oxigraph_data
 
 BACKENDS: tuple[str, ...] = ("pyoxigraph", "embedded", "remote")
 ALL_BACKENDS: tuple[str, ...] = (*BACKENDS, "command")

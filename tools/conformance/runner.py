@@ -9,13 +9,13 @@ from pathlib import Path
 
 import httpx
 
-from mzgraph.conformance.compare import compare
-from mzgraph.conformance.dataset import write_dataset
-from mzgraph.conformance.endpoint import PARSED_NOT_ANSWERED, Endpoint, Reply
-from mzgraph.conformance.manifest import ALL_SUITES, Dataset, Kind, TestCase
-from mzgraph.conformance.protocol import ProtocolOutcome
-from mzgraph.conformance.query_text import orders_results, with_base
-from mzgraph.conformance.results import ResultsError, parse_response, read_expected
+from tools.conformance.compare import compare
+from tools.conformance.dataset import write_dataset
+from tools.conformance.endpoint import PARSED_NOT_ANSWERED, Endpoint, Reply
+from tools.conformance.manifest import ALL_SUITES, Dataset, Kind, TestCase
+from tools.conformance.protocol import ProtocolOutcome
+from tools.conformance.query_text import orders_results, with_base
+from tools.conformance.results import ResultsError, parse_response, read_expected
 
 #: Starts a backend serving one N-Quads file and yields its endpoint until the block ends.
 Serve = Callable[[Path], AbstractContextManager[Endpoint]]

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from mzgraph.conformance.results import CsvTable, Graph, Result, Solutions
+from tools.conformance.results import CsvTable, Graph, Result, Solutions
 
 #: A row in the form the matcher works on: ``(column, value)`` pairs; a value may be a blank node.
 Cells = tuple[tuple[Hashable, Hashable], ...]

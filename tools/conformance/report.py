@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from mzgraph.conformance.known_misses import Cause, cause_of
-from mzgraph.conformance.runner import Run
+from tools.conformance.known_misses import Cause, cause_of
+from tools.conformance.runner import Run
 
 #: What each backend name means, for the reader of the report.
 BACKEND_NOTES: dict[str, str] = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mzgraph.conformance.manifest import Dataset, SourceFile
 from mzgraph.rdf.reading import read_file
+from tools.conformance.manifest import Dataset, SourceFile
 
 
 def dataset_quads(dataset: Dataset) -> list[ox.Quad]:

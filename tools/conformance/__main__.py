@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from mzgraph.conformance.backends import ALL_BACKENDS, BACKENDS, run_backend
-from mzgraph.conformance.known_misses import agreement, read_known_misses
-from mzgraph.conformance.manifest import ALL_SUITES, read_suites
-from mzgraph.conformance.protocol import read_protocol_manifest
-from mzgraph.conformance.report import failures_text, markdown, text_table
+from tools.conformance.backends import ALL_BACKENDS, BACKENDS, run_backend
+from tools.conformance.known_misses import agreement, read_known_misses
+from tools.conformance.manifest import ALL_SUITES, read_suites
+from tools.conformance.protocol import read_protocol_manifest
+from tools.conformance.report import failures_text, markdown, text_table
 
 DEFAULT_SUITES = Path("tests/conformance/sparql11")
 DEFAULT_KNOWN_MISSES = Path("tests/conformance/known-misses.toml")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mzgraph.conformance.endpoint import EVALUATION_FAILED, Reply
-from mzgraph.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE
+from tools.conformance.endpoint import EVALUATION_FAILED, Reply
+from tools.conformance.results import RDF_FORMAT_BY_MEDIA_TYPE, RESULTS_FORMAT_BY_MEDIA_TYPE
 
 _RESULTS_FORMATS = {**RESULTS_FORMAT_BY_MEDIA_TYPE, "text/csv": ox.QueryResultsFormat.CSV}
 
