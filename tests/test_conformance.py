@@ -92,7 +92,7 @@ def test_the_protocol_tests_for_a_read_only_endpoint_pass(runs: dict[str, Run], 
 
 
 def test_the_report_shows_the_counts_of_this_run(runs: dict[str, Run]) -> None:
-    """docs/conformance.md is generated; this fails when it is stale (rerun `python -m mzgraph.conformance`)."""
+    """docs/conformance.md is generated; this fails when it is stale (rerun `python -m tools.conformance`)."""
     report = REPORT.read_text(encoding="utf-8")
 
     for run in runs.values():

@@ -1,4 +1,4 @@
-"""``python -m mzgraph.conformance``: run the W3C SPARQL 1.1 suites, print the table, write the report.
+"""``python -m tools.conformance``: run the W3C SPARQL 1.1 suites, print the table, write the report.
 
 Exit code 0 when every failure is a known miss and every known miss still fails, 1 otherwise,
 2 on bad arguments.
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mzgraph.conformance", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.conformance", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--backend", action="append", choices=ALL_BACKENDS, help=f"repeatable (default: {', '.join(BACKENDS)})"
     )

@@ -1,4 +1,4 @@
-"""The backends a conformance run can target, each as a :data:`~mzgraph.conformance.runner.Serve` function.
+"""The backends a conformance run can target, each as a :data:`~tools.conformance.runner.Serve` function.
 
 - ``embedded``: mzgraph's app from ``create_app`` on the dataset file, served by uvicorn;
 - ``remote``: the same app with ``backend="remote"`` in front of one ``oxigraph serve`` process that is
