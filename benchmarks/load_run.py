@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-
-from benchmarks.peers import free_port, stop_process
+from tools.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CLIENTS = 64

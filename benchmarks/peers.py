@@ -10,11 +10,8 @@ and the sum of PSS (shared pages divided among the processes sharing them: the r
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from tools.servers import free_port, stop_process
 
 BIN = Path(sys.executable).parent
 ASK = "ASK { ?s ?p ?o }"
@@ -32,13 +30,6 @@ ASK = "ASK { ?s ?p ?o }"
 
 class OutOfBudget(Exception):
     """A system did not load or start within its time budget."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class MemorySampler:
@@ -137,19 +128,6 @@ class Running:
         self.sampler.stop()
         for proc in self.procs:
             stop_process(proc)
-
-
-def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
-    """Stop a process started in its own session, with its children (TERM, then KILL)."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:

@@ -21,17 +21,15 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
-from tools.servers import AppRunner, free_port, oxigraph_binary
+from tools.servers import AppRunner, OxigraphServer
 
 from mzgraph.config import Settings
 from mzgraph.store import Store
@@ -60,44 +58,6 @@ class LiveServer:
         """The app's store (for checks below HTTP)."""
         store: Store = self.app.state.store
         return store
-
-
-class OxigraphServer:
-    """``oxigraph serve --location DIR`` on a free port; can be stopped and started again on the same data."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.query_url = self.url + "/query"
-        self.store_url = self.url + "/store"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        # Its own deadline, so that a query mzgraph gave up on does not keep a core busy in the tests.
-        options = ["--location", str(self.location), "--bind", f"127.0.0.1:{self.port}", "--timeout-s", "3"]
-        command = [str(oxigraph_binary()), "serve", *options]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self._process.returncode}")
-            try:
-                httpx.get(self.query_url, params={"query": "ASK {}"}, timeout=1.0)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph serve did not start within 20 s")
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
 
 
 @pytest.fixture(scope="session")

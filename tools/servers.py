@@ -1,7 +1,10 @@
-"""Real servers for the conformance run: an ASGI app under uvicorn on 127.0.0.1, ``oxigraph serve``, ``mzgraph serve``.
+"""Starting and stopping helper servers, the one place the tests, the benchmarks and the conformance run do it.
 
-Each listens on a free loopback port and is stopped when its ``with`` block ends, so a failed run
-leaves no process or thread behind.
+An ASGI app under uvicorn in a thread (:class:`AppRunner`), ``oxigraph serve`` (in memory,
+:func:`oxigraph_server`, or on a store folder that can be stopped and started again, :class:`OxigraphServer`),
+``mzgraph serve`` as a process of its own (:func:`mzgraph_server`), a free port (:func:`free_port`) and
+stopping a process with everything it started (:func:`stop_process`). Each listens on 127.0.0.1; what a
+``with`` block starts is stopped when it ends, so a failed run leaves no process or thread behind.
 """
 
 from __future__ import annotations
@@ -105,6 +108,36 @@ def mzgraph_server(*options: str) -> Iterator[str]:
         yield base_url
 
 
+class OxigraphServer:
+    """``oxigraph serve --location DIR`` on a free port; can be stopped and started again on the same data."""
+
+    def __init__(self, location: Path, *, timeout_s: int = 3) -> None:
+        self.location = location
+        self.timeout_s = timeout_s
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = self.url + "/query"
+        self.store_url = self.url + "/store"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        # Its own deadline, so that a query given up on does not keep a core busy.
+        options = ["--location", str(self.location), "--bind", f"127.0.0.1:{self.port}", "--timeout-s"]
+        command = [str(oxigraph_binary()), "serve", *options, str(self.timeout_s)]
+        quiet = subprocess.DEVNULL
+        self._process = process = subprocess.Popen(command, stdout=quiet, stderr=quiet, start_new_session=True)
+        _wait_until(lambda: _answers(self.url + "/") or process.poll() is not None, what="oxigraph serve")
+        if process.poll() is not None:
+            raise ServerError(f"oxigraph serve exited with {process.returncode}")
+
+    def stop(self) -> None:
+        """Stop the server (its data stays in ``location``)."""
+        if self._process is not None:
+            stop_process(self._process)
+        self._process = None
+
+
 @contextlib.contextmanager
 def _process(command: list[str], base_url: str, *, ready_path: str) -> Iterator[str]:
     """Run ``command`` in a session of its own until it answers ``ready_path``; stop it and its children after.
@@ -124,25 +157,34 @@ def _process(command: list[str], base_url: str, *, ready_path: str) -> Iterator[
                 raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {output[-2000:]}")
             yield base_url
         finally:
-            _stop_group(process)
+            stop_process(process)
 
 
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group of ``process``; after a grace period, SIGKILL to what is left of it.
+def stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str], *, grace: float = 10.0) -> None:
+    """Stop a process started in a session of its own, with its children: SIGTERM to its process group,
+    after ``grace`` seconds SIGKILL to what is left of it.
 
     The leader is reaped only after the SIGKILL: while it is an unreaped zombie its id, which is the
-    group's, cannot be given to another process, so the signal cannot reach a stranger.
+    group's, cannot be given to another process, so the signal cannot reach a stranger. A leader
+    already reaped is not signalled again, for the same reason.
     """
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 5
-    while (
-        time.monotonic() < deadline and os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
-    ):
-        time.sleep(0.01)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and not _exited(process):
+            time.sleep(0.01)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def _exited(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> bool:
+    """Whether ``process`` has exited, without reaping it."""
+    try:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:  # reaped meanwhile (by a wait() in another thread)
+        return True
 
 
 def replace_oxigraph_data(client: httpx.Client, base_url: str, nquads: bytes) -> None:
