@@ -11,7 +11,7 @@ from mzgraph.entities.labels import preferred_languages
 from mzgraph.entities.values import Link, format_date
 from mzgraph.sparql.guard import check
 from mzgraph.web.i18n import MESSAGES
-from mzgraph.web.represent import negotiate
+from mzgraph.web.negotiation import negotiate
 from mzgraph.web.urls import href, safe_href, to_path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

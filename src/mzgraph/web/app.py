@@ -13,7 +13,9 @@ from mzgraph.bundled import queries_dir
 from mzgraph.config import Settings
 from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
-from mzgraph.web import api_docs, errors, query_page, site, sparql
+from mzgraph.web import errors, site
+from mzgraph.web.routes import api_docs, sparql
+from mzgraph.web.routes import queries as query_page
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

@@ -15,7 +15,7 @@ from typing import ParamSpec
 from fastapi import Request
 from fastapi.responses import Response
 
-from mzgraph.web.respond import LANG_COOKIE, services_of
+from mzgraph.web.responses import LANG_COOKIE, services_of
 
 P = ParamSpec("P")
 CACHE_SIZE = 512

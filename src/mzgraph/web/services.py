@@ -31,7 +31,7 @@ from mzgraph.sparql.builders import Row, rows
 from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Release, Store
 from mzgraph.validation.page_status import MAX_TRIPLES, Conformance, from_report, validate_ntriples
-from mzgraph.web.render import create_environment
+from mzgraph.web.templating import create_environment
 
 T = TypeVar("T")
 

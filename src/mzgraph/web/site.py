@@ -15,10 +15,13 @@ from fastapi.responses import Response
 from mzgraph.config import Settings
 from mzgraph.errors import ErrorBody
 from mzgraph.store import Store
-from mzgraph.web import dumps, errors, pages, resources, validate
-from mzgraph.web.render import static_files
-from mzgraph.web.respond import error
+from mzgraph.web import errors
+from mzgraph.web.responses import error
+from mzgraph.web.routes import dataset as dumps
+from mzgraph.web.routes import dereference as resources
+from mzgraph.web.routes import pages, validate
 from mzgraph.web.services import PageServices
+from mzgraph.web.templating import static_files
 
 
 def install(app: FastAPI, settings: Settings, store: Store) -> None:

@@ -17,15 +17,15 @@ from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import Description
 from mzgraph.entities.jsonld import CONTEXT_PATH, graph_document
 from mzgraph.entities.ontology import vocabulary_query
-from mzgraph.web import views
-from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
-from mzgraph.web.overview import overview_context
-from mzgraph.web.render import Alternate
-from mzgraph.web.represent import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
-from mzgraph.web.represent import serialise as serialise_rdf
-from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.negotiation import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
+from mzgraph.web.negotiation import serialise as serialise_rdf
 from mzgraph.web.response_cache import per_release
+from mzgraph.web.responses import error, languages, page, services_of
 from mzgraph.web.services import PageServices
+from mzgraph.web.templating import Alternate
+from mzgraph.web.views import entities as views
+from mzgraph.web.views.ontology import overview_context
 
 router = APIRouter(tags=["linked data"])
 

@@ -15,15 +15,15 @@ from fastapi.responses import Response
 from mzgraph.entities import browse, dataset, schemaorg
 from mzgraph.entities.labels import local_name
 from mzgraph.store.base import Release
-from mzgraph.web import browse_view
-from mzgraph.web.browse_view import BadRequest, BrowseResult, page_url, toggle_url
-from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.i18n import translator
-from mzgraph.web.render import Alternate
-from mzgraph.web.represent import CSV, HTML, JSON, json_bytes, negotiate
-from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.negotiation import CSV, HTML, JSON, json_bytes, negotiate
 from mzgraph.web.response_cache import per_release
+from mzgraph.web.responses import error, languages, page, services_of
+from mzgraph.web.templating import Alternate
 from mzgraph.web.urls import href
+from mzgraph.web.views import browse as browse_view
+from mzgraph.web.views.browse import BadRequest, BrowseResult, page_url, toggle_url
 
 router = APIRouter(tags=["pages"])
 

@@ -9,7 +9,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request
 from fastapi.responses import Response
 
-from mzgraph.web.render import Alternate
+from mzgraph.web.templating import Alternate
 
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Vary"}
 """Any origin may read the data formats; no credentials are involved."""

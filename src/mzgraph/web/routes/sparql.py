@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException
 from mzgraph.rdf.formats import Family, Format, negotiate
 from mzgraph.sparql.errors import QueryRejected
 from mzgraph.store import QueryRequest, QueryResult, Store
-from mzgraph.web.deps import SettingsDep, StoreDep
-from mzgraph.web.http import cache_headers, etag_for, is_not_modified, not_modified
-from mzgraph.web.service_description import PREFIXES, describe_service
+from mzgraph.web.caching import cache_headers, etag_for, is_not_modified, not_modified
+from mzgraph.web.state import SettingsDep, StoreDep
+from mzgraph.web.views.service_description import PREFIXES, describe_service
 
 router = APIRouter(tags=["SPARQL"])
 

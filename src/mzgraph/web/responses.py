@@ -12,9 +12,9 @@ from mzgraph.entities.jsonld import script_json
 from mzgraph.entities.labels import SUPPORTED, preferred_languages
 from mzgraph.errors import ErrorBody
 from mzgraph.web.i18n import translator
-from mzgraph.web.render import render
-from mzgraph.web.represent import HTML, JSON, negotiate
+from mzgraph.web.negotiation import HTML, JSON, negotiate
 from mzgraph.web.services import PageServices
+from mzgraph.web.templating import render
 
 STATUS_TITLES = (400, 404, 405, 406, 413, 415, 500, 503, 504)
 

@@ -20,13 +20,13 @@ from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.errors import TooManyRows
-from mzgraph.web.http import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
 from mzgraph.web.i18n import translator
-from mzgraph.web.render import Alternate
-from mzgraph.web.represent import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
-from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.negotiation import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.response_cache import per_release
+from mzgraph.web.responses import error, languages, page, services_of
 from mzgraph.web.services import PageServices
+from mzgraph.web.templating import Alternate
 
 router = APIRouter(tags=["dataset"])
 

@@ -22,9 +22,9 @@ from mzgraph.rdf.formats import Family
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.saved import FORMAT_PARAMETER, Parameter, ParameterError, SavedQuery
 from mzgraph.store import Store
-from mzgraph.web import sparql
-from mzgraph.web.deps import SettingsDep, StoreDep
-from mzgraph.web.respond import page
+from mzgraph.web.responses import page
+from mzgraph.web.routes import sparql
+from mzgraph.web.state import SettingsDep, StoreDep
 
 ENDPOINT = "/sparql"
 

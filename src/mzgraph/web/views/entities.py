@@ -35,9 +35,9 @@ from mzgraph.entities.vocab import (
 )
 from mzgraph.sparql.builders import as_int
 from mzgraph.web.i18n import translator
-from mzgraph.web.overview import overview_context
 from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
+from mzgraph.web.views.ontology import overview_context
 
 View = tuple[str, dict[str, Any]]
 _log = logging.getLogger("mzgraph.web.pages")

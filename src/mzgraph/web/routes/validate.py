@@ -22,8 +22,8 @@ from mzgraph.rdf.reading import FORMAT_BY_MEDIA_TYPE, parse_bytes
 from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.validation.page_status import validate_document
 from mzgraph.web.i18n import translator
-from mzgraph.web.represent import HTML, JSON, TURTLE, negotiate
-from mzgraph.web.respond import error, languages, page, services_of
+from mzgraph.web.negotiation import HTML, JSON, TURTLE, negotiate
+from mzgraph.web.responses import error, languages, page, services_of
 
 router = APIRouter(tags=["validation"])
 
