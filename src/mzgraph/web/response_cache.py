@@ -15,7 +15,8 @@ from typing import ParamSpec
 from fastapi import Request
 from fastapi.responses import Response
 
-from mzgraph.web.responses import LANG_COOKIE, services_of
+from mzgraph.web.responses import LANG_COOKIE
+from mzgraph.web.state import services_of
 
 P = ParamSpec("P")
 CACHE_SIZE = 512

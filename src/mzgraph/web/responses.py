@@ -13,16 +13,10 @@ from mzgraph.entities.labels import SUPPORTED, preferred_languages
 from mzgraph.errors import ErrorBody
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import HTML, JSON, negotiate
-from mzgraph.web.services import PageServices
+from mzgraph.web.state import services_of
 from mzgraph.web.templating import render
 
 STATUS_TITLES = (400, 404, 405, 406, 413, 415, 500, 503, 504)
-
-
-def services_of(request: Request) -> PageServices:
-    """The app's page services (made by ``create_app``)."""
-    found: PageServices = request.app.state.page_services
-    return found
 
 
 LANG_COOKIE = "mzgraph_lang"

@@ -24,8 +24,9 @@ from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, 
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.response_cache import per_release
-from mzgraph.web.responses import error, languages, page, services_of
+from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
+from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 
 router = APIRouter(tags=["dataset"])

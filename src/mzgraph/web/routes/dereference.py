@@ -21,8 +21,9 @@ from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, 
 from mzgraph.web.negotiation import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
 from mzgraph.web.negotiation import serialise as serialise_rdf
 from mzgraph.web.response_cache import per_release
-from mzgraph.web.responses import error, languages, page, services_of
+from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
+from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 from mzgraph.web.views import entities as views
 from mzgraph.web.views.ontology import overview_context

@@ -19,7 +19,8 @@ from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, 
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import CSV, HTML, JSON, json_bytes, negotiate
 from mzgraph.web.response_cache import per_release
-from mzgraph.web.responses import error, languages, page, services_of
+from mzgraph.web.responses import error, languages, page
+from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 from mzgraph.web.urls import href
 from mzgraph.web.views import browse as browse_view

@@ -23,7 +23,8 @@ from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.validation.page_status import validate_document
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import HTML, JSON, TURTLE, negotiate
-from mzgraph.web.responses import error, languages, page, services_of
+from mzgraph.web.responses import error, languages, page
+from mzgraph.web.state import services_of
 
 router = APIRouter(tags=["validation"])
 
