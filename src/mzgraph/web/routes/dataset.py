@@ -20,10 +20,9 @@ from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.errors import TooManyRows
-from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
-from mzgraph.web.response_cache import per_release
 from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
 from mzgraph.web.state import services_of

@@ -17,10 +17,9 @@ from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import Description
 from mzgraph.entities.jsonld import CONTEXT_PATH, graph_document
 from mzgraph.entities.ontology import vocabulary_query
-from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
 from mzgraph.web.negotiation import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
 from mzgraph.web.negotiation import serialise as serialise_rdf
-from mzgraph.web.response_cache import per_release
 from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
 from mzgraph.web.state import services_of

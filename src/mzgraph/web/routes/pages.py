@@ -15,10 +15,9 @@ from fastapi.responses import Response
 from mzgraph.entities import browse, dataset, schemaorg
 from mzgraph.entities.labels import local_name
 from mzgraph.store.base import Release
-from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified
+from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import CSV, HTML, JSON, json_bytes, negotiate
-from mzgraph.web.response_cache import per_release
 from mzgraph.web.responses import error, languages, page
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
