@@ -179,7 +179,7 @@ def saved_query_route(query: SavedQuery) -> Callable[[Request, Store], Awaitable
 
     async def run_saved_query(request: Request, store: StoreDep) -> Response:
         text = query.bind(parameter_values(request))
-        return await sparql._answer(request, store, text, (), (), request.query_params.get(FORMAT_PARAMETER))
+        return await sparql.answer_query(request, store, text, (), (), request.query_params.get(FORMAT_PARAMETER))
 
     return run_saved_query
 

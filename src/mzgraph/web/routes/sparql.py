@@ -74,7 +74,7 @@ async def sparql_get(
     _refuse_update(request.query_params)
     if not query:
         return await _service_description(request, store, format_name or output)
-    return await _answer(request, store, _one(query), default_graph_uri, named_graph_uri, format_name or output)
+    return await answer_query(request, store, _one(query), default_graph_uri, named_graph_uri, format_name or output)
 
 
 @router.post("/sparql", responses=_ANSWERS, summary="Query", openapi_extra={"requestBody": _POST_BODY})
@@ -99,7 +99,7 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
         raise HTTPException(400, "the body is not valid UTF-8") from None
     defaults, named = url_params.getlist("default-graph-uri"), url_params.getlist("named-graph-uri")
     if media_type == _SPARQL_QUERY:
-        return await _answer(request, store, text, defaults, named, _format(url_params))
+        return await answer_query(request, store, text, defaults, named, _format(url_params))
     try:
         form = parse_qs(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
@@ -107,7 +107,7 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     _refuse_update(form)
     defaults += form.get("default-graph-uri", [])
     named += form.get("named-graph-uri", [])
-    return await _answer(request, store, _one(form.get("query", [])), defaults, named,
+    return await answer_query(request, store, _one(form.get("query", [])), defaults, named,
                          _format(form) or _format(url_params))  # fmt: skip
 
 
@@ -122,10 +122,11 @@ async def sparql_other(request: Request) -> Response:
     raise HTTPException(405, f"{request.method} is not allowed here: /sparql answers GET and POST", headers=_ALLOW)
 
 
-async def _answer(
+async def answer_query(
     request: Request, store: Store, text: str, defaults: Sequence[str], named: Sequence[str], format_name: str | None
 ) -> Response:
-    """Evaluate and answer; a GET of a repeatable query carries validators, and a current copy gets a 304.
+    """Evaluate a query and answer it (for /sparql and the saved queries); a GET of a repeatable query carries
+    validators, and a current copy gets a 304.
 
     The answer depends on the data release, the query, the dataset asked for and the format only (the row cap
     is a setting), so the ETag is made of those, and a client or cache that holds it is answered without
