@@ -93,7 +93,7 @@ def _serve_app(runner: AppRunner, client: httpx.Client, settings: Settings) -> I
     The app's lifespan starts the pages' SHACL validation of the data in a spawned process and closes
     the store. For ~90 throwaway datasets that validation is an order of magnitude more work than the
     tests themselves, and /sparql does not use it, so the hooks are skipped and the store is closed
-    here (``app.state.store`` is the app's documented handle on it, see :mod:`mzgraph.web.deps`).
+    here (``app.state.store`` is the app's documented handle on it, see :mod:`mzgraph.web.state`).
     """
     from mzgraph.web.app import create_app  # the web layer is needed only when a server is started
 

@@ -9,7 +9,7 @@ reports positions, so this module scans the text itself, just enough to find sta
 - N-Triples and N-Quads: the first term of each line.
 - JSON-LD and RDF/XML: best effort, the first ``"@id"`` or ``rdf:about``/``rdf:ID`` with that IRI.
 
-Only the text is read here; the file was parsed and checked already (``rdf_io``), so the scanner can be
+Only the text is read here; the file was parsed and checked already (``mzgraph.rdf.reading``), so the scanner can be
 lenient: on text it does not understand it simply finds fewer subjects.
 """
 

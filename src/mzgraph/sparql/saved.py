@@ -10,7 +10,7 @@ A file starts with ``#`` lines naming its title, description and parameters::
 A parameter line is ``name type default``, optionally followed by ``| description``; the type is one of
 :data:`PARAMETER_TYPES` and the default is required, so every saved query runs as it is. In the query the
 parameter is the variable ``?name``. Values are bound as RDF terms written by pyoxigraph (which escapes
-them) in a ``VALUES`` row at the start of the ``WHERE`` group (:func:`mzgraph.sparql_guard.bind_values`), never
+them) in a ``VALUES`` row at the start of the ``WHERE`` group (:func:`mzgraph.sparql.guard.bind_values`), never
 pasted into the text.
 """
 

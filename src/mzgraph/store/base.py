@@ -1,7 +1,7 @@
 """The Store interface: SPARQL text in, serialised results out, plus the release identity of the data.
 
 A backend implements one method, :meth:`Store._evaluate`; everything else is shared here: the static
-checks (:mod:`mzgraph.sparql_guard`), the graphs-held check, the concurrency limit, and the Python
+checks (:mod:`mzgraph.sparql.guard`), the graphs-held check, the concurrency limit, and the Python
 helpers :meth:`Store.select`, :meth:`Store.construct` and :meth:`Store.ask` that pages use.
 """
 

@@ -1,6 +1,6 @@
 """Getting RDF files into a store: safe reading, the base-IRI rewrite, the release identity.
 
-Every file goes through :mod:`mzgraph.rdf_io` (file:line errors, no DOCTYPE, no remote context), parsed
+Every file goes through :mod:`mzgraph.rdf.reading` (file:line errors, no DOCTYPE, no remote context), parsed
 by Oxigraph straight into the store unless its IRIs must be rewritten. If the configured base IRI is not the
 canonical one, entity IRIs (``{canonical}id/...``) are rewritten to it as they are read, so a deployment
 under another domain serves its own IRIs. The vocabulary

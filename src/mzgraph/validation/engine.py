@@ -3,9 +3,9 @@
 The flow, like pySHACL's own API but with locations: :func:`read_sources` reads the data files (and the
 ontology, so ``rdfs:subClassOf`` and the SKOS schemes are there) through the one safe reader, one named
 graph per file; :func:`read_shapes` reads the shapes; :func:`validate` runs pySHACL over the union, in one
-run or, for a large graph, in independent pieces in parallel (:mod:`mzgraph.validation_pieces`), and
+run or, for a large graph, in independent pieces in parallel (:mod:`mzgraph.validation.pieces`), and
 says for each result in which file and on which line its focus node is defined. Rendering the report
-as text, JSON or Turtle is :mod:`mzgraph.validation_output`'s job.
+as text, JSON or Turtle is :mod:`mzgraph.validation.report`'s job.
 
 Conventions the shapes follow (``docs/validation.md``): ``sh:message`` says what is wrong,
 ``sh:description`` on the same shape says how to fix it; both may come in several languages.
@@ -139,7 +139,7 @@ def read_shapes(paths: Sequence[Path]) -> Graph:
 def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1) -> ValidationReport:
     """Validate the union of ``sources`` against ``shapes``, located; messages and fixes in ``lang`` where given.
 
-    The shapes' SPARQL targets are run by Oxigraph on the store first (see :mod:`mzgraph.pyshacl_runner`). With
+    The shapes' SPARQL targets are run by Oxigraph on the store first (see :mod:`.pyshacl_runner`). With
     ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many processes.
     Either way the results are those of one plain pySHACL run over the union (``tests/test_validation_pieces.py``).
     """

@@ -1,7 +1,7 @@
 """SHACL conformance of the served graph, computed once per data release, and the results about one node.
 
 :func:`validate_ntriples` is what a worker process runs: it takes the graph as N-Triples text and returns
-plain data (the JSON shape of :func:`mzgraph.validation_output.result_json`), so it can be shipped
+plain data (the JSON shape of :func:`mzgraph.validation.report.result_json`), so it can be shipped
 between processes and cached.
 """
 

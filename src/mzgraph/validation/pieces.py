@@ -2,7 +2,7 @@
 
 pySHACL spends a fixed, sizeable time per focus node and shape in one Python thread, so a graph of
 thousands of employers takes minutes. The employers do not depend on each other, though: the shapes
-only look a bounded distance from a focus node (:mod:`mzgraph.shape_reach`). So the graph is cut:
+only look a bounded distance from a focus node (:mod:`mzgraph.validation.reach`). So the graph is cut:
 
 1. The roots are the employers (instances of ``mz:Employer`` or a subclass). Each root claims what it
    reaches by forward links, and what links to it directly (its partner relations), without passing
@@ -171,7 +171,7 @@ def validate_pieces(
     """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node.
 
     ``targets`` are focus nodes selected beforehand on the whole graph (shape -> nodes, see
-    :func:`mzgraph.pyshacl_runner.select_sparql_targets`): each piece gets those it owns.
+    :func:`mzgraph.validation.pyshacl_runner.select_sparql_targets`): each piece gets those it owns.
     """
     order = sorted(range(pieces.count), key=lambda i: -pieces.size(i))  # largest first
     owned: list[dict[Node, list[Node]]] = [{} for _ in range(pieces.count)]

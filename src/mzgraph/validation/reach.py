@@ -3,7 +3,7 @@
 Validating a focus node with pySHACL reads the node's own triples, the triples of the nodes its paths
 lead to, and sometimes one step backwards (``[ sh:inversePath p ]``). When that neighbourhood is bounded,
 a large graph can be validated in independent pieces with exactly the results of one run over the whole
-graph (see :mod:`mzgraph.validation_pieces`). :func:`shapes_reach` works the bound out from the shapes:
+graph (see :mod:`mzgraph.validation.pieces`). :func:`shapes_reach` works the bound out from the shapes:
 
 - ``depth``: the triples of every node up to ``depth`` forward steps from the focus node are needed;
 - ``inverse``: the predicates followed one step backwards (inverse paths, ``sh:targetObjectsOf``): the

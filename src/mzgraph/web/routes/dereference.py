@@ -24,7 +24,7 @@ from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
-from mzgraph.web.views import entities as views
+from mzgraph.web.views.entities import view_for
 from mzgraph.web.views.ontology import overview_context
 
 router = APIRouter(tags=["linked data"])
@@ -97,7 +97,7 @@ async def html_page(
     if local == "def/":
         template, extra = "ontology.html", await overview_context(services, description, langs, page_url)
     else:
-        template, extra = await views.view_for(services, description, langs, page_url)
+        template, extra = await view_for(services, description, langs, page_url)
     context.update(extra)
     context.setdefault("title", description.label(description.focus, langs))
     return page(request, template, context, headers=headers)

@@ -2,7 +2,7 @@
 
 Each saved query gets a route of its own, so the OpenAPI page documents its parameters (type, default,
 description) and formats. A value is checked against its parameter's type and bound as an RDF term
-(:mod:`mzgraph.saved_queries`); the bound query is answered exactly like the same text sent to
+(:mod:`mzgraph.sparql.saved`); the bound query is answered exactly like the same text sent to
 ``/sparql``, with the same deadline, row cap, formats and error body.
 """
 
