@@ -7,7 +7,7 @@ only from the fixed :data:`FACET_PATHS`, never from the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -215,9 +215,3 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
-
-
-@dataclass
-class Facet:
-    name: str
-    values: list[FacetValue] = field(default_factory=list)

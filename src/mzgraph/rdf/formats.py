@@ -110,16 +110,6 @@ def negotiate(family: Family, accept: str | None = None, format_name: str | None
     return chosen
 
 
-def by_media_type(media_type: str) -> Format | None:
-    """The format whose media type (or alias) is ``media_type``, solutions formats first."""
-    wanted = media_type.split(";", 1)[0].strip().lower()
-    for family in (Family.SOLUTIONS, Family.GRAPH):
-        for fmt in FORMATS[family]:
-            if wanted == fmt.media_type or wanted in fmt.aliases:
-                return fmt
-    return None
-
-
 def parse_accept(accept: str | None) -> list[tuple[str, float]]:
     """``Accept`` as (media range, q) pairs (none or empty means ``*/*``); a malformed q counts as 0."""
     ranges: list[tuple[str, float]] = []
