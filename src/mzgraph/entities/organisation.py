@@ -164,7 +164,7 @@ def read_passage(d: Description, node: Term, langs: Sequence[str]) -> Passage:
     return Passage(
         iri=node.value,
         text=d.text(node, m("text"), langs) or "",
-        order=literal_int(d.value(node, m("order"))) or 0,
+        order=literal_int(d.value(node, m("order")), 0),
         line=literal_int(d.value(node, m("sourceLine"))),
         section=d.text(node, m("sourceSection"), langs),
         kind=None if kind is None else link(d, kind, langs),

@@ -61,13 +61,3 @@ def rows(solutions: Iterable[object]) -> list[dict[str, Term]]:
             variables = [v.value for v in getattr(solutions, "variables", [])]
         out.append({name: solution[name] for name in variables if solution[name] is not None})  # type: ignore[index]
     return out
-
-
-def as_int(value: Term | None, default: int = 0) -> int:
-    """The integer value of a literal (a count), or ``default``."""
-    if isinstance(value, ox.Literal):
-        try:
-            return int(value.value)
-        except ValueError:
-            return default
-    return default

@@ -14,8 +14,8 @@ from fastapi import Request
 from mzgraph.entities import browse
 from mzgraph.entities.dataset import Group
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.values import Link, format_date
-from mzgraph.sparql.builders import Row, as_int
+from mzgraph.entities.values import Link, format_date, literal_int
+from mzgraph.sparql.builders import Row
 from mzgraph.web.services import PageServices
 
 MAX_SIZE = 500
@@ -126,16 +126,16 @@ async def run(services: PageServices, f: browse.Filters, page: browse.Page, lang
         "category": _facet(categories, langs, f.categories),
         "partner": _facet(partners, langs, f.partners),
         "province": _facet(provinces, langs, f.provinces),
-        "year": [browse.FacetValue(r["value"].value, r["value"].value, as_int(r.get("n")),
+        "year": [browse.FacetValue(r["value"].value, r["value"].value, literal_int(r.get("n"), 0),
                                    int(r["value"].value) in f.years) for r in years if "value" in r],
         "ambassador": [browse.FacetValue("yes" if r["value"].value == "true" else "no", r["value"].value,
-                                         as_int(r.get("n")), f.ambassador is (r["value"].value == "true"))
+                                         literal_int(r.get("n"), 0), f.ambassador is (r["value"].value == "true"))
                        for r in sorted(ambassadors, key=lambda r: r["value"].value, reverse=True) if "value" in r],
     }  # fmt: skip
     return BrowseResult(
         filters=f,
         page=page,
-        total=as_int(counted[0].get("n")) if counted else 0,
+        total=literal_int(counted[0].get("n"), 0) if counted else 0,
         items=items,
         facets=facets,
         group_counts=group_counts(group_rows),
@@ -156,7 +156,7 @@ async def list_items(services: PageServices, f: browse.Filters, page: browse.Pag
     by_iri = {item.link.iri: item for item in items}
     for row in per_org:
         if row["org"].value in by_iri:
-            by_iri[row["org"].value].groups[row["group"].value] = as_int(row.get("n"))
+            by_iri[row["org"].value].groups[row["group"].value] = literal_int(row.get("n"), 0)
     for row in matches:
         item = by_iri.get(row["org"].value)
         if item is not None and len(item.matches) < 2:
@@ -166,7 +166,7 @@ async def list_items(services: PageServices, f: browse.Filters, page: browse.Pag
 
 def group_counts(rows: Sequence[Row]) -> dict[str, int]:
     """Group IRI -> number of measures, from :func:`mzgraph.entities.browse.group_counts_query`."""
-    return {row["group"].value: as_int(row.get("n")) for row in rows}
+    return {row["group"].value: literal_int(row.get("n"), 0) for row in rows}
 
 
 async def _none() -> list[Row]:
@@ -187,7 +187,7 @@ def _item(row: Row, langs: Sequence[str], term_labels: Mapping[str, Mapping[str,
         recognised_raw=date.value if date is not None else None,
         ambassador=format_date(since, langs[0]),
         ambassador_raw=since.value if since is not None else None,
-        measures=as_int(row.get("measures")),
+        measures=literal_int(row.get("measures"), 0),
     )
 
 
@@ -208,7 +208,7 @@ def _match(row: Row, words: Sequence[str], width: int = 70) -> Match:
 
 
 def _line(row: Row) -> int | None:
-    return as_int(row["line"]) if "line" in row else None
+    return literal_int(row["line"], 0) if "line" in row else None
 
 
 def _facet(rows: Sequence[Row], langs: Sequence[str], chosen: Sequence[ox.NamedNode]) -> list[browse.FacetValue]:
@@ -220,7 +220,7 @@ def _facet(rows: Sequence[Row], langs: Sequence[str], chosen: Sequence[ox.NamedN
         browse.FacetValue(
             iri,
             pick_text((r.get("label") for r in g), langs) or local_name(iri),
-            as_int(g[0].get("n")),
+            literal_int(g[0].get("n"), 0),
             iri in chosen_iris,
         )
         for iri, g in grouped.items()

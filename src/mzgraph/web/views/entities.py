@@ -21,7 +21,7 @@ from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
 from mzgraph.entities.partner import employers_count_query, read_partner
 from mzgraph.entities.resource import read_resource, term_label
-from mzgraph.entities.values import Link, link
+from mzgraph.entities.values import Link, link, literal_int
 from mzgraph.entities.vocab import (
     OWL_CLASS,
     OWL_DATATYPE_PROPERTY,
@@ -33,7 +33,6 @@ from mzgraph.entities.vocab import (
     SKOS_SCHEME,
     m,
 )
-from mzgraph.sparql.builders import as_int
 from mzgraph.web.i18n import translator
 from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
@@ -159,7 +158,7 @@ def ontology_label(path: str, term_labels: dict[str, dict[str, str]], langs: Seq
 async def partner_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     body = read_partner(d, langs)
     counted = await services.select(employers_count_query(d.focus))
-    body.employers = as_int(counted[0].get("n")) if counted else len(body.collaborations)
+    body.employers = literal_int(counted[0].get("n"), 0) if counted else len(body.collaborations)
     skip = (m("partner").value,)
     other = read_resource(d, langs, await services.term_labels(), skip=skip)
     website = safe_href(body.url)
@@ -177,7 +176,7 @@ async def concept_view(services: PageServices, d: Description, langs: Sequence[s
         services.select(concepts.usage_query(d.focus)), services.select(concepts.usage_count_query(d.focus))
     )
     concept = concepts.read_concept(d, langs, concepts.read_usage(used, langs))
-    concept.used_by_total = as_int(total[0].get("n")) if total else len(concept.used_by)
+    concept.used_by_total = literal_int(total[0].get("n"), 0) if total else len(concept.used_by)
     other = read_resource(d, langs, await services.term_labels())
     is_measure_type = any("/measure-type" in s.iri for s in concept.schemes)
     crumbs = [Link(s.iri, s.label) for s in concept.schemes]
@@ -211,10 +210,10 @@ async def term_view(services: PageServices, d: Description, langs: Sequence[str]
     return "term.html", {
         "term": term,
         "definition": definition,
-        "instances": as_int(row.get("instances")),
-        "triples": as_int(row.get("triples")),
+        "instances": literal_int(row.get("instances"), 0),
+        "triples": literal_int(row.get("triples"), 0),
         "rules": rules,
-        "count": as_int(row.get("instances")),
+        "count": literal_int(row.get("instances"), 0),
         "is_class": OWL_CLASS in d.types(d.focus),
         "crumbs": [_crumb("/def/", "nav_ontology", langs)],
         "schema": schemaorg.defined_term(d.focus.value, term.label, definition, None, page_url),
