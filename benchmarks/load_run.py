@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
 from tools.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent

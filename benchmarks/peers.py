@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+
 from tools.servers import free_port, stop_process
 
 BIN = Path(sys.executable).parent

@@ -30,12 +30,12 @@ from pathlib import Path
 import httpx
 import psutil
 import pyoxigraph as ox
-from tools.servers import free_port, oxigraph_binary, stop_process
 
 from benchmarks.generate import write_graph
 from mzgraph.bundled import bundled_graph_files, queries_dir
 from mzgraph.entities.describe import describe_query
 from mzgraph.sparql.saved import load_saved_queries
+from tools.servers import free_port, oxigraph_binary, stop_process
 
 RESULTS = Path(__file__).parent / "results"
 ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json"}

@@ -29,10 +29,10 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from tools.servers import AppRunner, OxigraphServer
 
 from mzgraph.config import Settings
 from mzgraph.store import Store
+from tools.servers import AppRunner, OxigraphServer
 
 ROOT = Path(__file__).parent.parent
 SPARQL_FIXTURES = Path(__file__).parent / "fixtures" / "sparql"

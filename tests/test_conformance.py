@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tools.conformance.backends import run_backend
 from tools.conformance.known_misses import agreement, read_known_misses
 from tools.conformance.manifest import read_suites

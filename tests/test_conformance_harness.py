@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from tools.conformance.compare import compare
 from tools.conformance.known_misses import read_known_misses
 from tools.conformance.manifest import ALL_SUITES, W3C_BASE, Kind, read_suites

@@ -11,6 +11,7 @@ import time
 import httpx
 import psutil
 import pytest
+
 from tools.servers import free_port
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from tools.servers import free_port
 
 from conftest import ROOT, SPARQL_DATA
+from tools.servers import free_port
 
 RUN = Callable[..., subprocess.CompletedProcess[str]]
 ORG = "https://w3id.org/mzgraph/id/organisation/"
