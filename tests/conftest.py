@@ -17,47 +17,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 
+from common import ROOT, SPARQL_DATA, Listener, LiveServer
 from mzgraph.config import Settings
-from mzgraph.store import Store
 from tools.servers import AppRunner, OxigraphServer
-
-ROOT = Path(__file__).parent.parent
-SPARQL_FIXTURES = Path(__file__).parent / "fixtures" / "sparql"
-SPARQL_DATA = [SPARQL_FIXTURES / "organisations.ttl", SPARQL_FIXTURES / "graphs.trig"]
-PRIVATE_FIXTURES = Path(__file__).parent / "fixtures" / "private"
-"""Invented contact persons: the personal data the tests serve with ``include_private``."""
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    """An app served on 127.0.0.1."""
-
-    url: str
-    app: FastAPI
-
-    @property
-    def sparql(self) -> str:
-        """The SPARQL endpoint's URL."""
-        return self.url + "/sparql"
-
-    @property
-    def store(self) -> Store:
-        """The app's store (for checks below HTTP)."""
-        store: Store = self.app.state.store
-        return store
 
 
 @pytest.fixture(scope="session")
@@ -128,35 +99,6 @@ def comunica() -> Path:
         assert npm, "npm is needed for the Comunica tests (scripts/install-dev installs everything)"
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True, timeout=600)
     return command
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that accepts and records every connection: proof that nothing connects out."""
-
-    def __init__(self) -> None:
-        self.connections: list[tuple[str, int]] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/resource"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(peer)
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
