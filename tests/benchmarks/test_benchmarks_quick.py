@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMS = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote", "oxigraph", "rdflib-endpoint")
 PAGES = ("page-html", "page-jsonld")

@@ -113,6 +113,7 @@ def thousands(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_folder_of_thousands_of_files_is_validated_and_loaded_in_bounded_time(
     thousands: Path, mzgraph: RUN, tmp_path: Path
 ) -> None:
@@ -126,6 +127,7 @@ def test_a_folder_of_thousands_of_files_is_validated_and_loaded_in_bounded_time(
     assert time.monotonic() - started < 90
 
 
+@pytest.mark.slow
 def test_one_bad_file_among_thousands_is_named_and_nothing_is_loaded(
     thousands: Path, mzgraph: RUN, tmp_path: Path
 ) -> None:

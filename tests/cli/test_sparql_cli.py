@@ -107,6 +107,7 @@ def _serve(log: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[bytes]
                 process.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_answers_and_shuts_down_cleanly(workers: str, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"

@@ -20,6 +20,8 @@ import pytest
 
 from common import ROOT, LiveServer
 
+pytestmark = pytest.mark.slow
+
 OLD = Path(__file__).parents[1] / "fixtures" / "validation" / "valid-organisation.ttl"
 TRIPLES = 500_000
 """About 3.5 s to load on a quiet 2-core machine (100,000 took under 1 s there): killed at 1 s and 2.2 s."""

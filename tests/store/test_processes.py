@@ -14,6 +14,8 @@ import pytest
 
 from tools.servers import free_port
 
+pytestmark = pytest.mark.slow
+
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60

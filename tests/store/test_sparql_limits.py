@@ -14,6 +14,8 @@ import pytest
 from common import SPARQL_DATA, LiveServer
 from mzgraph.store import EmbeddedStore
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 1.0
 # Five unconstrained patterns over the fixture graph: ~40^5 combinations, far beyond one second.
 # a seven-way product: far past any deadline here however quiet the machine (five ways finished in 5 s)

@@ -79,6 +79,7 @@ def test_a_bad_file_in_memory_fails_with_its_line_on_either_path(tmp_path: Path)
         assert (caught.value.path, caught.value.line) == (str(bad), 3)
 
 
+@pytest.mark.slow
 def test_an_in_memory_load_builds_no_python_object_per_triple(tmp_path: Path) -> None:
     """Loading 200,000 triples (28 MB) in memory grows the process about as much as Oxigraph's own load of the
     file (~130 MB); a list of Python quads cost ~1 KB per triple more (the old reader: 270 MB)."""

@@ -19,6 +19,8 @@ from tools.conformance.manifest import read_suites
 from tools.conformance.protocol import read_protocol_manifest
 from tools.conformance.runner import Run
 
+pytestmark = [pytest.mark.slow, pytest.mark.conformance]
+
 ROOT = Path(__file__).parents[2]
 SUITES = ROOT / "tests" / "conformance" / "sparql11"
 KNOWN_MISSES = ROOT / "tests" / "conformance" / "known-misses.toml"

@@ -80,6 +80,7 @@ def _key(result: ValidationResult) -> tuple[str, ...]:
     return (*("" if term is None else term.n3() for term in terms), result.message)
 
 
+@pytest.mark.slow
 def test_pieces_give_the_results_of_one_run(many_organisations: list[Path], shapes: Graph) -> None:
     sources = read_sources(many_organisations)
     reach = shapes_reach(shapes)
@@ -96,6 +97,7 @@ def test_pieces_give_the_results_of_one_run(many_organisations: list[Path], shap
     assert Counter(map(_key, in_pieces)) == Counter(map(_key, whole))
 
 
+@pytest.mark.slow
 def test_validate_uses_pieces_for_a_large_graph_with_the_same_report(
     many_organisations: list[Path], shapes: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,6 +149,7 @@ def test_triple_count_with_files_overlapping_in_several_ways(tmp_path: Path) -> 
     assert sources.triple_count() == int(row["n"].value) == 5
 
 
+@pytest.mark.slow
 def test_prepared_shapes_give_the_results_of_the_written_ones(many_organisations: list[Path], shapes: Graph) -> None:
     data = to_rdflib_graph(read_sources(many_organisations).triples())
     prepared = prepare_shapes(shapes)
@@ -155,6 +158,7 @@ def test_prepared_shapes_give_the_results_of_the_written_ones(many_organisations
     assert Counter(map(_key, shacl_results(data, prepared))) == Counter(map(_key, shacl_results(data, shapes)))
 
 
+@pytest.mark.slow
 def test_sparql_targets_run_by_oxigraph_give_the_results_of_pyshacl(
     many_organisations: list[Path], shapes: Graph
 ) -> None:
@@ -178,6 +182,7 @@ def test_sparql_targets_run_by_oxigraph_give_the_results_of_pyshacl(
     assert any("lies in the future" in m for m in messages)
 
 
+@pytest.mark.slow
 def test_data_graph_fills_the_store_as_graph_add_does(many_organisations: list[Path]) -> None:
     triples = list(read_sources(many_organisations[:3]).triples())
     triples += triples[:10]  # a repeated triple is stored once
@@ -196,6 +201,7 @@ def test_data_graph_fills_the_store_as_graph_add_does(many_organisations: list[P
     assert sorted(fast.predicate_objects(subject)) == sorted(usual.predicate_objects(subject))
 
 
+@pytest.mark.slow
 def test_pieces_sent_as_ntriples_where_processes_cannot_fork(
     many_organisations: list[Path], shapes: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,6 @@
 """The pages in headless Chromium (Debian's): every page type at desktop and phone width, and the interactions.
 
-Screenshots land in /tmp/shots/ for a person to look at.
+Screenshots go to the ``screenshots`` folder (``MZGRAPH_SCREENSHOTS``, see ``conftest.py``) for a person to look at.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-SHOTS = Path("/tmp/shots")
+pytestmark = pytest.mark.browser
+
 PAGES = {
     "home": "/",
     "organisation": "/id/organisation/regio-twente",
@@ -39,10 +40,11 @@ def open_page(browser: Browser, url: str, width: int, locale: str = "en-GB") -> 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_renders_accessibly_without_overflow(server: str, browser: Browser, name: str, width: str) -> None:
+def test_page_renders_accessibly_without_overflow(
+    server: str, browser: Browser, screenshots: Path, name: str, width: str
+) -> None:
     page, problems = open_page(browser, server + PAGES[name], WIDTHS[width])
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").count() == 1
     for landmark in ("header", "main", "footer", "nav"):
@@ -86,14 +88,14 @@ def test_browser_language_is_used(server: str, browser: Browser) -> None:
     assert page.locator("html").get_attribute("lang") == "nl"
 
 
-def test_validate_form_on_the_ontology_page(server: str, browser: Browser) -> None:
+def test_validate_form_on_the_ontology_page(server: str, browser: Browser, screenshots: Path) -> None:
     page, problems = open_page(browser, server + "/def/", 1280)
     data = "@prefix mz: <https://w3id.org/mzgraph/def/> .\n<https://w3id.org/mzgraph/id/organisation/x> a mz:Employer ."
     page.fill("#data", data)
     page.click("form[action='/validate'] button")
     page.wait_for_selector("h1:has-text('Validation report')", timeout=60_000)
     assert page.locator(".result.Violation").count() >= 1
-    page.screenshot(path=str(SHOTS / "validate-report.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "validate-report.png"), full_page=True)
     assert not problems
 
 

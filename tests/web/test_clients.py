@@ -97,6 +97,7 @@ def _comunica(server: LiveServer, query: str) -> dict[str, object]:
     return parsed
 
 
+@pytest.mark.slow
 def test_comunica_select_ask_and_construct(sparql_server: LiveServer, comunica: Path) -> None:
     assert comunica.exists()
     # Comunica 4.5 (the last for Node 20) drops language tags from any endpoint's JSON results (raw

@@ -1,7 +1,8 @@
 """The query page in headless Chromium (Debian's, driven by Playwright) against a real server.
 
 The page must work with no internet access: every request it makes is recorded and must go to the test
-server. Screenshots of each run are left in ``/tmp/shots/`` for a person to look at.
+server. Screenshots of each run go to the ``screenshots`` folder (``MZGRAPH_SCREENSHOTS``, see ``conftest.py``)
+for a person to look at.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from mzgraph.bundled import queries_dir
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.saved import load_saved_queries
 
-SHOTS = Path("/tmp/shots")
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 QUERIES = load_saved_queries(queries_dir())
 HAARLEM = "/id/organisation/gemeente-haarlem"
@@ -85,6 +85,7 @@ def visit(browser: Browser, server: str) -> Iterator[Visit]:
     opened.page.context.close()
 
 
+@pytest.mark.browser
 def test_the_page_loads_offline_with_prefixes_and_the_examples(visit: Visit) -> None:
     visit.page.wait_for_load_state("networkidle")
     text = visit.editor()
@@ -97,7 +98,10 @@ def test_the_page_loads_offline_with_prefixes_and_the_examples(visit: Visit) -> 
     assert visit.errors == []
 
 
-def test_an_example_runs_into_a_table_that_links_to_entity_pages(browser: Browser, server: str, viewport: str) -> None:
+@pytest.mark.browser
+def test_an_example_runs_into_a_table_that_links_to_entity_pages(
+    browser: Browser, server: str, screenshots: Path, viewport: str
+) -> None:
     visit = open_page(browser, server, viewport=viewport)
     try:
         visit.choose_example("employers-with-measure-type")
@@ -109,8 +113,7 @@ def test_an_example_runs_into_a_table_that_links_to_entity_pages(browser: Browse
         )
         assert links == [HAARLEM]
         assert "Calamity leave" in visit.page.inner_text(".yasr table.dataTable tbody")
-        SHOTS.mkdir(exist_ok=True)
-        visit.page.screenshot(path=str(SHOTS / f"query-{viewport}.png"), full_page=True)
+        visit.page.screenshot(path=str(screenshots / f"query-{viewport}.png"), full_page=True)
         # The cell shows the start of a long IRI (the rest is cut off with an ellipsis): click there.
         visit.page.click(f".yasr a[href='{HAARLEM}']", position={"x": 20, "y": 5})
         visit.page.wait_for_url(f"**{HAARLEM}")
@@ -121,6 +124,7 @@ def test_an_example_runs_into_a_table_that_links_to_entity_pages(browser: Browse
         visit.page.context.close()
 
 
+@pytest.mark.browser
 def test_an_example_named_in_the_address_is_loaded(browser: Browser, server: str) -> None:
     visit = open_page(browser, server, "/query?example=ambassadors-by-year")
     try:
@@ -131,7 +135,8 @@ def test_an_example_named_in_the_address_is_loaded(browser: Browser, server: str
         visit.page.context.close()
 
 
-def test_a_syntax_error_is_shown_next_to_the_query_with_its_line(visit: Visit) -> None:
+@pytest.mark.browser
+def test_a_syntax_error_is_shown_next_to_the_query_with_its_line(visit: Visit, screenshots: Path) -> None:
     visit.set_editor("SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p\n}")
     visit.run()
     box = visit.page.wait_for_selector(".query-error:not([hidden])")
@@ -142,8 +147,7 @@ def test_a_syntax_error_is_shown_next_to_the_query_with_its_line(visit: Visit) -
         "document.querySelector('.query-error').previousElementSibling.classList.contains('CodeMirror')"
     )
     assert visit.page.query_selector(".query-error-line") is not None
-    SHOTS.mkdir(exist_ok=True)
-    visit.page.screenshot(path=str(SHOTS / "query-syntax-error.png"))
+    visit.page.screenshot(path=str(screenshots / "query-syntax-error.png"))
     visit.set_editor("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     visit.run()
     visit.page.wait_for_selector(".yasr table.dataTable tbody tr")
@@ -155,6 +159,7 @@ def visible_downloads(visit: Visit) -> list[str]:
     return visit.page.eval_on_selector_all("#downloads a:not([hidden])", "links => links.map(a => a.textContent)")
 
 
+@pytest.mark.browser
 def test_downloads_offer_the_formats_of_the_query_type(visit: Visit, server: str) -> None:
     visit.set_editor(QUERIES["ambassadors-by-year"].text)
     assert visible_downloads(visit) == ["JSON", "XML", "CSV", "TSV"]
@@ -187,7 +192,8 @@ def test_without_javascript_a_plain_form_posts_to_the_endpoint(server: str) -> N
         assert f'href="/queries/{query.name}"' in page.text
 
 
-def test_the_openapi_page_renders_the_saved_queries_offline(browser: Browser, server: str) -> None:
+@pytest.mark.browser
+def test_the_openapi_page_renders_the_saved_queries_offline(browser: Browser, server: str, screenshots: Path) -> None:
     context = browser.new_context(viewport=VIEWPORTS["desktop"])  # type: ignore[arg-type]
     page = context.new_page()
     requested: list[str] = []
@@ -203,6 +209,6 @@ def test_the_openapi_page_renders_the_saved_queries_offline(browser: Browser, se
         elsewhere = [url for url in requested if urlsplit(url).hostname != urlsplit(server).hostname]
         assert elsewhere == [], "the OpenAPI page must not fetch anything from outside"
         assert errors == []
-        page.screenshot(path=str(SHOTS / "api-docs.png"), full_page=False)
+        page.screenshot(path=str(screenshots / "api-docs.png"), full_page=False)
     finally:
         context.close()
