@@ -1,6 +1,6 @@
 """Importing the five profile texts reproduces the curated data; every remaining difference is documented.
 
-The comparison is fact by fact (see ``importer_support.FACT_QUERIES``): the same SPARQL reads the curated
+The comparison is fact by fact (see ``support.FACT_QUERIES``): the same SPARQL reads the curated
 ``data/organisations/<profile>.ttl`` and the import's graphs.
 """
 

@@ -1,6 +1,6 @@
 """The conformance harness itself: manifests, results parsing, strict comparison, ORDER BY detection.
 
-These pin the judge, so that a pass in tests/test_conformance.py means the endpoint was right.
+These pin the judge, so that a pass in tests/tools/test_conformance.py means the endpoint was right.
 """
 
 from __future__ import annotations

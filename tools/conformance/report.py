@@ -117,7 +117,7 @@ mzgraph's `/sparql` endpoint run against the W3C SPARQL 1.1 test suites named in
 `QueryEvaluationTest` and `CSVResultFormatTest` of aggregates, bind, bindings, construct, exists,
 functions, grouping, negation, project-expression, property-path, subquery, csv-tsv-res, json-res and
 cast, and the positive and negative syntax tests of syntax-query and of those suites (338 tests).
-This file is written by `python -m tools.conformance`; `tests/test_conformance.py` runs the same
+This file is written by `python -m tools.conformance`; `tests/tools/test_conformance.py` runs the same
 suites in CI on both backends and fails on any miss not explained below.
 """
 

@@ -91,7 +91,7 @@ def data_graph(triples: Iterable[ox.Quad | ox.Triple]) -> Graph:
 
     The store ends up exactly as ``Graph.add`` leaves it: the three indexes, and the triples of this graph and
     of the default one (each triple's contexts are the store's default ones, which the first triple set, so
-    none is stored per triple); ``tests/test_validation_pieces.py`` compares the two.
+    none is stored per triple); ``tests/validation/test_validation_pieces.py`` compares the two.
     """
     graph = Graph()
     store = graph.store

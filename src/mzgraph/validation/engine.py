@@ -141,7 +141,8 @@ def validate(sources: Sources, shapes: Graph, *, lang: str = "en", jobs: int = 1
 
     The shapes' SPARQL targets are run by Oxigraph on the store first (see :mod:`.pyshacl_runner`). With
     ``jobs`` > 1, a large graph whose shapes have a bounded reach is validated in pieces in that many processes.
-    Either way the results are those of one plain pySHACL run over the union (``tests/test_validation_pieces.py``).
+    Either way the results are those of one plain pySHACL run over the union
+    (``tests/validation/test_validation_pieces.py``).
     """
     runnable, targets = select_sparql_targets(shapes, sources.store)
     pieces = _pieces(sources, shapes, jobs)

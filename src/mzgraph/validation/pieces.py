@@ -14,7 +14,7 @@ only look a bounded distance from a focus node (:mod:`mzgraph.validation.reach`)
    subjects' own triples), and every ``rdfs:subClassOf`` triple.
 3. Pieces are validated in worker processes; a result is kept only from the piece that owns its focus
    node. Each focus node sees in its piece all that its shapes can read in the whole graph, so the
-   merged results are those of one run (``tests/test_validation_pieces.py`` compares them).
+   merged results are those of one run (``tests/validation/test_validation_pieces.py`` compares them).
 """
 
 from __future__ import annotations
