@@ -77,8 +77,14 @@ class MemorySampler:
                 command = " ".join(proc.cmdline())[-120:]
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            found.append({"pid": proc.pid, "command": command, "rss_mb": round(info.rss / 2**20, 1),
-                          "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1)})
+            found.append(
+                {
+                    "pid": proc.pid,
+                    "command": command,
+                    "rss_mb": round(info.rss / 2**20, 1),
+                    "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1),
+                }
+            )
         return found
 
     def _processes(self) -> list[psutil.Process]:
@@ -180,8 +186,17 @@ def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, lo
     raise OutOfBudget(f"not answering after {budget:.0f} s")
 
 
-def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budget: float, *,
-           loaded: Loaded | None = None, pages: bool = True) -> Running:
+def _serve(
+    name: str,
+    args: list[str],
+    port: int,
+    path: str,
+    workdir: Path,
+    budget: float,
+    *,
+    loaded: Loaded | None = None,
+    pages: bool = True,
+) -> Running:
     """Spawn a server, watch its memory from now on, and wait until it answers."""
     log = workdir / f"{name}.log"
     proc = _spawn(args, log)
@@ -198,8 +213,18 @@ def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budg
 
 def _mzgraph_args(port: int) -> list[str]:
     # No row cap and a long deadline, so mzgraph does the same work as the peers (which have neither).
-    return [str(BIN / "mzgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--max-rows", "100000000", "--timeout", "600"]
+    return [
+        str(BIN / "mzgraph"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--max-rows",
+        "100000000",
+        "--timeout",
+        "600",
+    ]
 
 
 def start_mzgraph_memory(data: Path, workdir: Path, budget: float) -> Running:
@@ -213,11 +238,11 @@ def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:
     store = workdir / "mzgraph-store"
     shutil.rmtree(store, ignore_errors=True)
     log = workdir / "mzgraph-disk.log"
-    loaded = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget,
-                       store)
+    loaded = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget, store)
     port = free_port()
-    return _serve("mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql", workdir, budget,
-                  loaded=loaded)
+    return _serve(
+        "mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql", workdir, budget, loaded=loaded
+    )
 
 
 def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
@@ -225,8 +250,9 @@ def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
     location = workdir / "oxigraph-store"
     shutil.rmtree(location, ignore_errors=True)
     log = workdir / "oxigraph.log"
-    loaded = _run_step([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log,
-                       budget, location)
+    loaded = _run_step(
+        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log, budget, location
+    )
     port = free_port()
     args = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     return _serve("oxigraph", args, port, "/query", workdir, budget, loaded=loaded, pages=False)

@@ -183,8 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         data, entity = prepare_data(workdir, args.organisations, args.bundled)
         mzgraph = [sys.executable, "-m", "mzgraph.cli"]
-        subprocess.run([str(oxigraph_binary()), "load", "--location", str(workdir / "ox"), "--file", str(data)],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [str(oxigraph_binary()), "load", "--location", str(workdir / "ox"), "--file", str(data)],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([*mzgraph, "load", "--store", str(workdir / "mz"), "--data", str(data)], check=True)
         options = ["--max-rows", "10000000", "--timeout", "300"]
         oxigraph = [str(oxigraph_binary()), "serve"]

@@ -49,9 +49,7 @@ def rdf_files(path: Path, *, exclude: tuple[Path, ...] = ()) -> list[Path]:
     return sorted(
         p
         for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in RDF_SUFFIXES
-        and not any(p.resolve().is_relative_to(e) for e in excluded)
+        if p.is_file() and p.suffix.lower() in RDF_SUFFIXES and not any(p.resolve().is_relative_to(e) for e in excluded)
     )
 
 

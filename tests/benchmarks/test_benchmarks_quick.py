@@ -15,14 +15,25 @@ ROOT = Path(__file__).resolve().parents[2]
 SYSTEMS = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote", "oxigraph", "rdflib-endpoint")
 PAGES = ("page-html", "page-jsonld")
 ENTITY = ("entity-construct", *PAGES)
-QUERIES = (*(f"saved:{p.stem}" for p in sorted((ROOT / "queries").glob("*.rq"))),
-           "aggregation", "multi-join", "text-search", *ENTITY)
+QUERIES = (
+    *(f"saved:{p.stem}" for p in sorted((ROOT / "queries").glob("*.rq"))),
+    "aggregation",
+    "multi-join",
+    "text-search",
+    *ENTITY,
+)
 LOADED = ("mzgraph-disk", "oxigraph")
 
 
 def test_quick_benchmark_measures_every_system_and_query(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((tmp_path / "quick.json").read_text(encoding="utf-8"))
     assert (tmp_path / "quick.png").stat().st_size > 10_000

@@ -151,8 +151,10 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "large.nt"
     with path.open("w", encoding="utf-8") as out:
         for i in range(TRIPLES):
-            out.write(f'<https://example.org/big/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
-                      f'"label number {i}, padded to look like a real one"@en .\n')  # fmt: skip
+            out.write(
+                f"<https://example.org/big/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> "
+                f'"label number {i}, padded to look like a real one"@en .\n'
+            )
     return path
 
 

@@ -43,7 +43,9 @@ def test_query_reads_a_file_and_prints_any_format(mzgraph: RUN, tmp_path: Path) 
     assert [b["n"]["value"] for b in json.loads(done.stdout)["results"]["bindings"]] == ["45", "120"]
     ask = mzgraph("query", "-", *DATA, input="ASK { ?s ?p ?o }")
     assert ask.stdout == "yes\n"
-    turtle = mzgraph("query", "-", "--format", "ttl", *DATA, input="DESCRIBE <https://w3id.org/mzgraph/id/partner/mezzo>")
+    turtle = mzgraph(
+        "query", "-", "--format", "ttl", *DATA, input="DESCRIBE <https://w3id.org/mzgraph/id/partner/mezzo>"
+    )
     assert "@prefix rdfs:" in turtle.stdout and '"Mezzo"@nl' in turtle.stdout
 
 

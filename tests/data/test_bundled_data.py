@@ -102,10 +102,7 @@ def test_every_line_of_the_profile_is_in_the_graph(graph: ox.Store, profile: str
     missing = [
         (number, line.strip())
         for number, line in enumerate(_source_lines(profile), 1)
-        if line.strip()
-        and number not in cited
-        and line.strip() not in headings
-        and not CHROME.match(line.strip())
+        if line.strip() and number not in cited and line.strip() not in headings and not CHROME.match(line.strip())
     ]
     assert missing == [], f"{profile}: lines not represented in the graph: {missing}"
 

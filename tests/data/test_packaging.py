@@ -83,8 +83,13 @@ def test_the_unpacked_wheel_answers_a_query_and_reads_its_context(wheel: Path, t
 
     ask = "ASK { ?organisation <https://w3id.org/mzgraph/def/recognition> ?recognition }"
     answer = subprocess.run(
-        [sys.executable, "-m", "mzgraph.cli", "query", "-"], input=ask, env=env, cwd=elsewhere, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "mzgraph.cli", "query", "-"],
+        input=ask,
+        env=env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout == "yes\n"

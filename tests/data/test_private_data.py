@@ -41,8 +41,12 @@ def private(start_server: Callable[..., LiveServer]) -> LiveServer:
 
 
 def _rows(server: LiveServer, query: str) -> int:
-    response = httpx.post(server.sparql, data={"query": query}, headers={"Accept": "application/n-triples, "
-                          "application/sparql-results+json"}, timeout=30)  # fmt: skip
+    response = httpx.post(
+        server.sparql,
+        data={"query": query},
+        headers={"Accept": "application/n-triples, application/sparql-results+json"},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     if response.headers["content-type"].startswith("application/n-triples"):
         return len(response.text.splitlines())
@@ -51,8 +55,11 @@ def _rows(server: LiveServer, query: str) -> int:
 
 def _void_triples(server: LiveServer) -> int:
     void = httpx.get(server.url + "/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=30)
-    counts = [int(t.object.value) for t in ox.parse(void.content, format=ox.RdfFormat.N_TRIPLES)
-              if t.predicate.value == "http://rdfs.org/ns/void#triples"]  # fmt: skip
+    counts = [
+        int(t.object.value)
+        for t in ox.parse(void.content, format=ox.RdfFormat.N_TRIPLES)
+        if t.predicate.value == "http://rdfs.org/ns/void#triples"
+    ]
     return max(counts)
 
 

@@ -101,8 +101,7 @@ def test_partner_document_nests_the_employers_and_roles(store: ox.Store) -> None
     employers = {r["organisation"]["label"]["nl"]: r["role"]["id"] for r in doc["employerRelations"]}
     assert employers == {"Gemeente Enschede": ID + "partner-role/advisor", "Regio Twente": ID + "partner-role/advisor"}
     assert doc["url"] == "http://www.jongenveer.nl"
-    assert {r["id"] for r in doc["guided"]} == {ID + "recognition/gemeente-enschede",
-                                           ID + "recognition/regio-twente"}  # fmt: skip
+    assert {r["id"] for r in doc["guided"]} == {ID + "recognition/gemeente-enschede", ID + "recognition/regio-twente"}
 
 
 def test_every_context_term_expands_to_an_absolute_iri() -> None:

@@ -18,9 +18,18 @@ DIFFERENCES = tomllib.loads((FIXTURES / "expected-differences.toml").read_text(e
 DOCS = (Path(__file__).parents[2] / "docs" / "importer.md").read_text(encoding="utf-8")
 # Facts the importer must reproduce exactly: no documented difference may touch these kinds.
 EXACT_KINDS = {
-    "organisation", "source", "recognition", "ambassador", "measure", "statement", "truncated", "figure",
-    "figure-conflict", "contact", "website",
-}  # fmt: skip
+    "organisation",
+    "source",
+    "recognition",
+    "ambassador",
+    "measure",
+    "statement",
+    "truncated",
+    "figure",
+    "figure-conflict",
+    "contact",
+    "website",
+}
 
 
 def documented(profile: str, only_in: str) -> set[Fact]:

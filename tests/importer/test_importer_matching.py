@@ -29,8 +29,10 @@ def test_words_inside_an_excluded_span_never_match() -> None:
 
 def test_a_label_also_matches_without_its_parenthesis_and_as_its_acronym() -> None:
     assert label_variants("Medewerkers Inspiratie Onderzoek (MIO)") == [
-        "Medewerkers Inspiratie Onderzoek (MIO)", "Medewerkers Inspiratie Onderzoek", "MIO",
-    ]  # fmt: skip
+        "Medewerkers Inspiratie Onderzoek (MIO)",
+        "Medewerkers Inspiratie Onderzoek",
+        "MIO",
+    ]
     assert label_variants("Zorgloket (gemeente Enschede)") == ["Zorgloket (gemeente Enschede)", "Zorgloket"]
 
 

@@ -26,21 +26,38 @@ Welke concrete acties heeft uw organisatie uitgevoerd om medewerkers bewust te m
 # profile -> (line of heading, group or statement kind, passages) for every section, the introduction first
 SECTIONS = {
     "gemeente-amersfoort": [
-        (0, None, 1), (10, "awareness", 5), (18, "embedding", 3), (24, "ambassador-activity", 1), (28, "network", 1),
+        (0, None, 1),
+        (10, "awareness", 5),
+        (18, "embedding", 3),
+        (24, "ambassador-activity", 1),
+        (28, "network", 1),
     ],
     "gemeente-emmen": [
-        (0, None, 1), (10, "principle", 8), (21, "awareness", 8), (33, "dialogue", 5), (42, "tailored-solutions", 10),
-        (56, "embedding", 7), (67, "ambassador-activity", 3),
+        (0, None, 1),
+        (10, "principle", 8),
+        (21, "awareness", 8),
+        (33, "dialogue", 5),
+        (42, "tailored-solutions", 10),
+        (56, "embedding", 7),
+        (67, "ambassador-activity", 3),
     ],
     "gemeente-enschede": [(0, None, 1), (9, "awareness", 1), (13, "achievement", 10), (26, "embedding", 6)],
     "gemeente-haarlem": [
-        (0, None, 1), (7, "mission", 1), (12, "awareness", 5), (20, "dialogue", 3), (26, "tailored-solutions", 4),
+        (0, None, 1),
+        (7, "mission", 1),
+        (12, "awareness", 5),
+        (20, "dialogue", 3),
+        (26, "tailored-solutions", 4),
         (33, "embedding", 5),
     ],
     "regio-twente": [
-        (0, None, 2), (10, "awareness", 8), (21, "dialogue", 5), (29, "tailored-solutions", 13), (46, "embedding", 6),
+        (0, None, 2),
+        (10, "awareness", 8),
+        (21, "dialogue", 5),
+        (29, "tailored-solutions", 13),
+        (46, "embedding", 6),
     ],
-}  # fmt: skip
+}
 CONTACTS = {
     "gemeente-amersfoort": [],
     "gemeente-emmen": [(75, "Jan Jansen", "dhr.", "Beleidsmedewerker HRM afdeling PJC/team O&A", 1, 1)],
@@ -99,9 +116,11 @@ def test_passages_are_verbatim_without_bullet_and_surrounding_space() -> None:
 def test_page_chrome_and_websites_are_set_apart() -> None:
     document = parse_profile(read_source(SOURCES / "gemeente-enschede.txt"), vocabulary())
     assert [(c.line, c.reason) for c in document.chrome] == [
-        (36, "link text without an address"), (37, "link text without an address"),
-        (39, "page footer"), (40, "page footer"),
-    ]  # fmt: skip
+        (36, "link text without an address"),
+        (37, "link text without an address"),
+        (39, "page footer"),
+        (40, "page footer"),
+    ]
     haarlem = parse_profile(read_source(SOURCES / "gemeente-haarlem.txt"), vocabulary())
     assert [w.text for w in haarlem.websites] == ["www.gemeentehaarlem.nl"]
 

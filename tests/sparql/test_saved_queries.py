@@ -109,8 +109,12 @@ SELECT ?p ?n WHERE {
   FILTER(?n >= ?minimum)
 }"""
     store = ox.Store()
-    store.extend([ox.Quad(ox.NamedNode(f"http://x/{s}"), ox.NamedNode("http://x/p"), ox.Literal(o))
-                  for s, o in (("a", 1), ("a", 2), ("b", 1))])  # fmt: skip
+    store.extend(
+        [
+            ox.Quad(ox.NamedNode(f"http://x/{s}"), ox.NamedNode("http://x/p"), ox.Literal(o))
+            for s, o in (("a", 1), ("a", 2), ("b", 1))
+        ]
+    )
     query = parse_saved_query("t", text, source="t")
     assert [row["p"].value for row in store.query(query.bind())] == ["http://x/a"]
     assert len(list(store.query(query.bind({"minimum": "1"})))) == 2

@@ -92,8 +92,13 @@ def test_a_load_killed_between_its_two_renames_gets_the_old_store_back(
     dead = 2**22 + 12345  # above the default pid_max of 4,194,304: no process has it
     store.rename(tmp_path / f".store.old-{dead}")  # the state a SIGKILL after the first rename leaves
     (tmp_path / f".store.loading-{dead}").mkdir()
-    failed = mzgraph("load", "--store", str(store), "--data", str(Path(__file__).parents[1] / "fixtures" / "bad_input"
-                     / "malformed.ttl"))  # fmt: skip
+    failed = mzgraph(
+        "load",
+        "--store",
+        str(store),
+        "--data",
+        str(Path(__file__).parents[1] / "fixtures" / "bad_input" / "malformed.ttl"),
+    )
     assert failed.returncode == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
     assert _served_count(start_server, store) == old_count

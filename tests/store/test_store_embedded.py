@@ -121,9 +121,7 @@ def test_several_servers_share_one_store_directory_read_only(
     assert _answers(first.sparql) == _answers(second.sparql)
 
 
-def test_loading_again_replaces_the_store_whole_and_a_failed_load_changes_nothing(
-    tmp_path: Path, mzgraph: RUN
-) -> None:
+def test_loading_again_replaces_the_store_whole_and_a_failed_load_changes_nothing(tmp_path: Path, mzgraph: RUN) -> None:
     directory = tmp_path / "store"
     assert mzgraph("load", "--store", str(directory), "--data", str(SPARQL_DATA[1])).returncode == 0
     first = (directory / RELEASE_FILE).read_text()

@@ -86,8 +86,10 @@ def test_an_in_memory_load_builds_no_python_object_per_triple(tmp_path: Path) ->
     path = tmp_path / "large.nt"
     with path.open("w", encoding="utf-8") as out:
         for i in range(200_000):
-            out.write(f'<https://w3id.org/mzgraph/id/big/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
-                      f'"label number {i}, padded to look like a real one"@en .\n')  # fmt: skip
+            out.write(
+                f"<https://w3id.org/mzgraph/id/big/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> "
+                f'"label number {i}, padded to look like a real one"@en .\n'
+            )
     script = (
         "import resource, sys, pyoxigraph as ox\n"
         "from pathlib import Path\n"

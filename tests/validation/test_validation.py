@@ -165,9 +165,19 @@ def test_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert report["conforms"] is True
     assert report["counts"] == {"Violation": 0, "Warning": 2, "Info": 0}
     assert set(report["results"][0]) == {
-        "file", "line", "focus", "anchor", "anchor_path", "path", "value",
-        "severity", "message", "fix", "shape", "component",
-    }  # fmt: skip
+        "file",
+        "line",
+        "focus",
+        "anchor",
+        "anchor_path",
+        "path",
+        "value",
+        "severity",
+        "message",
+        "fix",
+        "shape",
+        "component",
+    }
     assert {r["shape"] for r in report["results"]} == {f"{MZ}shapes/EnglishLabel", f"{MZ}shapes/MeasureShape"}
 
 

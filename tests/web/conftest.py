@@ -72,9 +72,14 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium: browser builds cannot be downloaded here, so Playwright drives this one."""
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")

@@ -33,8 +33,13 @@ RDF = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-EXTENSIONS = {"html": "text/html", "jsonld": "application/ld+json", "ttl": "text/turtle",
-              "nt": "application/n-triples", "rdf": "application/rdf+xml"}  # fmt: skip
+EXTENSIONS = {
+    "html": "text/html",
+    "jsonld": "application/ld+json",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
 
 
 def triples(response: httpx.Response) -> set[ox.Triple]:
@@ -124,8 +129,9 @@ def test_not_acceptable_lists_what_is_offered(server: str) -> None:
     assert body["error"] == "not_acceptable" and "text/turtle" in body["detail"]["offered"]
 
 
-@pytest.mark.parametrize("path", ["/id/organisation/nobody", "/def/NoSuchClass", "/id/partner/mezzo/extra",
-                                  "/id/organisation/%3Cscript%3E"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path", ["/id/organisation/nobody", "/def/NoSuchClass", "/id/partner/mezzo/extra", "/id/organisation/%3Cscript%3E"]
+)
 def test_unknown_iris_are_404_in_json_or_html(server: str, path: str) -> None:
     as_json = httpx.get(server + path, headers={"Accept": "application/ld+json"})
     assert as_json.status_code == 404
@@ -158,8 +164,10 @@ def test_head_answers_without_a_body(server: str) -> None:
 def test_descriptions_include_what_points_at_the_resource(server: str) -> None:
     found = triples(httpx.get(server + "/id/partner/jong-en-veer.ttl"))
     relations = {t.subject.value for t in found if t.predicate.value == BASE + "def/partner"}
-    assert relations == {BASE + "id/partner-relation/gemeente-enschede/jong-en-veer--advisor",
-                         BASE + "id/partner-relation/regio-twente/jong-en-veer--advisor"}  # fmt: skip
+    assert relations == {
+        BASE + "id/partner-relation/gemeente-enschede/jong-en-veer--advisor",
+        BASE + "id/partner-relation/regio-twente/jong-en-veer--advisor",
+    }
     organisations = {t.object.value for t in found if t.predicate.value == BASE + "def/organisation"}
     assert organisations == {BASE + "id/organisation/gemeente-enschede", BASE + "id/organisation/regio-twente"}
     page = httpx.get(server + "/id/partner/jong-en-veer", headers={"Accept": "text/html"}).text

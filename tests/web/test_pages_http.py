@@ -136,8 +136,10 @@ def test_browse_search_facets_sort_and_pages(server: str) -> None:
 
 def test_browse_as_json_and_csv(server: str) -> None:
     data = httpx.get(server + "/organisations.json?ambassador=yes").json()
-    assert data["total"] == 2 and {i["name"] for i in data["items"]} == {"Municipality of Amersfoort",
-                                                                          "Municipality of Emmen"}  # fmt: skip
+    assert data["total"] == 2 and {i["name"] for i in data["items"]} == {
+        "Municipality of Amersfoort",
+        "Municipality of Emmen",
+    }
     emmen = next(i for i in data["items"] if i["id"].endswith("emmen"))
     assert emmen["ambassadorSince"] == "2010-12" and emmen["measuresByGroup"]["tailored-solutions"] == 9
     assert {f["label"] for f in data["facets"]["province"]} == {"Drenthe", "Utrecht"}
@@ -148,8 +150,10 @@ def test_browse_as_json_and_csv(server: str) -> None:
     assert rows[0]["awareness"].isdigit()
 
 
-@pytest.mark.parametrize("query", ["year=abc", "sort=evil", "ambassador=maybe", "page=0", "size=100000",
-                                   "category=not%20an%20iri", "q=" + "x" * 300])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    ["year=abc", "sort=evil", "ambassador=maybe", "page=0", "size=100000", "category=not%20an%20iri", "q=" + "x" * 300],
+)
 def test_browse_rejects_bad_parameters_with_a_message(server: str, query: str) -> None:
     response = httpx.get(f"{server}/organisations.json?{query}")
     assert response.status_code == 400
@@ -224,13 +228,17 @@ def test_validate_the_form_post(server: str) -> None:
     ("body", "content_type", "status", "code"),
     [
         (b"@prefix : <x", "text/turtle", 400, "unreadable_document"),
-        (b'{"@context": "https://example.org/c.jsonld", "@id": "https://e/x"}', "application/ld+json", 400,
-         "unreadable_document"),
+        (
+            b'{"@context": "https://example.org/c.jsonld", "@id": "https://e/x"}',
+            "application/ld+json",
+            400,
+            "unreadable_document",
+        ),
         (b"<a/>", "application/rdf+xml", 415, "unsupported_media_type"),
         (b"   ", "text/turtle", 400, "empty_document"),
         (b"#" * 2_100_000, "text/turtle", 413, "too_large"),
     ],
-)  # fmt: skip
+)
 def test_validate_refuses_what_it_cannot_use(
     server: str, body: bytes, content_type: str, status: int, code: str
 ) -> None:
@@ -285,18 +293,29 @@ def test_answers_are_kept_for_the_release(live_server: Any) -> None:
 
 @pytest.mark.parametrize(
     ("path", "kind"),
-    [("/", "Dataset"), ("/organisations", "ItemList"), ("/id/organisation/regio-twente", "GovernmentOrganization"),
-     ("/id/partner/tandem", "Organization"), ("/id/measure-type/leave", "DefinedTerm"),
-     ("/id/scheme/measure-type", "DefinedTermSet"), ("/def/Employer", "DefinedTerm"), ("/def/", "DefinedTermSet"),
-     ("/id/event/dag-van-de-mantelzorg", "Thing"), ("/.well-known/void", "Dataset")],
-)  # fmt: skip
+    [
+        ("/", "Dataset"),
+        ("/organisations", "ItemList"),
+        ("/id/organisation/regio-twente", "GovernmentOrganization"),
+        ("/id/partner/tandem", "Organization"),
+        ("/id/measure-type/leave", "DefinedTerm"),
+        ("/id/scheme/measure-type", "DefinedTermSet"),
+        ("/def/Employer", "DefinedTerm"),
+        ("/def/", "DefinedTermSet"),
+        ("/id/event/dag-van-de-mantelzorg", "Thing"),
+        ("/.well-known/void", "Dataset"),
+    ],
+)
 def test_every_page_embeds_schema_org(server: str, path: str, kind: str) -> None:
     assert schema_org(page(server, path))["@type"] == kind
 
 
 def test_validate_json_ld_with_an_inline_context(server: str) -> None:
-    document = {"@context": {"mz": "https://w3id.org/mzgraph/def/"}, "@id": "https://w3id.org/mzgraph/id/organisation/x",
-                "@type": "mz:Municipality"}  # fmt: skip
+    document = {
+        "@context": {"mz": "https://w3id.org/mzgraph/def/"},
+        "@id": "https://w3id.org/mzgraph/id/organisation/x",
+        "@type": "mz:Municipality",
+    }
     response = httpx.post(
         server + "/validate", json=document, headers={"Content-Type": "application/ld+json"}, timeout=60
     )

@@ -89,6 +89,7 @@ def test_a_remote_graph_too_big_for_the_pages_validation_is_answered_once_not_re
     finally:
         services.close()
 
+
 @pytest.mark.parametrize("backend", ["embedded", "remote"])
 def test_a_graph_larger_than_the_dump_limit_is_refused_with_a_reason_on_both_backends(
     backend: str, start_server: Callable[..., Any], start_oxigraph: Callable[[], Any]

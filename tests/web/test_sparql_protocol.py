@@ -155,14 +155,20 @@ def test_every_kind_of_update_is_refused(sparql_server: LiveServer, request_args
         ({"method": "GET", "params": [("query", "ASK {}"), ("query", "SELECT * {}")]}, 400),
         ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
         ({"method": "POST", "content": b"query=ASK%20%7B%7D"}, 415),
-        ({"method": "POST", "content": "ASK {}".encode("utf-16"),
-          "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 415),
+        (
+            {
+                "method": "POST",
+                "content": "ASK {}".encode("utf-16"),
+                "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"},
+            },
+            415,
+        ),
         ({"method": "POST", "content": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}}, 400),
         ({"method": "POST", "data": {"default-graph-uri": "https://example.org/graph/a"}}, 400),
         ({"method": "PUT", "params": {"query": "ASK {}"}}, 405),
     ],
     ids=["two queries", "text/plain", "no content type", "UTF-16", "not UTF-8", "no query", "PUT"],
-)  # fmt: skip
+)
 def test_malformed_requests_get_a_4xx_in_the_one_error_shape(
     sparql_server: LiveServer, request_args: dict[str, object], status: int
 ) -> None:
@@ -227,7 +233,7 @@ def test_get_without_a_query_describes_the_service(sparql_server: LiveServer) ->
         ({"default-graph-uri": [GRAPH_A, "https://example.org/graph/b"]}, {"one in a", "two in b"}),
         ({"named-graph-uri": "https://example.org/graph/b"}, set()),
     ],
-)  # fmt: skip
+)
 def test_the_protocol_dataset_replaces_the_default_graph(
     sparql_server: LiveServer, params: dict[str, object], expected: set[str]
 ) -> None:

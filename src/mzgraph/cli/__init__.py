@@ -21,9 +21,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers."
-    )
+    parser = argparse.ArgumentParser(prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="validate RDF data against the bundled SHACL shapes")

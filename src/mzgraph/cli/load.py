@@ -40,6 +40,8 @@ def run_load(args: argparse.Namespace) -> int:
             release = push_files(target, files, settings.base_iri, replace=args.replace)
     except MzgraphError as err:
         return fail("load", err)
-    print(f"mzgraph: loaded {release.triples:,} triples from {len(files)} files into {target} "
-          f"(release {release.tag})", file=sys.stderr)  # fmt: skip
+    print(
+        f"mzgraph: loaded {release.triples:,} triples from {len(files)} files into {target} (release {release.tag})",
+        file=sys.stderr,
+    )
     return 0

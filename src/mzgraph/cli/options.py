@@ -16,17 +16,28 @@ from mzgraph.errors import InputError
 
 # flag destination -> Settings field
 _SETTINGS_FLAGS = {
-    "host": "host", "port": "port", "workers": "workers", "query_workers": "query_workers",
-    "data": "data_paths", "store": "store_path", "sparql_endpoint": "sparql_endpoint", "base_iri": "base_iri",
-    "timeout": "query_timeout", "max_rows": "max_rows", "include_private": "include_private",
+    "host": "host",
+    "port": "port",
+    "workers": "workers",
+    "query_workers": "query_workers",
+    "data": "data_paths",
+    "store": "store_path",
+    "sparql_endpoint": "sparql_endpoint",
+    "base_iri": "base_iri",
+    "timeout": "query_timeout",
+    "max_rows": "max_rows",
+    "include_private": "include_private",
     "private_data": "private_data",
-}  # fmt: skip
+}
 
 
 def settings_from(args: argparse.Namespace, **fixed: Any) -> Settings:
     """Settings from the environment, overridden by the flags that were given (and by ``fixed``)."""
-    overrides = {field: getattr(args, flag) for flag, field in _SETTINGS_FLAGS.items()
-                 if getattr(args, flag, None) not in (None, False, [])}  # fmt: skip
+    overrides = {
+        field: getattr(args, flag)
+        for flag, field in _SETTINGS_FLAGS.items()
+        if getattr(args, flag, None) not in (None, False, [])
+    }
     if overrides.get("sparql_endpoint"):
         overrides["backend"] = "remote"
     for flag, value in fixed.items():
@@ -41,11 +52,15 @@ def settings_from(args: argparse.Namespace, **fixed: Any) -> Settings:
 
 def data_options(parser: argparse.ArgumentParser) -> None:
     """``--data``, ``--base-iri``, ``--include-private``, ``--private-data``."""
-    parser.add_argument("--data", type=Path, action="append", help="RDF file or folder (repeatable; default: "
-                        "the bundled graph)")  # fmt: skip
+    parser.add_argument(
+        "--data", type=Path, action="append", help="RDF file or folder (repeatable; default: the bundled graph)"
+    )
     parser.add_argument("--base-iri", help="serve IRIs under this base instead of https://w3id.org/mzgraph/")
-    parser.add_argument("--include-private", action="store_true", help="also load personal data (contacts), "
-                        "from data/private/ or --private-data")  # fmt: skip
+    parser.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also load personal data (contacts), from data/private/ or --private-data",
+    )
     parser.add_argument("--private-data", type=Path, help="folder or file of personal data for --include-private")
 
 

@@ -93,7 +93,7 @@ def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, pr
     if isinstance(term, ox.NamedNode):
         for name, namespace in prefixes.items():
             if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{name}:{term.value[len(namespace):]}"
+                return f"{name}:{term.value[len(namespace) :]}"
         return f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return term.value.replace("\n", " ") + (f"@{term.language}" if term.language else "")

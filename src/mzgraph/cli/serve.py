@@ -38,21 +38,32 @@ def run_serve(args: argparse.Namespace) -> int:
         return fail("serve", err)
     release = app.state.store.release
     triples = f"{release.triples:,} triples" if release.triples is not None else settings.sparql_endpoint
-    print(f"mzgraph: serving {triples} (release {release.tag}) at http://{settings.host}:{settings.port}/sparql",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"mzgraph: serving {triples} (release {release.tag}) at http://{settings.host}:{settings.port}/sparql",
+        file=sys.stderr,
+    )
     if settings.workers == 1:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
         return 0
     # Several web processes each build their app from the environment; the data was checked above.
     app.state.store.close()
     os.environ.update(_environment(settings))
-    uvicorn.run("mzgraph.web.app:create_app_from_environment", factory=True, host=settings.host,
-                port=settings.port, workers=settings.workers, log_level="info")  # fmt: skip
+    uvicorn.run(
+        "mzgraph.web.app:create_app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+    )
     return 0
 
 
 def _environment(settings: Settings) -> dict[str, str]:
     """``MZGRAPH_*`` variables reproducing ``settings`` in another process."""
     values = settings.model_dump(mode="json")
-    return {f"MZGRAPH_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
-            for name, value in values.items() if value is not None}  # fmt: skip
+    return {
+        f"MZGRAPH_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+        if value is not None
+    }

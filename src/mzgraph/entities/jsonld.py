@@ -82,8 +82,9 @@ def tidy(node: Any) -> Any:
     measures = out.get("measures")
     if isinstance(measures, dict):
         ordered = sorted(measures, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
-        out["measures"] = {g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g]
-                           for g in ordered}  # fmt: skip
+        out["measures"] = {
+            g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g] for g in ordered
+        }
     return out
 
 

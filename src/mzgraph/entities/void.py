@@ -13,8 +13,11 @@ from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
 from mzgraph.sparql.builders import Row
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DUMPS = (("download/mzgraph.ttl", "text/turtle"), ("download/mzgraph.nq", "application/n-quads"),
-         ("download/mzgraph.jsonld", "application/ld+json"))  # fmt: skip
+DUMPS = (
+    ("download/mzgraph.ttl", "text/turtle"),
+    ("download/mzgraph.nq", "application/n-quads"),
+    ("download/mzgraph.jsonld", "application/ld+json"),
+)
 
 
 @dataclass

@@ -16,9 +16,18 @@ from mzgraph.importer.iris import ProfileIris
 from mzgraph.rdf.namespaces import ID, MZ, PREFIXES
 
 READING_ORDER = (
-    MZ.Municipality, MZ.RegionalPublicBody, MZ.Employer, MZ.Recognition, MZ.AmbassadorRole,
-    MZ.SourceDocument, MZ.PartnerRelation, MZ.Measure, MZ.ProfileStatement, MZ.Figure, MZ.ContactPerson,
-)  # fmt: skip
+    MZ.Municipality,
+    MZ.RegionalPublicBody,
+    MZ.Employer,
+    MZ.Recognition,
+    MZ.AmbassadorRole,
+    MZ.SourceDocument,
+    MZ.PartnerRelation,
+    MZ.Measure,
+    MZ.ProfileStatement,
+    MZ.Figure,
+    MZ.ContactPerson,
+)
 
 _SHARED_PREFIXES = {
     "mt": "measure-type/",

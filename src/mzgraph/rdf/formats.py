@@ -43,13 +43,19 @@ class Format:
 
 
 SPARQL_JSON = Format(
-    "application/sparql-results+json", Family.SOLUTIONS, ox.QueryResultsFormat.JSON, ("json", "srj"),
+    "application/sparql-results+json",
+    Family.SOLUTIONS,
+    ox.QueryResultsFormat.JSON,
+    ("json", "srj"),
     ("application/json",),
-)  # fmt: skip
+)
 SPARQL_XML = Format(
-    "application/sparql-results+xml", Family.SOLUTIONS, ox.QueryResultsFormat.XML, ("xml", "srx"),
+    "application/sparql-results+xml",
+    Family.SOLUTIONS,
+    ox.QueryResultsFormat.XML,
+    ("xml", "srx"),
     ("application/xml", "text/xml"),
-)  # fmt: skip
+)
 CSV = Format("text/csv", Family.SOLUTIONS, ox.QueryResultsFormat.CSV, ("csv",))
 TSV = Format("text/tab-separated-values", Family.SOLUTIONS, ox.QueryResultsFormat.TSV, ("tsv",))
 
@@ -63,9 +69,12 @@ JSON_LD = Format(
     "application/ld+json", Family.GRAPH, ox.RdfFormat.JSON_LD, ("jsonld", "json-ld", "json"), ("application/json",)
 )
 RDF_XML = Format(
-    "application/rdf+xml", Family.GRAPH, ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "rdf+xml", "xml", "owl"),
+    "application/rdf+xml",
+    Family.GRAPH,
+    ox.RdfFormat.RDF_XML,
+    ("rdfxml", "rdf", "rdf+xml", "xml", "owl"),
     ("application/xml", "text/xml"),
-)  # fmt: skip
+)
 
 FORMATS: dict[Family, tuple[Format, ...]] = {
     Family.SOLUTIONS: (SPARQL_JSON, SPARQL_XML, CSV, TSV),
@@ -129,9 +138,7 @@ def parse_accept(accept: str | None) -> list[tuple[str, float]]:
     return ranges
 
 
-def accept_quality(
-    media_type: str, aliases: Collection[str], ranges: Iterable[tuple[str, float]]
-) -> tuple[float, int]:
+def accept_quality(media_type: str, aliases: Collection[str], ranges: Iterable[tuple[str, float]]) -> tuple[float, int]:
     """The q-value ``Accept`` gives ``media_type`` and how specific the range that gave it is.
 
     The most specific matching range decides (exact 3, an alias 2, ``type/*`` 1, ``*/*`` 0), so

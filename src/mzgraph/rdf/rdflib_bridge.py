@@ -82,8 +82,12 @@ def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None 
 
 
 _MEMORY_INDEXES = (
-    "_Memory__spo", "_Memory__pos", "_Memory__osp", "_Memory__contextTriples", "_Memory__defaultContexts",
-)  # fmt: skip
+    "_Memory__spo",
+    "_Memory__pos",
+    "_Memory__osp",
+    "_Memory__contextTriples",
+    "_Memory__defaultContexts",
+)
 
 
 def data_graph(triples: Iterable[ox.Quad | ox.Triple]) -> Graph:

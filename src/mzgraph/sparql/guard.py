@@ -136,9 +136,11 @@ def check(text: str, limits: Limits | None = None) -> CheckedQuery:
     if reader.form is None:
         first = reader.first_token
         raise _rejected(
-            text, first.start if first else 0, "syntax_error",
+            text,
+            first.start if first else 0,
+            "syntax_error",
             "expected SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE declarations)",
-        )  # fmt: skip
+        )
     return CheckedQuery(
         text, reader.form, tuple(reader.from_graphs), tuple(reader.from_named), not reader.changing_functions
     )
@@ -216,28 +218,36 @@ class _Reader:
                 self._check_prefix(token)
             if depth + negations > self.limits.max_depth:
                 raise _rejected(
-                    self.text, token.start, "query_too_complex",
+                    self.text,
+                    token.start,
+                    "query_too_complex",
                     f"the query nests brackets or negations more than {self.limits.max_depth} deep; flatten it",
-                )  # fmt: skip
+                )
             if minus > self.limits.max_minus:
                 raise _rejected(
-                    self.text, token.start, "query_too_complex",
+                    self.text,
+                    token.start,
+                    "query_too_complex",
                     f"the query has more than {self.limits.max_minus} MINUS groups; combine them",
-                )  # fmt: skip
+                )
 
     def _word(self, token: Token, index: int) -> int:
         """Handle a bare word; returns the index of the next token to read."""
         word = token.text.upper()
         if word == "SERVICE":
             raise _rejected(
-                self.text, token.start, "service_rejected",
+                self.text,
+                token.start,
+                "service_rejected",
                 "SERVICE is not allowed: this endpoint never sends requests to other endpoints",
-            )  # fmt: skip
+            )
         if word in _UPDATE_WORDS:
             raise _rejected(
-                self.text, token.start, "update_rejected",
+                self.text,
+                token.start,
+                "update_rejected",
                 f"{word} is an update operation; this endpoint is read-only and answers queries only",
-            )  # fmt: skip
+            )
         if self.form is None and word == "PREFIX" and self._kinds(index, "pname", "iri"):
             name, iri = self.tokens[index], self.tokens[index + 1]
             self.prefixes[name.text.split(":", 1)[0]] = self._resolve(_iri_value(iri.text))
@@ -275,9 +285,11 @@ class _Reader:
         prefix = token.text.split(":", 1)[0]
         if prefix not in self.prefixes:
             raise _rejected(
-                self.text, token.start, "syntax_error",
+                self.text,
+                token.start,
+                "syntax_error",
                 f"the prefix {prefix}: is used in {token.text} but not declared; add PREFIX {prefix}: <...>",
-            )  # fmt: skip
+            )
 
     def _expand(self, token: Token) -> str:
         self._check_prefix(token)

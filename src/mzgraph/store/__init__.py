@@ -56,9 +56,12 @@ def open_store(settings: Settings) -> Store:
             settings.store_path, policy=policy, workers=settings.query_workers, prefixes=prefixes
         )
     return EmbeddedStore.from_files(
-        data_files(settings), base_iri=settings.base_iri, policy=policy, workers=settings.query_workers,
+        data_files(settings),
+        base_iri=settings.base_iri,
+        policy=policy,
+        workers=settings.query_workers,
         prefixes=prefixes,
-    )  # fmt: skip
+    )
 
 
 def data_files(settings: Settings) -> list[Path]:
@@ -76,4 +79,3 @@ def policy_of(settings: Settings) -> QueryPolicy:
         max_concurrent=settings.max_concurrent_queries,
         limits=Limits(max_length=settings.max_query_length),
     )
-

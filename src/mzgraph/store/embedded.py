@@ -80,8 +80,9 @@ class EmbeddedStore(Store):
         if not (directory / "CURRENT").is_file():
             raise InputError(str(directory), "no store here; fill one first with `mzgraph load --store DIR`")
         path = str(directory)
-        store = cls(lambda: ox.Store.read_only(path), read_release(directory), policy, workers=workers,
-                    prefixes=prefixes)  # fmt: skip
+        store = cls(
+            lambda: ox.Store.read_only(path), read_release(directory), policy, workers=workers, prefixes=prefixes
+        )
         try:
             store.named_graphs()  # opens it in a worker: a broken store fails here, not at the first query
         except QueryError as err:

@@ -333,7 +333,11 @@ def _ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
 
 
 def _send(
-    client: httpx.Client, method: str, url: str, graph: str | None, body: Iterator[bytes] | None,
+    client: httpx.Client,
+    method: str,
+    url: str,
+    graph: str | None,
+    body: Iterator[bytes] | None,
     allow: tuple[int, ...] = (),
 ) -> None:
     params = {"graph": graph} if graph else {"default": ""}

@@ -160,9 +160,14 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     try:
         with _no_text_report():
             _, report, _ = pyshacl.validate(
-                data, shacl_graph=shapes, inference="none", advanced=advanced, inplace=True,
-                allow_warnings=True, allow_infos=True,
-            )  # fmt: skip
+                data,
+                shacl_graph=shapes,
+                inference="none",
+                advanced=advanced,
+                inplace=True,
+                allow_warnings=True,
+                allow_infos=True,
+            )
     except ReportableRuntimeError as err:
         raise UnreadableInput([InputError("shapes", f"the shapes cannot be used: {err.message}")]) from None
     return report

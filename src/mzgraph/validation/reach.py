@@ -47,15 +47,46 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 _REFUSED = (SH.rule, SH.js, SH.expression, SH.qualifiedValueShapesDisjoint)
 # Constraints whose check reads nothing beyond the value node itself (or the focus node's own triples).
 _VALUE_LOCAL = {
-    SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, SH.pattern, SH.flags,
-    SH.minLength, SH.maxLength, SH.languageIn, SH.uniqueLang, SH.minInclusive, SH.maxInclusive,
-    SH.minExclusive, SH.maxExclusive, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals,
-    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.closed, SH.ignoredProperties,
-}  # fmt: skip
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH.nodeKind,
+    SH["in"],
+    SH.hasValue,
+    SH.pattern,
+    SH.flags,
+    SH.minLength,
+    SH.maxLength,
+    SH.languageIn,
+    SH.uniqueLang,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.closed,
+    SH.ignoredProperties,
+}
 _ANNOTATIONS = {
-    RDF.type, SH.path, SH.message, SH.description, SH.name, SH.severity, SH.deactivated, SH.order, SH.group,
-    SH.defaultValue, RDFS.label, RDFS.comment, *_TARGETS,
-}  # fmt: skip
+    RDF.type,
+    SH.path,
+    SH.message,
+    SH.description,
+    SH.name,
+    SH.severity,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    RDFS.label,
+    RDFS.comment,
+    *_TARGETS,
+}
 _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 
 

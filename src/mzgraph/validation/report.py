@@ -36,8 +36,12 @@ Style = Severity | str
 """What a piece of text is: a severity, ``"where"`` (file:line) or ``"fix"``."""
 Painter = Callable[[str, Style], str]
 _COLOURS: dict[Style, str] = {
-    Severity.VIOLATION: "31", Severity.WARNING: "33", Severity.INFO: "36", "where": "1", "fix": "32",
-}  # fmt: skip
+    Severity.VIOLATION: "31",
+    Severity.WARNING: "33",
+    Severity.INFO: "36",
+    "where": "1",
+    "fix": "32",
+}
 
 
 def display_path(path: Path | None) -> str:

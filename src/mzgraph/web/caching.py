@@ -93,8 +93,13 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
         release = await services.release()
         kept: OrderedDict[tuple[str, ...], tuple[bytes, int, list[tuple[bytes, bytes]]]]
         kept = services.release_cache().setdefault("responses", OrderedDict())
-        key = (release.tag, request.url.path, request.url.query, request.cookies.get(LANG_COOKIE, ""),
-               *(request.headers.get(name, "") for name in _CHOOSING_HEADERS))  # fmt: skip
+        key = (
+            release.tag,
+            request.url.path,
+            request.url.query,
+            request.cookies.get(LANG_COOKIE, ""),
+            *(request.headers.get(name, "") for name in _CHOOSING_HEADERS),
+        )
         if key in kept:
             kept.move_to_end(key)
             body, status, headers = kept[key]
@@ -113,4 +118,3 @@ def _replay(body: bytes, status: int, headers: list[tuple[bytes, bytes]]) -> Res
     response = Response(body, status_code=status)
     response.raw_headers = list(headers)
     return response
-

@@ -39,9 +39,13 @@ QUERY_ERROR_STATUS: dict[type[QueryError], int] = {
 }
 
 _HTTP_CODES = {
-    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-    413: "too_large", 415: "unsupported_media_type",
-}  # fmt: skip
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 _log = logging.getLogger("mzgraph.web")
 
 

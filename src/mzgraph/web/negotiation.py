@@ -41,8 +41,12 @@ ENTITY_FORMATS: tuple[Representation, ...] = (HTML, JSONLD, TURTLE, NTRIPLES, RD
 DATA_FORMATS: tuple[Representation, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
 """Dataset descriptions prefer data over HTML for ``*/*``."""
 
-ALIASES = {"application/json": "application/ld+json", "application/x-turtle": "text/turtle",
-           "text/plain": "application/n-triples", "application/xhtml+xml": "text/html"}  # fmt: skip
+ALIASES = {
+    "application/json": "application/ld+json",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/xhtml+xml": "text/html",
+}
 
 
 def by_extension(extension: str, offered: Sequence[Representation] = ENTITY_FORMATS) -> Representation | None:

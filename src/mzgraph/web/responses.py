@@ -46,8 +46,9 @@ def page(
     schema = values.pop("schema", None)
     if schema is not None:
         values["schema_json"] = script_json(schema)
-    response = render(services.env, request, template, values, lang=langs[0], langs=langs,
-                      status_code=status_code, headers=headers)  # fmt: skip
+    response = render(
+        services.env, request, template, values, lang=langs[0], langs=langs, status_code=status_code, headers=headers
+    )
     response.headers["Vary"] = ", ".join(dict.fromkeys([*_vary(response), "Accept-Language", "Cookie"]))
     if request.query_params.get("lang") in SUPPORTED:
         response.set_cookie(LANG_COOKIE, langs[0], max_age=365 * 24 * 3600, samesite="lax", httponly=True)
@@ -72,7 +73,10 @@ def error(
     body = ErrorBody(code, message, detail)
     if negotiate(request.headers.get("accept"), (JSON, HTML)) is HTML:
         t = translator(languages(request)[0])
-        context = {"error": body, "status": status_code, "title": t(f"status_{status_code}") if status_code in
-                   STATUS_TITLES else t("status_other")}  # fmt: skip
+        context = {
+            "error": body,
+            "status": status_code,
+            "title": t(f"status_{status_code}") if status_code in STATUS_TITLES else t("status_other"),
+        }
         return page(request, "error.html", context, status_code=status_code, headers=headers)
     return JSONResponse(body.as_dict(), status_code=status_code, headers=dict(headers or {}))

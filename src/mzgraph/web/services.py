@@ -42,6 +42,7 @@ JSONLD_CACHE_SIZE = 512
 DESCRIPTION_ROWS = 200_000
 """Row cap of one description (its inbound links and relations are capped in the query itself)."""
 
+
 class PageServices:
     """Per-app state of the pages."""
 

@@ -42,12 +42,19 @@ DUMP_FORMATS = {
 async def download(request: Request, extension: str) -> Response:
     """The whole published graph as Turtle, N-Quads or JSON-LD (expanded); no personal data."""
     if extension not in DUMP_FORMATS:
-        return error(request, 404, "not_found", "Dumps exist as mzgraph.ttl, mzgraph.nq and mzgraph.jsonld.",
-                     {"offered": [f"/download/mzgraph.{ext}" for ext in DUMP_FORMATS]})  # fmt: skip
+        return error(
+            request,
+            404,
+            "not_found",
+            "Dumps exist as mzgraph.ttl, mzgraph.nq and mzgraph.jsonld.",
+            {"offered": [f"/download/mzgraph.{ext}" for ext in DUMP_FORMATS]},
+        )
     services = services_of(request)
     release = await services.release()
-    headers = {**cache_headers(etag_for(release.tag, "dump", extension), release.modified, vary="Accept-Encoding"),
-               **CORS}  # fmt: skip
+    headers = {
+        **cache_headers(etag_for(release.tag, "dump", extension), release.modified, vary="Accept-Encoding"),
+        **CORS,
+    }
     if is_not_modified(request, headers["ETag"], release.modified):
         return not_modified(headers)
     limit = services.settings.max_dump_triples
@@ -62,9 +69,15 @@ async def download(request: Request, extension: str) -> Response:
 
 
 def _too_large(request: Request, limit: int) -> Response:
-    return error(request, 403, "dump_too_large", f"This graph has more than {limit:,} triples, the most offered as a "
-                 "dump here (the server would have to hold it whole). Query /sparql with LIMIT and OFFSET, or ask the "
-                 "maintainers for the source files.", {"max_dump_triples": limit})  # fmt: skip
+    return error(
+        request,
+        403,
+        "dump_too_large",
+        f"This graph has more than {limit:,} triples, the most offered as a "
+        "dump here (the server would have to hold it whole). Query /sparql with LIMIT and OFFSET, or ask the "
+        "maintainers for the source files.",
+        {"max_dump_triples": limit},
+    )
 
 
 async def write_dump(services: PageServices, extension: str, tag: str) -> Path | None:
@@ -117,16 +130,24 @@ async def _void(request: Request, extension: str | None) -> Response:
     services = services_of(request)
     rep = by_extension(extension, DATA_FORMATS) if extension else negotiate(request.headers.get("accept"), DATA_FORMATS)
     if rep is None:
-        return error(request, 406, "not_acceptable", "Ask for Turtle, JSON-LD, N-Triples, RDF/XML or HTML.",
-                     {"offered": [r.media_type for r in DATA_FORMATS]})  # fmt: skip
+        return error(
+            request,
+            406,
+            "not_acceptable",
+            "Ask for Turtle, JSON-LD, N-Triples, RDF/XML or HTML.",
+            {"offered": [r.media_type for r in DATA_FORMATS]},
+        )
     release = await services.release()
     langs = languages(request)
     etag = etag_for(release.tag, "void", rep.extension, langs[0] if rep is HTML else "")
     alternates = [
         Alternate(r.label, r.media_type, f"/.well-known/void.{r.extension}") for r in DATA_FORMATS if r is not rep
     ]
-    headers = {**cache_headers(etag, release.modified, vary="Accept, Accept-Language"), **CORS,
-               "Link": link_header(alternates)}  # fmt: skip
+    headers = {
+        **cache_headers(etag, release.modified, vary="Accept, Accept-Language"),
+        **CORS,
+        "Link": link_header(alternates),
+    }
     if is_not_modified(request, etag, release.modified):
         return not_modified(headers)
     facts = await services.cached("void", lambda: gather_facts(services))
@@ -134,18 +155,34 @@ async def _void(request: Request, extension: str | None) -> Response:
         t = translator(langs[0])
         term_labels = await services.term_labels()
         view = {
-            "triples": facts.triples, "entities": facts.entities, "uri_space": facts.base,
-            "sparql": facts.base + "sparql", "licenses": facts.licenses, "release": facts.release,
-            "modified": facts.modified.isoformat(), "sources": facts.sources,
+            "triples": facts.triples,
+            "entities": facts.entities,
+            "uri_space": facts.base,
+            "sparql": facts.base + "sparql",
+            "licenses": facts.licenses,
+            "release": facts.release,
+            "modified": facts.modified.isoformat(),
+            "sources": facts.sources,
             "dumps": [{"label": p.rsplit("/", 1)[-1], "path": "/" + p} for p, _ in void.DUMPS],
-            "classes": [{"link": Link(c, term_label(c, langs, term_labels)), "count": n}
-                        for c, n in sorted(facts.classes.items())],
-        }  # fmt: skip
-        schema = schemaorg.dataset("mzgraph", t("site_description"), facts.base,
-                                   [(facts.base + path, media) for path, media in void.DUMPS],
-                                   facts.licenses[0] if facts.licenses else "")  # fmt: skip
-        context = {"void": view, "alternates": alternates, "title": t("dataset_description"), "nav": "data",
-                   "schema": schema}  # fmt: skip
+            "classes": [
+                {"link": Link(c, term_label(c, langs, term_labels)), "count": n}
+                for c, n in sorted(facts.classes.items())
+            ],
+        }
+        schema = schemaorg.dataset(
+            "mzgraph",
+            t("site_description"),
+            facts.base,
+            [(facts.base + path, media) for path, media in void.DUMPS],
+            facts.licenses[0] if facts.licenses else "",
+        )
+        context = {
+            "void": view,
+            "alternates": alternates,
+            "title": t("dataset_description"),
+            "nav": "data",
+            "schema": schema,
+        }
         return page(request, "void.html", context, headers=headers)
     triples = void.void_triples(facts)
     if rep is JSONLD:

@@ -68,8 +68,13 @@ async def dereference(request: Request, local: str) -> Response:
     rep = rep or negotiate(request.headers.get("accept"))
     if rep is None:
         offered = [r.media_type for r in ENTITY_FORMATS]
-        return error(request, 406, "not_acceptable", "None of the accepted media types is offered here; "
-                     "ask for one of the offered types or add an extension.", {"offered": offered})  # fmt: skip
+        return error(
+            request,
+            406,
+            "not_acceptable",
+            "None of the accepted media types is offered here; ask for one of the offered types or add an extension.",
+            {"offered": offered},
+        )
     release = await services.release()
     langs = languages(request)
     etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "")
@@ -91,8 +96,11 @@ async def html_page(
 ) -> Response:
     """The page of the resource: the view of its kind, or the ontology overview for ``/def/``."""
     services = services_of(request)
-    context: dict[str, object] = {"alternates": alternates_for(local, HTML), "canonical": description.focus.value,
-                                  "release": (await services.release()).tag}  # fmt: skip
+    context: dict[str, object] = {
+        "alternates": alternates_for(local, HTML),
+        "canonical": description.focus.value,
+        "release": (await services.release()).tag,
+    }
     page_url = str(request.url.replace(query=""))
     if local == "def/":
         template, extra = "ontology.html", await overview_context(services, description, langs, page_url)

@@ -82,11 +82,14 @@ async def home(request: Request) -> Response:
             "mzgraph",
             t("site_description"),
             base,
-            [(base + "download/mzgraph.ttl", "text/turtle"), (base + "download/mzgraph.nq", "application/n-quads"),
-             (base + "download/mzgraph.jsonld", "application/ld+json")],
+            [
+                (base + "download/mzgraph.ttl", "text/turtle"),
+                (base + "download/mzgraph.nq", "application/n-quads"),
+                (base + "download/mzgraph.jsonld", "application/ld+json"),
+            ],
             "https://creativecommons.org/publicdomain/zero/1.0/",
         ),
-    }  # fmt: skip
+    }
     return page(request, "home.html", context, headers=headers)
 
 
@@ -96,8 +99,13 @@ async def organisations(request: Request) -> Response:
     """Facets, text search, sorting and pages over the recognised employers (JSON or CSV by ``Accept`` too)."""
     chosen = negotiate(request.headers.get("accept"), (HTML, JSON, CSV))
     if chosen is None:
-        return error(request, 406, "not_acceptable", "The list is offered as HTML, JSON and CSV.",
-                     {"offered": [HTML.media_type, JSON.media_type, CSV.media_type]})  # fmt: skip
+        return error(
+            request,
+            406,
+            "not_acceptable",
+            "The list is offered as HTML, JSON and CSV.",
+            {"offered": [HTML.media_type, JSON.media_type, CSV.media_type]},
+        )
     return await _browse(request, chosen.extension, negotiated=True)
 
 
@@ -145,8 +153,11 @@ def _digest(text: str) -> str:
 
 def _alternates(request: Request, current: str) -> list[Alternate]:
     query = f"?{request.url.query}" if request.url.query else ""
-    forms = {"html": ("HTML", "text/html", "/organisations"), "json": ("JSON", JSON.media_type, "/organisations.json"),
-             "csv": ("CSV", CSV.media_type, "/organisations.csv")}  # fmt: skip
+    forms = {
+        "html": ("HTML", "text/html", "/organisations"),
+        "json": ("JSON", JSON.media_type, "/organisations.json"),
+        "csv": ("CSV", CSV.media_type, "/organisations.csv"),
+    }
     return [Alternate(label, media, path + query) for form, (label, media, path) in forms.items() if form != current]
 
 
@@ -156,13 +167,20 @@ def browse_context(request: Request, result: BrowseResult, langs: tuple[str, ...
     facets = []
     for name in ("category", "partner", "province", "year", "ambassador"):
         values = [
-            {"label": t(v.value) if name == "ambassador" else v.label, "count": v.count, "selected": v.selected,
-             "url": toggle_url(request, name, v.value, single=name == "ambassador")}
+            {
+                "label": t(v.value) if name == "ambassador" else v.label,
+                "count": v.count,
+                "selected": v.selected,
+                "url": toggle_url(request, name, v.value, single=name == "ambassador"),
+            }
             for v in result.facets[name]
-        ]  # fmt: skip
+        ]
         facets.append(FacetView(name, values, open=name != "category" or any(v["selected"] for v in values)))
-    chips = [Chip(f'"{" ".join(result.filters.words)}"', toggle_url(request, "q", request.query_params.get("q", "")))] \
-        if result.filters.words else []  # fmt: skip
+    chips = (
+        [Chip(f'"{" ".join(result.filters.words)}"', toggle_url(request, "q", request.query_params.get("q", "")))]
+        if result.filters.words
+        else []
+    )
     for name in ("category", "partner", "province", "year", "ambassador"):
         for v in result.facets[name]:
             if v.selected:
@@ -233,8 +251,15 @@ def list_csv(result: BrowseResult) -> bytes:
     writer.writerow(["id", "name", "type", "recognised", "ambassador_since", "measures", *keys])
     for item in result.items:
         by_key = {g.key: item.groups.get(g.iri, 0) for g in result.groups}
-        cells = [item.link.iri, item.link.label, item.kind, item.recognised_raw or "", item.ambassador_raw or "",
-                 item.measures, *(by_key[k] for k in keys)]  # fmt: skip
+        cells = [
+            item.link.iri,
+            item.link.label,
+            item.kind,
+            item.recognised_raw or "",
+            item.ambassador_raw or "",
+            item.measures,
+            *(by_key[k] for k in keys),
+        ]
         writer.writerow([_cell(c) for c in cells])
     return out.getvalue().encode()
 

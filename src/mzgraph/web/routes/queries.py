@@ -109,10 +109,17 @@ class QueryPage:
 
 def info(query: SavedQuery) -> SavedQueryInfo:
     """The listing of one saved query."""
-    parameters = [ParameterInfo(name=p.name, type=p.type, default=p.default, description=p.description)
-                  for p in query.parameters]  # fmt: skip
-    return SavedQueryInfo(name=query.name, title=query.title, description=query.description, parameters=parameters,
-                          url=f"/queries/{query.name}", query=query.text)  # fmt: skip
+    parameters = [
+        ParameterInfo(name=p.name, type=p.type, default=p.default, description=p.description) for p in query.parameters
+    ]
+    return SavedQueryInfo(
+        name=query.name,
+        title=query.title,
+        description=query.description,
+        parameters=parameters,
+        url=f"/queries/{query.name}",
+        query=query.text,
+    )
 
 
 def downloads() -> list[Download]:
@@ -156,17 +163,25 @@ def openapi_parameter(parameter: Parameter) -> dict[str, Any]:
     """The OpenAPI description of one saved-query parameter."""
     schema = dict(_OPENAPI_SCHEMA[parameter.type])
     schema["default"] = int(parameter.default) if parameter.type == "int" else parameter.default
-    return {"name": parameter.name, "in": "query", "required": False, "description": parameter.description,
-            "schema": schema}  # fmt: skip
+    return {
+        "name": parameter.name,
+        "in": "query",
+        "required": False,
+        "description": parameter.description,
+        "schema": schema,
+    }
 
 
 def openapi_extra(query: SavedQuery) -> dict[str, Any]:
     """Parameters and response formats of a saved query's route, for the OpenAPI page."""
     names = [fmt.names[0] for fmt in formats.FORMATS[Family.SOLUTIONS]]
     format_parameter = {
-        "name": FORMAT_PARAMETER, "in": "query", "required": False,
-        "description": "The result format, instead of the Accept header", "schema": {"type": "string", "enum": names},
-    }  # fmt: skip
+        "name": FORMAT_PARAMETER,
+        "in": "query",
+        "required": False,
+        "description": "The result format, instead of the Accept header",
+        "schema": {"type": "string", "enum": names},
+    }
     media_types = {fmt.media_type: {} for fmt in formats.FORMATS[Family.SOLUTIONS]}
     return {
         "parameters": [*(openapi_parameter(p) for p in query.parameters), format_parameter],
@@ -201,10 +216,17 @@ def query_router(queries: Mapping[str, SavedQuery]) -> APIRouter:
 
     for query in queries.values():
         router.add_api_route(
-            f"/queries/{query.name}", saved_query_route(query), methods=["GET"], name=f"saved-query:{query.name}",
-            tags=["saved queries"], summary=query.title, description=query.description, response_class=Response,
-            responses=SAVED_QUERY_ERRORS, openapi_extra=openapi_extra(query),
-        )  # fmt: skip
+            f"/queries/{query.name}",
+            saved_query_route(query),
+            methods=["GET"],
+            name=f"saved-query:{query.name}",
+            tags=["saved queries"],
+            summary=query.title,
+            description=query.description,
+            response_class=Response,
+            responses=SAVED_QUERY_ERRORS,
+            openapi_extra=openapi_extra(query),
+        )
 
     @router.get("/queries/{name}", include_in_schema=False)
     async def unknown_saved_query(name: str) -> Response:

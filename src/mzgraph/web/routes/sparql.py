@@ -37,14 +37,20 @@ _POST_BODY = {
     "required": True,
     "content": {
         _SPARQL_QUERY: {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"},
-        _FORM: {"schema": {"type": "object", "properties": {
-            "query": {"type": "string"},
-            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-            "format": {"type": "string"},
-        }, "required": ["query"]}},
+        _FORM: {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string"},
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "format": {"type": "string"},
+                },
+                "required": ["query"],
+            }
+        },
     },
-}  # fmt: skip
+}
 _ANSWERS = {
     200: {
         "description": "Results: SPARQL JSON/XML/CSV/TSV (SELECT, ASK) or Turtle/N-Triples/JSON-LD/RDF/XML "
@@ -87,8 +93,9 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     if media_type == _SPARQL_UPDATE:
         raise _update_refused()
     if media_type not in (_FORM, _SPARQL_QUERY):
-        raise HTTPException(415, f"send the query as {_FORM} (query=...) or as {_SPARQL_QUERY}; got "
-                                 f"{media_type or 'no Content-Type'}")  # fmt: skip
+        raise HTTPException(
+            415, f"send the query as {_FORM} (query=...) or as {_SPARQL_QUERY}; got {media_type or 'no Content-Type'}"
+        )
     charset = _charset(parameters)
     if charset not in ("utf-8", "utf8"):
         raise HTTPException(415, f"the body must be UTF-8, not {charset}")
@@ -107,8 +114,9 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     _refuse_update(form)
     defaults += form.get("default-graph-uri", [])
     named += form.get("named-graph-uri", [])
-    return await answer_query(request, store, _one(form.get("query", [])), defaults, named,
-                         _format(form) or _format(url_params))  # fmt: skip
+    return await answer_query(
+        request, store, _one(form.get("query", [])), defaults, named, _format(form) or _format(url_params)
+    )
 
 
 _ALLOW = {"Allow": "GET, HEAD, POST, OPTIONS"}

@@ -43,13 +43,23 @@ async def validate(request: Request) -> Response:
     limit = services.settings.max_body_bytes
     rep = negotiate(request.headers.get("accept"), (JSON, TURTLE, HTML))
     if rep is None:
-        return error(request, 406, "not_acceptable", "The report is offered as JSON, Turtle or HTML.",
-                     {"offered": [JSON.media_type, TURTLE.media_type, HTML.media_type]})  # fmt: skip
+        return error(
+            request,
+            406,
+            "not_acceptable",
+            "The report is offered as JSON, Turtle or HTML.",
+            {"offered": [JSON.media_type, TURTLE.media_type, HTML.media_type]},
+        )
     try:
         body = await read_limited(request, limit)
     except TooLarge:
-        return error(request, 413, "too_large", f"The document is larger than {limit} bytes; validate it with "
-                     "`mzgraph validate FILE` instead.", {"limit": limit})  # fmt: skip
+        return error(
+            request,
+            413,
+            "too_large",
+            f"The document is larger than {limit} bytes; validate it with `mzgraph validate FILE` instead.",
+            {"limit": limit},
+        )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     with_ontology = request.query_params.get("ontology", "yes") != "no"
     if media_type == FORM:
@@ -60,8 +70,13 @@ async def validate(request: Request) -> Response:
     if media_type == "application/json":
         media_type = "application/ld+json"
     if media_type not in ACCEPTED:
-        return error(request, 415, "unsupported_media_type", "Send Turtle, JSON-LD or N-Triples with a matching "
-                     "Content-Type.", {"accepted": list(ACCEPTED)})  # fmt: skip
+        return error(
+            request,
+            415,
+            "unsupported_media_type",
+            "Send Turtle, JSON-LD or N-Triples with a matching Content-Type.",
+            {"accepted": list(ACCEPTED)},
+        )
     if not body.strip():
         return error(request, 400, "empty_document", "The document is empty; paste or send RDF data.")
     try:
@@ -82,15 +97,19 @@ async def validate(request: Request) -> Response:
     return page(request, "validation.html", {"report": view, "title": translator(langs[0])("validation_report")})
 
 
-_DOCUMENT_NAMES = {"text/turtle": "document.ttl", "application/ld+json": "document.jsonld",
-                   "application/n-triples": "document.nt"}
+_DOCUMENT_NAMES = {
+    "text/turtle": "document.ttl",
+    "application/ld+json": "document.jsonld",
+    "application/n-triples": "document.nt",
+}
 """A name with the right extension for each accepted media type, so the line index reads the right syntax."""
 
 
 def with_lines(results: list[dict[str, object]], body: bytes, media_type: str) -> None:
     """Fill in the line of the posted document where each result's focus node (or its anchor) is a subject."""
-    lines = subject_lines(Path(_DOCUMENT_NAMES[media_type]), body.decode("utf-8", errors="replace"),
-                          base_iri="urn:mzgraph:document")  # fmt: skip
+    lines = subject_lines(
+        Path(_DOCUMENT_NAMES[media_type]), body.decode("utf-8", errors="replace"), base_iri="urn:mzgraph:document"
+    )
     for result in results:
         if result.get("file") == "request" and result.get("line") is None:
             result["line"] = lines.get(str(result.get("anchor") or result.get("focus")))

@@ -126,12 +126,24 @@ async def run(services: PageServices, f: browse.Filters, page: browse.Page, lang
         "category": _facet(categories, langs, f.categories),
         "partner": _facet(partners, langs, f.partners),
         "province": _facet(provinces, langs, f.provinces),
-        "year": [browse.FacetValue(r["value"].value, r["value"].value, literal_int(r.get("n"), 0),
-                                   int(r["value"].value) in f.years) for r in years if "value" in r],
-        "ambassador": [browse.FacetValue("yes" if r["value"].value == "true" else "no", r["value"].value,
-                                         literal_int(r.get("n"), 0), f.ambassador is (r["value"].value == "true"))
-                       for r in sorted(ambassadors, key=lambda r: r["value"].value, reverse=True) if "value" in r],
-    }  # fmt: skip
+        "year": [
+            browse.FacetValue(
+                r["value"].value, r["value"].value, literal_int(r.get("n"), 0), int(r["value"].value) in f.years
+            )
+            for r in years
+            if "value" in r
+        ],
+        "ambassador": [
+            browse.FacetValue(
+                "yes" if r["value"].value == "true" else "no",
+                r["value"].value,
+                literal_int(r.get("n"), 0),
+                f.ambassador is (r["value"].value == "true"),
+            )
+            for r in sorted(ambassadors, key=lambda r: r["value"].value, reverse=True)
+            if "value" in r
+        ],
+    }
     return BrowseResult(
         filters=f,
         page=page,

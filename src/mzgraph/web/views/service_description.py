@@ -27,10 +27,13 @@ def describe_service(endpoint: str, release: Release, named_graphs: Iterable[str
         ox.Triple(service, ox.NamedNode(_DCTERMS + "title"), ox.Literal("mzgraph SPARQL endpoint (read-only)")),
         ox.Triple(dataset, _RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
-        ox.Triple(dataset, ox.NamedNode(_DCTERMS + "modified"),
-                  ox.Literal(release.modified.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))),
+        ox.Triple(
+            dataset,
+            ox.NamedNode(_DCTERMS + "modified"),
+            ox.Literal(release.modified.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime")),
+        ),
         ox.Triple(default_graph, _RDF_TYPE, _sd("Graph")),
-    ]  # fmt: skip
+    ]
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.iri)) for fs in FORMATS.values() for f in fs]
     if release.triples is not None:
         triples.append(ox.Triple(dataset, ox.NamedNode(str(VOID) + "triples"), ox.Literal(release.triples)))
