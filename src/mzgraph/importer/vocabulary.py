@@ -1,10 +1,11 @@
 """What the importer recognises, read from the graph: SKOS schemes, partner bodies, events, places.
 
 Nothing here is a list of words in code. Measure groups, statement kinds, measure types, partner roles,
-quantity kinds and approximations are found by their Dutch ``skos:prefLabel`` and ``skos:altLabel``;
-partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``, ``skos:altLabel`` and
-``dcterms:title``; places by their label. Adding a label to the ontology or the data teaches the
-importer a new wording.
+quantity kinds and approximations are found by their Dutch ``skos:prefLabel``, ``skos:altLabel`` and
+``skos:hiddenLabel``; partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``,
+``skos:altLabel``, ``skos:hiddenLabel`` and ``dcterms:title``; places by their label. Adding a label to the
+ontology or the data teaches the importer a new wording: an ``altLabel`` when it is another name of the
+thing, a ``hiddenLabel`` when it is only a wording to match (SKOS tools show the first, not the second).
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ SCHEME = Namespace(ID["scheme/"])
 STATEMENT_KIND = Namespace(ID["statement-kind/"])
 PARTNER_ROLE = Namespace(ID["partner-role/"])
 PARTNER_KIND = Namespace(ID["partner-kind/"])
+APPROXIMATION = Namespace(ID["approximation/"])
 ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
+CONCEPT_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+"""The labels a concept is matched by."""
 
 
 def default_vocabulary_files() -> list[Path]:
@@ -55,10 +59,8 @@ class Vocabulary:
         return sorted(found, key=lambda c: (str(self.graph.value(c, SKOS.notation) or "~"), str(c)))
 
     def concept_index(self, scheme: str) -> LabelIndex:
-        """An index of the Dutch preferred and alternative labels of the concepts of a scheme."""
-        return LabelIndex(
-            (c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)
-        )
+        """An index of the Dutch preferred, alternative and hidden labels of the concepts of a scheme."""
+        return LabelIndex((c, label) for c in self.concepts(scheme) for label in self.dutch(c, *CONCEPT_LABELS))
 
     @cached_property
     def groups(self) -> LabelIndex:
@@ -75,7 +77,7 @@ class Vocabulary:
     @cached_property
     def measure_type_descriptions(self) -> DescriptionIndex:
         """Measure types by the words of their labels and definitions, to guess when no label matches."""
-        predicates = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition)
+        predicates = (*CONCEPT_LABELS, SKOS.definition)
         return DescriptionIndex((c, text) for c in self.concepts("measure-type") for text in self.dutch(c, *predicates))
 
     @cached_property
@@ -90,10 +92,10 @@ class Vocabulary:
     def approximations(self) -> LabelIndex:
         return self.concept_index("approximation")
 
-    @cached_property
+    @property
     def exact(self) -> URIRef:
-        """The approximation concept for a number stated without qualification (the one without altLabels)."""
-        return next(c for c in self.concepts("approximation") if self.graph.value(c, SKOS.altLabel) is None)
+        """The approximation concept for a number stated without qualification."""
+        return APPROXIMATION.exact
 
     @cached_property
     def narrower_than(self) -> dict[URIRef, set[URIRef]]:
@@ -124,7 +126,7 @@ class Vocabulary:
         labels = [
             (entity, variant)
             for entity in self.instances(*ENTITY_CLASSES)
-            for label in self.dutch(entity, RDFS.label, SKOS.altLabel, DCTERMS.title)
+            for label in self.dutch(entity, RDFS.label, SKOS.altLabel, SKOS.hiddenLabel, DCTERMS.title)
             for variant in label_variants(label)
         ]
         return LabelIndex(labels)
@@ -178,11 +180,6 @@ class Vocabulary:
         }
 
     @cached_property
-    def kind_roles(self) -> dict[URIRef, URIRef]:
-        """Partner kind -> the role a partner of that kind plays by being one (*Eigen dienst*: internal unit)."""
-        return self.same_preferred_label("partner-kind", "partner-role")
-
-    @cached_property
     def passage_partner_kinds(self) -> dict[URIRef, URIRef]:
         """Statement kind -> the partner kind a passage of that kind is about (*Netwerk*: the network)."""
         return self.same_preferred_label("statement-kind", "partner-kind")
@@ -232,5 +229,5 @@ class Vocabulary:
 
 
 def _compact(name: str) -> str:
-    """Only the letters and digits: ``Werk en Mantelzorg`` -> ``werkenmantelzorg``."""
-    return "".join(w.norm for w in words(name) if w.norm != "&")
+    """Only the letters and digits, ``&`` read as *en*: ``Werk&Mantelzorg`` -> ``werkenmantelzorg``."""
+    return "".join("en" if w.norm == "&" else w.norm for w in words(name))
