@@ -2,9 +2,12 @@
 
 ``ruim 628.000 inwoners`` is 628000 inhabitants, *more than*; ``naar schatting ongeveer 6.000 mensen die
 naast hun werk …`` is an estimate (the outermost qualifier wins). At most two words may stand between
-the number and what it counts (``veertien Twentse gemeenten``). Numbers inside dates are no figures.
-Numbers written as words count only outside the four question sections: inside them (``twee
-medewerkers bij P&O``) they describe an action, not the organisation.
+the number and what it counts (``veertien Twentse gemeenten``). When the counted phrase ends in a
+parenthesis that is itself a quantity-kind label, that label says what is counted: ``twee medewerkers
+die actief blijven op dit onderwerp (interne experts)`` counts internal experts, not employees.
+Numbers inside dates are no figures. Numbers written as words count outside the four question sections,
+and inside them only when such a parenthesis names what they count: a bare ``twee medewerkers bij P&O``
+there describes an action, not the organisation's staff.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from mzgraph.importer.vocabulary import Vocabulary
 
 _MAX_WORDS_BETWEEN = 2
 _BREAK = re.compile(r"[.;:,()]")
+_GLOSS_OPENS = re.compile(r"[^.;:,()]*\(\s*$")
+_GLOSS_CLOSES = re.compile(r"\s*\)")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class FigureFact:
 
 
 def find_figures(
-    passage: Passage, vocabulary: Vocabulary, *, number_words: bool, owner: URIRef | None = None
+    passage: Passage, vocabulary: Vocabulary, *, in_question_section: bool, owner: URIRef | None = None
 ) -> list[FigureFact]:
     """The figures in one passage, in order (``owner``'s if given, else the organisation's)."""
     text = passage.text
@@ -47,15 +52,17 @@ def find_figures(
     kinds = vocabulary.quantity_kinds.find(text)
     qualifiers = vocabulary.approximations.find(text)
     figures = []
-    for number in find_numbers(text, words=number_words):
+    for number in find_numbers(text):
         if any(s <= number.start < e for s, e in dates):
             continue
-        kind = _counted(text, number, kinds)
-        if kind is None:
+        counted = _counted(text, number, kinds)
+        if counted is None:
+            continue
+        kind, end, glossed = counted
+        if number.in_words and in_question_section and not glossed:
             continue
         start, approximation = _qualifier(text, number, qualifiers, vocabulary.exact)
-        quote = text[start : kind.end]
-        figures.append(FigureFact(kind.key, number.value, approximation, quote, passage.line, owner))
+        figures.append(FigureFact(kind, number.value, approximation, text[start:end], passage.line, owner))
     return figures
 
 
@@ -67,15 +74,20 @@ def unique_figures(figures: Iterable[FigureFact]) -> list[FigureFact]:
     return list(seen.values())
 
 
-def _counted(text: str, number: DutchNumber, kinds: list[LabelMatch]) -> LabelMatch | None:
-    for kind in kinds:
-        if kind.start < number.end:
-            continue
-        between = text[number.end : kind.start]
-        if _BREAK.search(between) or len(words(between)) > _MAX_WORDS_BETWEEN:
-            return None
-        return kind
-    return None
+def _counted(text: str, number: DutchNumber, kinds: list[LabelMatch]) -> tuple[URIRef, int, bool] | None:
+    """What ``number`` counts, where its wording ends, and whether a parenthesis named it."""
+    later = [kind for kind in kinds if kind.start >= number.end]
+    if not later:
+        return None
+    first = later[0]
+    between = text[number.end : first.start]
+    if _BREAK.search(between) or len(words(between)) > _MAX_WORDS_BETWEEN:
+        return None
+    for gloss in later[1:2]:
+        closing = _GLOSS_CLOSES.match(text, gloss.end)
+        if _GLOSS_OPENS.fullmatch(text, first.end, gloss.start) and closing:
+            return gloss.key, closing.end(), True
+    return first.key, first.end, False
 
 
 def _qualifier(text: str, number: DutchNumber, qualifiers: list[LabelMatch], exact: URIRef) -> tuple[int, URIRef]:

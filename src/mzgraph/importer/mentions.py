@@ -1,18 +1,21 @@
 """Partner bodies, events, regulations and agreements a passage names, and the roles partners play.
 
-Names are matched against the graph (see :mod:`~mzgraph.importer.vocabulary`), with three rules:
+Names are matched against the graph (see :mod:`~mzgraph.importer.vocabulary`), with two rules:
 
 - a partner that is a unit of another organisation (``org:unitOf``) is only found in that
   organisation's own profile;
-- the awarding body is not a partner *mentioned*: its name (*Werk en Mantelzorg*) is also the theme's;
-  a passage involves it only through an event it organises;
 - a passage that names an event involves the partner bodies that organise or contribute to it.
 
-Roles are found per sentence by the labels of the partner-role scheme. A role word right next to a
-name (at most two words between: *coördinator cursus SIZT*, *ondersteuning vanuit het Steunpunt*)
-is that partner's role; any other role word in the sentence applies to every partner named there
-without a role word of its own. A name that carries its role in itself (*programma WZW*) falls back
-on that. A partner that is never given a role takes the role that matches its kind (an internal unit).
+The awarding body is found by its names like any partner (*Werk&Mantelzorg*); the everyday phrase *werk
+en mantelzorg* is the theme, not one of them.
+
+Roles are found per sentence by the labels of the partner-role scheme. In a sentence that names one
+partner, every role word is that partner's. Where it names several, a role word right next to a name
+(at most two words between: *coördinator cursus SIZT*, *ondersteuning vanuit het Steunpunt*) is that
+partner's role, and any other role word applies to every partner named there without a role word of its
+own. A name says what a partner is (*Netwerk Amersfoort*, *Schouten & Nelissen Research*), never what it
+does for the employer, so role words inside names do not count, and a partner no role word points at
+gets no relation.
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ class MentionFinder:
         return not units_of or self.organisation in units_of
 
     def _is_partner(self, entity: URIRef) -> bool:
-        return self.vocabulary.entity_class(entity) == MZ.PartnerBody and entity != self.vocabulary.awarding_body
+        return self.vocabulary.entity_class(entity) == MZ.PartnerBody
 
     def mentions(self, text: str) -> Mentions:
         """Everything ``text`` names, each once, in order of appearance."""
@@ -116,9 +119,11 @@ class MentionFinder:
                 yield RoleClaim(partner, role, passage, date)
 
     def _roles_in_sentence(self, sentence: str, named: list[LabelMatch]) -> list[tuple[URIRef, URIRef]]:
-        """Role words next to a partner are its own; the others go to every partner without one."""
+        """One partner takes every role word; of several, each its adjacent ones, the rest the loose ones."""
         names = [m for m in named if self._is_partner(m.key)]
         cues = self.vocabulary.roles.find(sentence, exclude=[(m.start, m.end) for m in named])
+        if len({name.key for name in names}) == 1:
+            return [(names[0].key, role) for role in _unique(cue.key for cue in cues)]
         roles: dict[URIRef, list[URIRef]] = {}
         loose = []
         for cue in cues:
@@ -128,9 +133,7 @@ class MentionFinder:
             else:
                 loose.append(cue.key)
         for name in names:
-            if name.key not in roles:
-                own = self.vocabulary.roles.keys(sentence[name.start : name.end])
-                roles[name.key] = loose or own
+            roles.setdefault(name.key, loose)
         return [(partner, role) for partner, found in roles.items() for role in _unique(found)]
 
     def candidates(self, passage: Passage) -> list[Candidate]:

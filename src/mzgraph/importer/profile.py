@@ -73,8 +73,8 @@ class ImportedProfile:
 
     @property
     def uncategorised(self) -> tuple[ImportedEntry, ...]:
-        """Measures no measure-type label matched (the shapes require one)."""
-        return tuple(e for e in self.entries if e.entry.is_measure and not e.categories)
+        """Measures no measure-type label matched (the shapes require one unless the text is truncated)."""
+        return tuple(e for e in self.entries if e.entry.is_measure and not e.categories and not e.truncated)
 
 
 def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabulary, base: str) -> ImportedProfile:
@@ -101,7 +101,7 @@ def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabul
         recognised=recognised,
         ambassador_since=ambassador,
         entries=imported,
-        relations=tuple(_relations(claims, imported, vocabulary)),
+        relations=tuple(_relations(claims)),
         figures=tuple(unique_figures(f for e in imported for f in _figures(e, vocabulary))),
         candidates=tuple(_unique_candidates(c for e in entries for c in finder.candidates(e.passage))),
         unplaced=(*document.unplaced, *unplaced),
@@ -135,10 +135,12 @@ def _employer_class(name: str, introduction: str) -> URIRef:
 
 def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder) -> ImportedEntry:
     text = entry.passage.text
-    categorised = entry.is_measure or entry.kind in CATEGORISED_KINDS
-    categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
-    guess = vocabulary.measure_type_descriptions.guess(text) if entry.is_measure and not categories else None
     truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_CLOSING_MARKS)
+    # A type read into a fragment the source cuts off would be a guess: a truncated measure gets none.
+    categorised = (entry.is_measure or entry.kind in CATEGORISED_KINDS) and not truncated
+    categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
+    guessing = entry.is_measure and categorised and not categories
+    guess = vocabulary.measure_type_descriptions.guess(text) if guessing else None
     found = (guess,) if guess else tuple(categories)
     return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
 
@@ -149,22 +151,14 @@ def _figures(imported: ImportedEntry, vocabulary: Vocabulary) -> list[FigureFact
     about = vocabulary.passage_partner_kinds.get(entry.kind) if entry.kind else None
     owners = [p for p in imported.mentions.partners if about and vocabulary.partner_kind(p) == about]
     owner = owners[0] if owners else None
-    return find_figures(entry.passage, vocabulary, number_words=not entry.in_question_section, owner=owner)
+    return find_figures(entry.passage, vocabulary, in_question_section=entry.in_question_section, owner=owner)
 
 
-def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...], vocabulary: Vocabulary) -> list[RoleClaim]:
-    """One relation per partner and role (the first passage that says so), plus kind roles for the rest."""
+def _relations(claims: list[RoleClaim]) -> list[RoleClaim]:
+    """One relation per partner and role: the first passage that says so."""
     relations: dict[tuple[URIRef, URIRef], RoleClaim] = {}
     for claim in claims:
         relations.setdefault((claim.partner, claim.role), claim)
-    with_role = {partner for partner, _ in relations}
-    for imported in entries:
-        for partner in imported.mentions.partners:
-            kind = vocabulary.partner_kind(partner)
-            role = vocabulary.kind_roles.get(kind) if kind is not None else None
-            if partner not in with_role and role is not None:
-                relations[(partner, role)] = RoleClaim(partner, role, imported.entry.passage)
-                with_role.add(partner)
     return list(relations.values())
 
 
