@@ -83,9 +83,10 @@ def _counted(text: str, number: DutchNumber, kinds: list[LabelMatch]) -> tuple[U
     between = text[number.end : first.start]
     if _BREAK.search(between) or len(words(between)) > _MAX_WORDS_BETWEEN:
         return None
-    for gloss in later[1:2]:
+    if len(later) > 1:
+        gloss = later[1]
         closing = _GLOSS_CLOSES.match(text, gloss.end)
-        if _GLOSS_OPENS.fullmatch(text, first.end, gloss.start) and closing:
+        if closing and _GLOSS_OPENS.fullmatch(text, first.end, gloss.start):
             return gloss.key, closing.end(), True
     return first.key, first.end, False
 

@@ -139,7 +139,7 @@ def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder)
     # A type read into a fragment the source cuts off would be a guess: a truncated measure gets none.
     categorised = (entry.is_measure or entry.kind in CATEGORISED_KINDS) and not truncated
     categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
-    guessing = entry.is_measure and categorised and not categories
+    guessing = entry.is_measure and not truncated and not categories
     guess = vocabulary.measure_type_descriptions.guess(text) if guessing else None
     found = (guess,) if guess else tuple(categories)
     return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
