@@ -253,3 +253,20 @@ def test_the_everyday_phrase_werk_en_mantelzorg_does_not_name_the_awarding_body(
     assert [m.key for m in v.entities.find("in samenwerking met Werk&Mantelzorg")] == [awarding]
     address = "iemand" + "@werkenmantelzorg.nl"  # built: the personal-data scan reads this file too
     assert v.partner_for_email(address) == awarding
+
+
+@pytest.mark.parametrize(
+    ("retired", "replacement"),
+    [("partner-role/internal-unit", "partner-kind/internal-unit"), ("partner-role/programme", "event-kind/programme"),
+     ("partner-role/facilitated-network", "partner-kind/network"),
+     ("partner-role/insurer", "partner-kind/health-insurer"), ("partner-role/awarding-body", None),
+     ("partner/programma-wzw", "event/programma-wzw")],
+)  # fmt: skip
+def test_a_retired_iri_stays_described_and_says_what_replaces_it(
+    bundled: ox.Store, retired: str, replacement: str | None
+) -> None:
+    node = f"<{ID}{retired}>"
+    assert ask(bundled, f"ASK {{ {node} <http://www.w3.org/2002/07/owl#deprecated> true ; rdfs:label ?l }}")
+    assert not ask(bundled, f"ASK {{ {node} a ?type }}"), "no longer a concept or a partner body"
+    replaced = {r for (r,) in rows(bundled, f"SELECT ?r WHERE {{ {node} <http://purl.org/dc/terms/isReplacedBy> ?r }}")}
+    assert replaced and (replacement is None or ID + replacement in replaced)
