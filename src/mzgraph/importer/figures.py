@@ -5,6 +5,16 @@ naast hun werk …`` is an estimate (the outermost qualifier wins). At most two 
 the number and what it counts (``veertien Twentse gemeenten``). Numbers inside dates are no figures.
 Numbers written as words count only outside the four question sections: inside them (``twee
 medewerkers bij P&O``) they describe an action, not the organisation.
+
+A number is a head count only when its sentence says so:
+
+- a proportion (``1 op de 5 medewerkers``, ``20% van de medewerkers``) counts nothing: it is reported as
+  not placed;
+- a kind with a narrower kind that is ``skos:related`` to something the sentence names is read as that
+  narrower kind: ``612 medewerkers vulden de vragenlijst in`` names a staff survey, so it counts the
+  survey's respondents (``qk:survey-respondents``), not the staff;
+- in a question section a number of staff (``qk:employees``) counts the people a measure reached, not
+  the organisation's staff: reported as not placed.
 """
 
 from __future__ import annotations
@@ -16,12 +26,15 @@ from decimal import Decimal
 
 from rdflib import URIRef
 
-from mzgraph.importer.dutch import DutchNumber, find_dates, find_numbers
+from mzgraph.importer.dutch import DutchNumber, find_dates, find_numbers, find_proportions
 from mzgraph.importer.matching import LabelMatch, words
-from mzgraph.importer.model import Passage
-from mzgraph.importer.vocabulary import Vocabulary
+from mzgraph.importer.mentions import sentences_with_offsets
+from mzgraph.importer.model import Passage, SkippedLine
+from mzgraph.importer.vocabulary import QUANTITY_KIND, Vocabulary
 
 _MAX_WORDS_BETWEEN = 2
+HEAD_COUNT = QUANTITY_KIND.employees
+"""The employer's number of staff: in a measure, such a number counts who the measure reached."""
 _BREAK = re.compile(r"[.;:,()]")
 
 
@@ -38,25 +51,61 @@ class FigureFact:
     """Whose number it is when not the organisation's: the network a network passage is about."""
 
 
+@dataclass(frozen=True)
+class FoundFigures:
+    """The figures of a passage, and the numbers that looked like figures but are none (with the reason)."""
+
+    figures: list[FigureFact]
+    not_placed: list[SkippedLine]
+
+
 def find_figures(
-    passage: Passage, vocabulary: Vocabulary, *, number_words: bool, owner: URIRef | None = None
-) -> list[FigureFact]:
+    passage: Passage,
+    vocabulary: Vocabulary,
+    *,
+    in_question_section: bool,
+    owner: URIRef | None = None,
+) -> FoundFigures:
     """The figures in one passage, in order (``owner``'s if given, else the organisation's)."""
     text = passage.text
     dates = [(d.start, d.end) for d in find_dates(text)]
+    proportions = find_proportions(text)
     kinds = vocabulary.quantity_kinds.find(text)
     qualifiers = vocabulary.approximations.find(text)
-    figures = []
-    for number in find_numbers(text, words=number_words):
+    found = FoundFigures([], [])
+    for number in find_numbers(text, words=not in_question_section):
         if any(s <= number.start < e for s, e in dates):
             continue
-        kind = _counted(text, number, kinds)
-        if kind is None:
+        counted = _counted(text, number, kinds)
+        if counted is None:
             continue
         start, approximation = _qualifier(text, number, qualifiers, vocabulary.exact)
-        quote = text[start : kind.end]
-        figures.append(FigureFact(kind.key, number.value, approximation, quote, passage.line, owner))
-    return figures
+        quote = text[start : counted.end]
+        label = vocabulary.label(counted.key).lower()
+        if proportion := next((p for p in proportions if p.start <= number.start < p.end), None):
+            why = f"a proportion ({proportion.text}), not a number of {label}"
+            found.not_placed.append(SkippedLine(passage.line, text[proportion.start : counted.end], why))
+            continue
+        kind = _in_context(counted.key, _sentence_of(text, number.start), vocabulary)
+        if in_question_section and kind == HEAD_COUNT:
+            why = f"a number of {label} in a measure: the people it reached, not the staff"
+            found.not_placed.append(SkippedLine(passage.line, quote, why))
+            continue
+        found.figures.append(FigureFact(kind, number.value, approximation, quote, passage.line, owner))
+    return found
+
+
+def _in_context(kind: URIRef, sentence: str, vocabulary: Vocabulary) -> URIRef:
+    """``kind``, or its narrower kind related to a concept the sentence names (staff in a survey: respondents)."""
+    readings = vocabulary.narrower_quantity_kinds.get(kind)
+    if not readings:
+        return kind
+    named = set(vocabulary.measure_types.keys(sentence, overlapping=True))
+    return next((narrower for narrower, related in readings if named & related), kind)
+
+
+def _sentence_of(text: str, position: int) -> str:
+    return next(s for start, s in reversed(sentences_with_offsets(text)) if start <= position)
 
 
 def unique_figures(figures: Iterable[FigureFact]) -> list[FigureFact]:

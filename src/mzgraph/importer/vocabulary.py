@@ -1,7 +1,8 @@
 """What the importer recognises, read from the graph: SKOS schemes, partner bodies, events, places.
 
 Nothing here is a list of words in code. Measure groups, statement kinds, measure types, partner roles,
-quantity kinds and approximations are found by their Dutch ``skos:prefLabel`` and ``skos:altLabel``;
+quantity kinds and approximations are found by their Dutch ``skos:prefLabel``, ``skos:altLabel`` and
+``skos:hiddenLabel`` (a wording only the importer needs, not shown on the pages);
 partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``, ``skos:altLabel`` and
 ``dcterms:title``; places by their label. Adding a label to the ontology or the data teaches the
 importer a new wording.
@@ -17,7 +18,16 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
 from mzgraph import resources
-from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
+from mzgraph.importer.dutch import FUNCTION_WORDS
+from mzgraph.importer.matching import (
+    DescriptionIndex,
+    LabelIndex,
+    NearestLabels,
+    label_variants,
+    normalise,
+    same_words,
+    words,
+)
 from mzgraph.namespaces import ID, MZ, SCHEMA
 from mzgraph.rdf_io import read_files
 from mzgraph.rdflib_bridge import to_rdflib_graph
@@ -26,7 +36,10 @@ SCHEME = Namespace(ID["scheme/"])
 STATEMENT_KIND = Namespace(ID["statement-kind/"])
 PARTNER_ROLE = Namespace(ID["partner-role/"])
 PARTNER_KIND = Namespace(ID["partner-kind/"])
+QUANTITY_KIND = Namespace(ID["quantity-kind/"])
 ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
+LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+"""The labels a concept is found by in a text."""
 
 
 def default_vocabulary_files() -> list[Path]:
@@ -56,9 +69,7 @@ class Vocabulary:
 
     def concept_index(self, scheme: str) -> LabelIndex:
         """An index of the Dutch preferred and alternative labels of the concepts of a scheme."""
-        return LabelIndex(
-            (c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)
-        )
+        return LabelIndex((c, label) for c in self.concepts(scheme) for label in self.dutch(c, *LABELS))
 
     @cached_property
     def groups(self) -> LabelIndex:
@@ -75,8 +86,29 @@ class Vocabulary:
     @cached_property
     def measure_type_descriptions(self) -> DescriptionIndex:
         """Measure types by the words of their labels and definitions, to guess when no label matches."""
-        predicates = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition)
+        predicates = (*LABELS, SKOS.definition)
         return DescriptionIndex((c, text) for c in self.concepts("measure-type") for text in self.dutch(c, *predicates))
+
+    @cached_property
+    def measure_type_labels(self) -> NearestLabels:
+        """Measure types by their labels, to suggest the nearest ones where a person must decide."""
+        concepts = self.concepts("measure-type")
+        labels = [(c, label) for c in concepts for label in self.dutch(c, *LABELS)]
+        definitions = [(c, text) for c in concepts for text in self.dutch(c, SKOS.definition)]
+        return NearestLabels(labels, [*labels, *definitions], ignore=FUNCTION_WORDS)
+
+    def kind_measure_types(self, partner: URIRef) -> list[URIRef]:
+        """The measure types the kind of ``partner`` is ``skos:related`` to (a support centre: referral to support)."""
+        kind = self.partner_kind(partner)
+        if kind is None:
+            return []
+        related = self.graph.objects(kind, SKOS.related)
+        return sorted(t for t in related if (t, SKOS.inScheme, SCHEME["measure-type"]) in self.graph)
+
+    @cached_property
+    def internal_bodies(self) -> LabelIndex:
+        """Bodies inside every employer (the OR, the MT, P&O): named in profiles, but never partners."""
+        return self.concept_index("internal-body")
 
     @cached_property
     def roles(self) -> LabelIndex:
@@ -85,6 +117,17 @@ class Vocabulary:
     @cached_property
     def quantity_kinds(self) -> LabelIndex:
         return self.concept_index("quantity-kind")
+
+    @cached_property
+    def narrower_quantity_kinds(self) -> dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]]:
+        """Quantity kind -> its narrower kinds, each with the concepts it is ``skos:related`` to."""
+        found: dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]] = {}
+        for kind in self.concepts("quantity-kind"):
+            related = frozenset(r for r in self.graph.objects(kind, SKOS.related) if isinstance(r, URIRef))
+            for broader in self.graph.objects(kind, SKOS.broader):
+                if isinstance(broader, URIRef) and related:
+                    found.setdefault(broader, []).append((kind, related))
+        return found
 
     @cached_property
     def approximations(self) -> LabelIndex:
