@@ -170,8 +170,8 @@ def find_proportions(text: str) -> list[DutchProportion]:
     """
     found = []
     for match in _PROPORTION.finditer(text):
-        words_ = re.findall(_NUMBER_WORD, match[0].lower())
+        words_ = re.findall(_NUMBER_WORD, match[0].lower().replace("é", "e"))
         numbers = [w for w in words_ if w not in {"op", "van", "de", "het", "procent"}]
-        if all(number_word(w) is not None or w in {"een", "één"} for w in numbers):
+        if all(number_word(w) is not None or w == "een" for w in numbers):
             found.append(DutchProportion(match[0], match.start(), match.end()))
     return found

@@ -12,7 +12,8 @@ A number is a head count only when its sentence says so:
   not placed;
 - a kind with a narrower kind that is ``skos:related`` to something the sentence names is read as that
   narrower kind: ``612 medewerkers vulden de vragenlijst in`` names a staff survey, so it counts the
-  survey's respondents (``qk:survey-respondents``), not the staff;
+  survey's respondents (``qk:survey-respondents``), not the staff. A compound ending in a one-word label
+  names it too (*medewerkerspeiling* is a *peiling*);
 - in a question section a number of staff (``qk:employees``) counts the people a measure reached, not
   the organisation's staff: reported as not placed.
 """
@@ -26,7 +27,7 @@ from decimal import Decimal
 
 from rdflib import URIRef
 
-from mzgraph.importer.dutch import DutchNumber, find_dates, find_numbers, find_proportions
+from mzgraph.importer.dutch import DutchNumber, DutchProportion, find_dates, find_numbers, find_proportions
 from mzgraph.importer.matching import LabelMatch, words
 from mzgraph.importer.mentions import sentences_with_offsets
 from mzgraph.importer.model import Passage, SkippedLine
@@ -73,8 +74,12 @@ def find_figures(
     kinds = vocabulary.quantity_kinds.find(text)
     qualifiers = vocabulary.approximations.find(text)
     found = FoundFigures([], [])
+    for proportion in proportions:
+        if (share_of := _counted(text, proportion, kinds)) is not None:
+            why = f"a proportion ({proportion.text}), not a number of {vocabulary.label(share_of.key).lower()}"
+            found.not_placed.append(SkippedLine(passage.line, text[proportion.start : share_of.end], why))
     for number in find_numbers(text, words=not in_question_section):
-        if any(s <= number.start < e for s, e in dates):
+        if any(s <= number.start < e for s, e in dates) or any(p.start <= number.start < p.end for p in proportions):
             continue
         counted = _counted(text, number, kinds)
         if counted is None:
@@ -82,11 +87,7 @@ def find_figures(
         start, approximation = _qualifier(text, number, qualifiers, vocabulary.exact)
         quote = text[start : counted.end]
         label = vocabulary.label(counted.key).lower()
-        if proportion := next((p for p in proportions if p.start <= number.start < p.end), None):
-            why = f"a proportion ({proportion.text}), not a number of {label}"
-            found.not_placed.append(SkippedLine(passage.line, text[proportion.start : counted.end], why))
-            continue
-        kind = _in_context(counted.key, _sentence_of(text, number.start), vocabulary)
+        kind = _in_context(counted.key, _clause_of(text, number.start), vocabulary)
         if in_question_section and kind == HEAD_COUNT:
             why = f"a number of {label} in a measure: the people it reached, not the staff"
             found.not_placed.append(SkippedLine(passage.line, quote, why))
@@ -101,11 +102,19 @@ def _in_context(kind: URIRef, sentence: str, vocabulary: Vocabulary) -> URIRef:
     if not readings:
         return kind
     named = set(vocabulary.measure_types.keys(sentence, overlapping=True))
+    named |= {c for w in words(sentence) for c in vocabulary.measure_type_heads(w.norm)}
     return next((narrower for narrower, related in readings if named & related), kind)
 
 
-def _sentence_of(text: str, position: int) -> str:
-    return next(s for start, s in reversed(sentences_with_offsets(text)) if start <= position)
+def _clause_of(text: str, position: int) -> str:
+    """The sentence around ``position``, cut at semicolons (*Er werken 800 medewerkers; 612 vulden ... in*)."""
+    sentence_start, sentence = next((s, t) for s, t in reversed(sentences_with_offsets(text)) if s <= position)
+    clause_start = sentence_start
+    for clause in sentence.split(";"):
+        if position < clause_start + len(clause) + 1:
+            return clause
+        clause_start += len(clause) + 1
+    return sentence
 
 
 def unique_figures(figures: Iterable[FigureFact]) -> list[FigureFact]:
@@ -116,7 +125,7 @@ def unique_figures(figures: Iterable[FigureFact]) -> list[FigureFact]:
     return list(seen.values())
 
 
-def _counted(text: str, number: DutchNumber, kinds: list[LabelMatch]) -> LabelMatch | None:
+def _counted(text: str, number: DutchNumber | DutchProportion, kinds: list[LabelMatch]) -> LabelMatch | None:
     for kind in kinds:
         if kind.start < number.end:
             continue

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rdflib import XSD, URIRef
 
-from mzgraph.importer.dutch import FUNCTION_WORDS, DutchDate, find_dates
+from mzgraph.importer.dutch import ARTICLES, CONJUNCTIONS, FUNCTION_WORDS, DutchDate, find_dates
 from mzgraph.importer.matching import LabelIndex, LabelMatch, normalise, words
 from mzgraph.importer.model import Passage
 from mzgraph.importer.vocabulary import Vocabulary
@@ -129,8 +130,14 @@ class MentionFinder:
                 roles.setdefault(nearest.key, []).append(cue.key)
             else:
                 loose.append(cue.key)
+        # a list of names (*naar Steunpunt X en Mezzo*) shares a role word next to one of them
+        pairs = [(a, b) for a, b in pairwise(names) if _listed_together(sentence[a.end : b.start])]
+        for first, second in [*pairs, *reversed(pairs)]:
+            if shared := roles.get(first.key) or roles.get(second.key):
+                for name in (first, second):
+                    roles.setdefault(name.key, list(shared))
         for name in names:
-            if name.key not in roles:
+            if not roles.get(name.key):
                 own = self.vocabulary.roles.keys(sentence[name.start : name.end])
                 roles[name.key] = loose or own
         return [(partner, role) for partner, found in roles.items() for role in _unique(found)]
@@ -148,7 +155,7 @@ class MentionFinder:
             for match in _CANDIDATE.finditer(sentence):
                 start = sentence_start + match.start()
                 words_ = [(start + w.start(), w[0]) for w in _NAME_WORD.finditer(match[0])]
-                for part in _split_at(words_, known):
+                for part in (p for run in _split_at(words_, known) for p in _split_lists(run)):
                     name = _trimmed(part)
                     if not name or (name[0][0] == sentence_start and len(name) < 3):
                         continue  # nothing left, or a capital that only starts the sentence
@@ -168,6 +175,12 @@ _Word = tuple[int, str]
 """A word of a candidate name: where it starts in the passage, and the word."""
 
 
+def _listed_together(between: str) -> bool:
+    """True when two names are separated only by a comma, *en*, *of* or an article: one list."""
+    between_words = [w.norm for w in words(between)]
+    return all(w in CONJUNCTIONS or w in ARTICLES for w in between_words) and not re.search(r"[.;:()]", between)
+
+
 def _split_at(words_: list[_Word], known: list[tuple[int, int]]) -> list[list[_Word]]:
     """The runs of ``words_`` between the spans the graph knows (which are dropped)."""
     parts: list[list[_Word]] = [[]]
@@ -177,6 +190,15 @@ def _split_at(words_: list[_Word], known: list[tuple[int, int]]) -> list[list[_W
         else:
             parts[-1].append((start, word))
     return [p for p in parts if p]
+
+
+def _split_lists(part: list[_Word]) -> list[list[_Word]]:
+    """``part`` cut at *en*/*&* where both sides are names of two words or more (*Zorgbureau Noord en Welzijn
+    Zuid*), so that a name of one word on either side stays whole (*Jong en Veer*, *Schouten & Nelissen*)."""
+    for i, (_, word) in enumerate(part):
+        if word in ("en", "&") and len(part[:i]) >= 2 and len(part[i + 1 :]) >= 2:
+            return [part[:i], *_split_lists(part[i + 1 :])]
+    return [part]
 
 
 def _trimmed(part: list[_Word]) -> list[_Word]:

@@ -40,6 +40,8 @@ QUANTITY_KIND = Namespace(ID["quantity-kind/"])
 ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
 LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 """The labels a concept is found by in a text."""
+_COMPOUND_HEAD = 5
+"""Letters a one-word label needs to be recognised at the end of a compound."""
 
 
 def default_vocabulary_files() -> list[Path]:
@@ -96,6 +98,20 @@ class Vocabulary:
         labels = [(c, label) for c in concepts for label in self.dutch(c, *LABELS)]
         definitions = [(c, text) for c in concepts for text in self.dutch(c, SKOS.definition)]
         return NearestLabels(labels, [*labels, *definitions], ignore=FUNCTION_WORDS)
+
+    @cached_property
+    def _one_word_measure_type_labels(self) -> list[tuple[str, URIRef]]:
+        found = []
+        for concept in self.concepts("measure-type"):
+            for label in self.dutch(concept, *LABELS):
+                if len(label_words := words(label)) == 1 and len(label_words[0].norm) >= _COMPOUND_HEAD:
+                    found.append((label_words[0].norm, concept))
+        return found
+
+    def measure_type_heads(self, word: str) -> list[URIRef]:
+        """The measure types a compound word names by ending in one of their one-word labels
+        (*medewerkerspeiling*: a *peiling*, a staff survey); ``word`` is normalised (:func:`normalise`)."""
+        return [c for label, c in self._one_word_measure_type_labels if word != label and word.endswith(label)]
 
     def kind_measure_types(self, partner: URIRef) -> list[URIRef]:
         """The measure types the kind of ``partner`` is ``skos:related`` to (a support centre: referral to support)."""
