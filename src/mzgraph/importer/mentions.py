@@ -9,10 +9,16 @@ Names are matched against the graph (see :mod:`~mzgraph.importer.vocabulary`), w
 - a passage that names an event involves the partner bodies that organise or contribute to it.
 
 Roles are found per sentence by the labels of the partner-role scheme. A role word right next to a
-name (at most two words between: *coördinator cursus SIZT*, *ondersteuning vanuit het Steunpunt*)
-is that partner's role; any other role word in the sentence applies to every partner named there
+name (at most two words between: *coördinator cursus SIZT*, *ondersteuning vanuit het Steunpunt*,
+*gegeven door Tandem*) is that partner's role, and that of the names listed with it (*verwijzingen naar
+Steunpunt X en Mezzo*); any other role word in the sentence applies to every partner named there
 without a role word of its own. A name that carries its role in itself (*programma WZW*) falls back
-on that. A partner that is never given a role takes the role that matches its kind (an internal unit).
+on that. A partner that is never given a role takes the role that matches its kind (an internal unit),
+or else is a plain mention (``role:mentioned``): see :mod:`~mzgraph.importer.profile`.
+
+Candidates are organisation-like names the graph lacks: capitalised word groups and acronyms, split
+where the graph knows a name (a partner, a place, a body inside the employer such as the OR or P&O,
+which is never a candidate) and trimmed of articles, prepositions and conjunctions (*Via Stichting X*).
 """
 
 from __future__ import annotations
