@@ -44,9 +44,10 @@ def test_a_sentence_that_names_one_partner_gives_it_every_role_word() -> None:
 
 
 def test_a_name_says_what_a_partner_is_not_what_it_does() -> None:
-    """'Netwerk Amersfoort' is a network; no role word points at it, so the import gives it no relation."""
+    """'Netwerk Amersfoort' is a network; no role word points at it, so the import records a plain mention."""
     assert ("involves", "network-1", "partner:netwerk-amersfoort") in facts("gemeente-amersfoort", "involves")
-    assert not [f for f in facts("gemeente-amersfoort", "relation") if f[1] == "partner:netwerk-amersfoort"]
+    relations = {f[2] for f in facts("gemeente-amersfoort", "relation") if f[1] == "partner:netwerk-amersfoort"}
+    assert relations == {"role:mentioned"}
 
 
 def test_attention_for_a_partner_is_no_referral(tmp_path: Path) -> None:

@@ -228,7 +228,7 @@ def test_validate_the_form_post(server: str) -> None:
         (b"@prefix : <x", "text/turtle", 400, "unreadable_document"),
         (b'{"@context": "https://example.org/c.jsonld", "@id": "https://e/x"}', "application/ld+json", 400,
          "unreadable_document"),
-        (b"<a/>", "application/rdf+xml", 415, "unsupported_media_type"),
+        (b"<a/>", "application/xml", 415, "unsupported_media_type"),
         (b"   ", "text/turtle", 400, "empty_document"),
         (b"#" * 2_100_000, "text/turtle", 413, "too_large"),
     ],

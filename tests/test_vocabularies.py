@@ -96,7 +96,7 @@ def test_no_alternative_label_is_a_fragment_an_abbreviation_or_the_preferred_lab
         assert alt and pref
         words = alt.casefold().split()
         assert words[0] not in FUNCTION_WORDS and words[-1] not in FUNCTION_WORDS, (concept, alt)
-        assert len(alt) > 2 or (alt.isupper() and len(alt) == 3), (concept, alt)
+        assert len(alt) > 2 or alt.isupper(), f"{concept}: {alt!r} is neither a name nor an abbreviation"
         assert alt.casefold() != pref.casefold(), f"{concept}: altLabel repeats the prefLabel {pref!r}"
 
 
@@ -123,7 +123,7 @@ def test_the_importer_matches_preferred_alternative_and_hidden_labels() -> None:
 
 def test_every_scheme_lists_exactly_its_top_concepts(ontology: ox.Store) -> None:
     schemes = [s for (s,) in rows(ontology, "SELECT ?s WHERE { ?s a skos:ConceptScheme }")]
-    assert len(schemes) == 8
+    assert len(schemes) == 9
     for scheme in schemes:
         listed = {c for (c,) in rows(ontology, f"SELECT ?c WHERE {{ <{scheme}> skos:hasTopConcept ?c }}")}
         top = {c for (c,) in rows(ontology, f"SELECT ?c WHERE {{ ?c skos:topConceptOf <{scheme}> }}")}
@@ -191,7 +191,8 @@ def test_roles_say_what_a_partner_does_and_kinds_what_it_is(ontology: ox.Store, 
     assert ask(ontology, f"ASK {{ pk:network skos:inScheme <{ID}scheme/partner-kind> }}")
     assert ask(ontology, f"ASK {{ ek:programme skos:inScheme <{ID}scheme/event-kind> }}")
     used = {r.rsplit("/", 1)[1] for (r,) in rows(bundled, "SELECT DISTINCT ?r WHERE { ?rel mz:partnerRole ?r }")}
-    assert roles == used, "every role is used by a partner relation, and only roles are"
+    # every role is used by a curated partner relation, but the importer's for a partner named without a role word
+    assert roles == used | {"mentioned"}
     shared = rows(
         ontology,
         f"""SELECT ?role ?kind WHERE {{

@@ -18,7 +18,16 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
 from mzgraph import resources
-from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
+from mzgraph.importer.dutch import FUNCTION_WORDS
+from mzgraph.importer.matching import (
+    DescriptionIndex,
+    LabelIndex,
+    NearestLabels,
+    label_variants,
+    normalise,
+    same_words,
+    words,
+)
 from mzgraph.namespaces import ID, MZ, SCHEMA
 from mzgraph.rdf_io import read_files
 from mzgraph.rdflib_bridge import to_rdflib_graph
@@ -27,10 +36,13 @@ SCHEME = Namespace(ID["scheme/"])
 STATEMENT_KIND = Namespace(ID["statement-kind/"])
 PARTNER_ROLE = Namespace(ID["partner-role/"])
 PARTNER_KIND = Namespace(ID["partner-kind/"])
+QUANTITY_KIND = Namespace(ID["quantity-kind/"])
 APPROXIMATION = Namespace(ID["approximation/"])
 ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
-CONCEPT_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-"""The labels a concept is matched by."""
+LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+"""The labels a concept is found by in a text."""
+_COMPOUND_HEAD = 5
+"""Letters a one-word label needs to be recognised at the end of a compound."""
 
 
 def default_vocabulary_files() -> list[Path]:
@@ -60,7 +72,7 @@ class Vocabulary:
 
     def concept_index(self, scheme: str) -> LabelIndex:
         """An index of the Dutch preferred, alternative and hidden labels of the concepts of a scheme."""
-        return LabelIndex((c, label) for c in self.concepts(scheme) for label in self.dutch(c, *CONCEPT_LABELS))
+        return LabelIndex((c, label) for c in self.concepts(scheme) for label in self.dutch(c, *LABELS))
 
     @cached_property
     def groups(self) -> LabelIndex:
@@ -77,8 +89,43 @@ class Vocabulary:
     @cached_property
     def measure_type_descriptions(self) -> DescriptionIndex:
         """Measure types by the words of their labels and definitions, to guess when no label matches."""
-        predicates = (*CONCEPT_LABELS, SKOS.definition)
+        predicates = (*LABELS, SKOS.definition)
         return DescriptionIndex((c, text) for c in self.concepts("measure-type") for text in self.dutch(c, *predicates))
+
+    @cached_property
+    def measure_type_labels(self) -> NearestLabels:
+        """Measure types by their labels, to suggest the nearest ones where a person must decide."""
+        concepts = self.concepts("measure-type")
+        labels = [(c, label) for c in concepts for label in self.dutch(c, *LABELS)]
+        definitions = [(c, text) for c in concepts for text in self.dutch(c, SKOS.definition)]
+        return NearestLabels(labels, [*labels, *definitions], ignore=FUNCTION_WORDS)
+
+    @cached_property
+    def _one_word_measure_type_labels(self) -> list[tuple[str, URIRef]]:
+        found = []
+        for concept in self.concepts("measure-type"):
+            for label in self.dutch(concept, *LABELS):
+                if len(label_words := words(label)) == 1 and len(label_words[0].norm) >= _COMPOUND_HEAD:
+                    found.append((label_words[0].norm, concept))
+        return found
+
+    def measure_type_heads(self, word: str) -> list[URIRef]:
+        """The measure types a compound word names by ending in one of their one-word labels
+        (*medewerkerspeiling*: a *peiling*, a staff survey); ``word`` is normalised (:func:`normalise`)."""
+        return [c for label, c in self._one_word_measure_type_labels if word != label and word.endswith(label)]
+
+    def kind_measure_types(self, partner: URIRef) -> list[URIRef]:
+        """The measure types the kind of ``partner`` is ``skos:related`` to (a support centre: referral to support)."""
+        kind = self.partner_kind(partner)
+        if kind is None:
+            return []
+        related = self.graph.objects(kind, SKOS.related)
+        return sorted(t for t in related if (t, SKOS.inScheme, SCHEME["measure-type"]) in self.graph)
+
+    @cached_property
+    def internal_bodies(self) -> LabelIndex:
+        """Bodies inside every employer (the OR, the MT, P&O): named in profiles, but never partners."""
+        return self.concept_index("internal-body")
 
     @cached_property
     def roles(self) -> LabelIndex:
@@ -87,6 +134,17 @@ class Vocabulary:
     @cached_property
     def quantity_kinds(self) -> LabelIndex:
         return self.concept_index("quantity-kind")
+
+    @cached_property
+    def narrower_quantity_kinds(self) -> dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]]:
+        """Quantity kind -> its narrower kinds, each with the concepts it is ``skos:related`` to."""
+        found: dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]] = {}
+        for kind in self.concepts("quantity-kind"):
+            related = frozenset(r for r in self.graph.objects(kind, SKOS.related) if isinstance(r, URIRef))
+            for broader in self.graph.objects(kind, SKOS.broader):
+                if isinstance(broader, URIRef) and related:
+                    found.setdefault(broader, []).append((kind, related))
+        return found
 
     @cached_property
     def approximations(self) -> LabelIndex:

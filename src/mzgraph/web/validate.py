@@ -1,8 +1,9 @@
 """``POST /validate``: check an RDF document against the bundled shapes; the report as JSON, Turtle or HTML.
 
-The body is Turtle, JSON-LD or N-Triples (``Content-Type``), or the form on the ontology page. It is
-size-limited, parsed by the one safe reader (no remote JSON-LD contexts, no DTDs), and validated in the
-worker process so a large document never stalls the web server.
+The body is Turtle, JSON-LD, N-Triples or RDF/XML (``Content-Type``), or the form on the ontology page. It
+is size-limited, parsed by the one safe reader (no remote JSON-LD contexts; in RDF/XML only flat entities,
+as Protégé writes them, expanded within a bound), and validated in the worker process so a large document
+never stalls the web server.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mzgraph.web.respond import error, languages, page, services_of
 
 router = APIRouter(tags=["validation"])
 
-ACCEPTED = ("text/turtle", "application/ld+json", "application/n-triples")
+ACCEPTED = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -59,8 +60,8 @@ async def validate(request: Request) -> Response:
     if media_type == "application/json":
         media_type = "application/ld+json"
     if media_type not in ACCEPTED:
-        return error(request, 415, "unsupported_media_type", "Send Turtle, JSON-LD or N-Triples with a matching "
-                     "Content-Type.", {"accepted": list(ACCEPTED)})  # fmt: skip
+        return error(request, 415, "unsupported_media_type", "Send Turtle, JSON-LD, N-Triples or RDF/XML with a "
+                     "matching Content-Type.", {"accepted": list(ACCEPTED)})  # fmt: skip
     if not body.strip():
         return error(request, 400, "empty_document", "The document is empty; paste or send RDF data.")
     try:
@@ -82,7 +83,7 @@ async def validate(request: Request) -> Response:
 
 
 _DOCUMENT_NAMES = {"text/turtle": "document.ttl", "application/ld+json": "document.jsonld",
-                   "application/n-triples": "document.nt"}
+                   "application/n-triples": "document.nt", "application/rdf+xml": "document.rdf"}
 """A name with the right extension for each accepted media type, so the line index reads the right syntax."""
 
 
