@@ -89,3 +89,15 @@ def test_stopping_leaves_no_process_and_no_temporary_directory() -> None:
     server.stop()
     assert not psutil.pid_exists(pid)
     assert not directory.exists()
+
+
+def test_the_write_endpoints_can_ask_for_basic_instead_of_digest() -> None:
+    def put(auth: httpx.Auth | tuple[str, str]) -> int:
+        return httpx.put(server.graph_store_url, params={"graph": GRAPH}, content=b"<urn:a> <urn:b> <urn:c> .\n",
+                         headers={"Content-Type": "application/n-triples"}, auth=auth).status_code
+
+    with Virtuoso() as server:
+        server.add_user(USER, PASSWORD)
+        assert (put((USER, PASSWORD)), put(digest(USER, PASSWORD))) == (401, 201)
+        server.use_basic_auth()
+        assert (put((USER, PASSWORD)), put(digest(USER, PASSWORD))) == (200, 401)

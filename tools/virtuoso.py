@@ -14,8 +14,9 @@ A fresh database has one administrator, ``dba`` with password ``dba``: ``start()
 with a random one (``dba_password``, kept in ``dba-password`` in the directory for a restart), used by
 ``isql()``. The anonymous ``/sparql`` endpoint runs as the
 read-only ``SPARQL`` account; writing over HTTP needs an account with the ``SPARQL_UPDATE`` role
-(``add_user``) and HTTP Digest authentication (Virtuoso offers no Basic) on ``/sparql-auth`` (SPARQL
-UPDATE) or ``/sparql-graph-crud-auth`` (Graph Store HTTP Protocol). ``put_graph``, ``post_graph`` and
+(``add_user``) and HTTP Digest authentication (Basic credentials are refused) on ``/sparql-auth`` (SPARQL
+UPDATE) or ``/sparql-graph-crud-auth`` (Graph Store HTTP Protocol); ``use_basic_auth()`` switches both
+to HTTP Basic. ``put_graph``, ``post_graph`` and
 ``insert_data`` push RDF that way; ``load_files`` does both for a list of RDF files.
 """
 
@@ -302,6 +303,20 @@ class Virtuoso:
         role = "SPARQL_UPDATE" if update else "SPARQL_SELECT"
         self.isql(f"DB.DBA.USER_CREATE('{name}', '{password}');\nGRANT {role} TO \"{name}\";")
 
+    def use_basic_auth(self) -> None:
+        """Make ``/sparql-auth`` and ``/sparql-graph-crud-auth`` ask for HTTP Basic instead of Digest.
+
+        Virtuoso defines both with security level ``digest``; redefined with level ``basic`` they challenge
+        with Basic and refuse Digest (kept across restarts). Over plain HTTP, Basic sends the password as is.
+        """
+        for path, target, options in (
+            ("/sparql-auth", "/!sparql/", "vector ('noinherit', 1)"),
+            ("/sparql-graph-crud-auth", "/!sparql-graph-crud/", "vector ('noinherit', 1, 'exec_as_get', 1)"),
+        ):
+            self.isql(f"DB.DBA.VHOST_REMOVE (lpath=>'{path}');\n"
+                      f"DB.DBA.VHOST_DEFINE (lpath=>'{path}', ppath=>'{target}', is_dav=>1, vsp_user=>'dba', "
+                      f"opts=>{options}, auth_fn=>'DB.DBA.HP_AUTH_SPARQL_USER', realm=>'SPARQL', sec=>'basic');")
+
     def sparql(self, query: str, *, accept: str = "application/sparql-results+json",
                params: Mapping[str, str] | None = None, client_timeout: float = 60.0) -> httpx.Response:
         """POST a query (form-encoded) to the anonymous endpoint, with more protocol parameters in ``params``
@@ -313,7 +328,7 @@ class Virtuoso:
 # -- writing data over HTTP
 
 def digest(user: str, password: str) -> httpx.DigestAuth:
-    """Credentials for Virtuoso's ``-auth`` endpoints."""
+    """Credentials for Virtuoso's ``-auth`` endpoints (Digest, unless ``use_basic_auth()``: then a tuple)."""
     return httpx.DigestAuth(user, password)
 
 
