@@ -12,12 +12,11 @@ directory. It is a context manager, so a pytest fixture is::
 
 A fresh database has one administrator, ``dba`` with password ``dba``: ``start()`` replaces that password
 with a random one (``dba_password``, kept in ``dba-password`` in the directory for a restart), used by
-``isql()``. The anonymous ``/sparql`` endpoint runs as the
-read-only ``SPARQL`` account; writing over HTTP needs an account with the ``SPARQL_UPDATE`` role
-(``add_user``) and HTTP Digest authentication (Basic credentials are refused) on ``/sparql-auth`` (SPARQL
-UPDATE) or ``/sparql-graph-crud-auth`` (Graph Store HTTP Protocol); ``use_basic_auth()`` switches both
-to HTTP Basic. ``put_graph``, ``post_graph`` and
-``insert_data`` push RDF that way; ``load_files`` does both for a list of RDF files.
+``isql()``. The anonymous ``/sparql`` endpoint runs as the read-only ``SPARQL`` account; writing over
+HTTP needs an account with the ``SPARQL_UPDATE`` role (``add_user``) and HTTP Digest authentication
+(Basic credentials are refused) on ``/sparql-auth`` (SPARQL UPDATE) or ``/sparql-graph-crud-auth`` (Graph
+Store HTTP Protocol); ``use_basic_auth()`` switches both to HTTP Basic. ``put_graph``, ``post_graph``
+and ``insert_data`` push RDF that way; ``load_files`` does either for a list of RDF files.
 """
 
 from __future__ import annotations
@@ -328,7 +327,7 @@ class Virtuoso:
 # -- writing data over HTTP
 
 def digest(user: str, password: str) -> httpx.DigestAuth:
-    """Credentials for Virtuoso's ``-auth`` endpoints (Digest, unless ``use_basic_auth()``: then a tuple)."""
+    """Digest credentials for Virtuoso's ``-auth`` endpoints (after ``use_basic_auth()``: ``(user, password)``)."""
     return httpx.DigestAuth(user, password)
 
 
