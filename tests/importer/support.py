@@ -76,6 +76,7 @@ FACT_QUERIES: dict[str, str] = {
         ?org mz:statement ?s . ?s mz:statementKind ?kind ; mz:order ?order ; mz:sourceLine ?line ; mz:text ?text
         OPTIONAL { ?s mz:sourceSection ?section } OPTIONAL { ?s mz:measureGroup ?group } }""",
     "truncated": "SELECT ?m WHERE { ?org mz:measure ?m . ?m mz:truncated true }",
+    "needs-review": f"SELECT ?s WHERE {{ {_PASSAGE} ?s mz:needsReview ?note }}",
     "category": f"SELECT ?s ?c WHERE {{ {_PASSAGE} ?s mz:category ?c }}",
     "involves": f"SELECT ?s ?p WHERE {{ {_PASSAGE} ?s mz:involvesPartner ?p }}",
     "mentions-event": f"SELECT ?s ?e WHERE {{ {_PASSAGE} ?s mz:mentionsEvent ?e }}",

@@ -118,7 +118,7 @@ def test_violations_exit_1_print_where_and_how_to_fix_and_write_nothing(
     )
     path = write(tmp_path, "gemeente-haarlem.txt", text)
     out = tmp_path / "out"
-    assert main(["import", str(path), "--out", str(out)]) == 1
+    assert main(["import", str(path), "--out", str(out), "--strict"]) == 1
     report = capsys.readouterr().out
     assert f"{out / 'gemeente-haarlem.ttl'}:" in report and "m:tailored-2" in report
     assert "Violation  mz:category" in report and "fix:" in report and "nothing written" in report

@@ -124,7 +124,7 @@ def test_a_full_ambassador_date_a_number_in_words_and_an_extra_bullet(tmp_path: 
     measures = {f[1]: (f[4], f[6]) for f in of_kind(result, "measure")}
     assert measures["awareness-6"] == ("17", "Een lunchbijeenkomst voor mantelzorgers.")
     assert measures["embedding-1"][0] == "21"
-    assert ("category", "awareness-6", "mt:information-meeting") in of_kind(result, "category")
+    assert ("category", "awareness-6", "mt:peer-meeting") in of_kind(result, "category")
 
 
 def test_a_unit_of_another_organisation_is_not_found_in_this_one(tmp_path: Path) -> None:

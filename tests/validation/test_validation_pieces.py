@@ -47,6 +47,7 @@ BREAKS = [
     ("gemeente-emmen", 3, "mz:category mt:staff-survey ;", "mz:category mt:no-such-type ;"),
     ("gemeente-emmen", 1, 'mz:text "is relevante', 'mz:text "kort"@nl ; mz:note "is relevante'),
     ("gemeente-haarlem", 3, "schema:value 1400 ;", "schema:value 1400 ; mz:conflictsWith mz:x ;"),
+    ("regio-twente", 2, "    mz:category mt:job-rotation ;\n", ""),  # a measure without category, not truncated
 ]
 
 

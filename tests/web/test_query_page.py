@@ -112,7 +112,7 @@ def test_an_example_runs_into_a_table_that_links_to_entity_pages(
             ".yasr a.entity-link", "links => links.map(a => a.getAttribute('href'))"
         )
         assert links == [HAARLEM]
-        assert "Calamity leave" in visit.page.inner_text(".yasr table.dataTable tbody")
+        assert "Emergency leave" in visit.page.inner_text(".yasr table.dataTable tbody")
         visit.page.screenshot(path=str(screenshots / f"query-{viewport}.png"), full_page=True)
         # The cell shows the start of a long IRI (the rest is cut off with an ellipsis): click there.
         visit.page.click(f".yasr a[href='{HAARLEM}']", position={"x": 20, "y": 5})

@@ -41,6 +41,7 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--vocabulary", action="append", help="extra RDF with labels to match, e.g. new skos:altLabels")
     imp.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
+    imp.add_argument("--strict", action="store_true", help="write nothing on violations (default: a draft)")
     imp.set_defaults(func=_import)
 
     from mzgraph.cli import load, query, serve

@@ -1,9 +1,10 @@
-"""``mzgraph import``: profile texts -> Turtle files, validated before anything is written.
+"""``mzgraph import``: profile texts -> Turtle files, validated before they are written.
 
 Exit codes, as for ``validate``: 0 everything imported, conforms and was written; 1 the output has
-violations (nothing written); 2 an input cannot be used (nothing written; each problem printed as
-``file:line: message``). The import time is in the report, not in the Turtle, so that importing the
-same text again gives the same bytes.
+violations, such as a category the importer guessed (``mz:needsReview``): the files are written as a
+draft, on which ``validate`` fails until a person has decided (with ``--strict`` nothing is written);
+2 an input cannot be used (nothing written; each problem printed as ``file:line: message``). The import
+time is in the report, not in the Turtle, so that importing the same text again gives the same bytes.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def run_import(args: argparse.Namespace) -> int:
             check_private_folder(private, out)
         shapes = bundled.rdf_files(bundled.shapes_dir())
         report = validate_outputs([f for fs in files.values() for f in fs], vocabulary_files, shapes)
-        written = report.conforms and not args.dry_run
+        written = not args.dry_run and (report.conforms or not args.strict)
         if written:
             write_all([f for fs in files.values() for f in fs])
     except UnreadableInput as err:
@@ -96,13 +97,14 @@ def _print(
     imported_at: str,
     written: bool,
 ) -> None:
+    draft = not report.conforms
     if fmt == "json":
-        sys.stdout.write(render_json(summaries, imported_at=imported_at, written=written))
+        sys.stdout.write(render_json(summaries, imported_at=imported_at, written=written, draft=draft))
         return
     if report.results:
         prefixes = [(p, str(n)) for r in results for p, n in r.public.namespaces()]
         sys.stdout.write(render_validation(report, namespace_manager(prefixes)) + "\n")
-    sys.stdout.write(render_text(summaries, imported_at=imported_at, written=written))
+    sys.stdout.write(render_text(summaries, imported_at=imported_at, written=written, draft=draft))
 
 
 def _unusable(errors: Sequence[InputError]) -> int:

@@ -52,6 +52,19 @@ def subclasses_query(cls: ox.NamedNode) -> str:
     return prologue() + f"SELECT DISTINCT ?class WHERE {{ ?class rdfs:subClassOf+ {term(cls)} }}"
 
 
+def superclasses_query() -> str:
+    """SELECT every ``rdfs:subClassOf`` link between named classes the store holds (the ontology's)."""
+    return prologue() + "SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf ?super FILTER(isIRI(?super)) }"
+
+
+def read_superclasses(rows: Iterable[Row]) -> dict[str, list[str]]:
+    """Class IRI -> the IRIs of its direct superclasses, from :func:`superclasses_query`."""
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["class"].value, []).append(row["super"].value)
+    return {cls: sorted(supers) for cls, supers in found.items()}
+
+
 def terms_query(namespace: str) -> str:
     """SELECT the classes and properties of the vocabulary at ``namespace``, with what they link to."""
     return (

@@ -39,6 +39,9 @@ class Figure:
     iri: str
     counts: Link | None
     value: str
+    """The number as the reader writes it (628.000 or 628,000)."""
+    number: int | None
+    """The number itself, when it is a whole number."""
     approximation: Link | None
     exact: bool
     quote: str | None
@@ -185,6 +188,7 @@ def read_figure(d: Description, node: Term, langs: Sequence[str]) -> Figure:
         iri=node.value,
         counts=_optional_link(d, d.value(node, m("quantityKind")), langs),
         value=format_number(number, langs[0]) if number is not None else (raw.value if raw else ""),
+        number=number,
         approximation=_optional_link(d, approximation, langs),
         exact=approximation is None or approximation.value.endswith("/exact"),
         quote=d.text(node, m("quote"), langs),

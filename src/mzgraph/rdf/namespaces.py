@@ -58,6 +58,7 @@ class MZ(DefinedNamespace):
     measure: URIRef
     measureGroup: URIRef
     mentionsEvent: URIRef
+    needsReview: URIRef
     order: URIRef
     organisation: URIRef
     partner: URIRef

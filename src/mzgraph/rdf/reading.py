@@ -1,10 +1,11 @@
-"""Reading RDF files safely: format by extension, errors as file:line:column, nothing fetched or expanded.
+"""Reading RDF files safely: format by extension, errors as file:line:column, nothing fetched, no unbounded expansion.
 
 Every reader in mzgraph (validate, load, serve, import, POST /validate) goes through here, so the
-guards live in one place: RDF/XML with a DOCTYPE (entity expansion, "billion laughs") is refused
-before parsing, JSON-LD with a remote ``@context`` is refused (Oxigraph has no document loader set,
-so it cannot fetch; we turn its message into one a maintainer understands), and text that is not
-UTF-8 is named as such.
+guards live in one place: RDF/XML may declare flat internal entities in its DOCTYPE, as Protégé
+writes them, but nested, external and parameter entities are refused before parsing and the expansion
+is bounded (:mod:`mzgraph.rdf.xml_entities`); JSON-LD with a remote ``@context`` is refused (Oxigraph has
+no document loader set, so it cannot fetch; we turn its message into one a maintainer understands), and
+text that is not UTF-8 is named as such.
 
 Two ways in: :func:`read_file` / :func:`parse_bytes` give Python quads (small files, validation), and
 :func:`load_file` lets Oxigraph parse a file straight into a store (no Python object per triple; the
@@ -16,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
 import pyoxigraph as ox
 
 from mzgraph.errors import InputError
+from mzgraph.rdf.xml_entities import EntityGuard, EntityRefused
 
 FORMAT_BY_SUFFIX: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -49,13 +51,9 @@ FORMAT_BY_MEDIA_TYPE: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 
-_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DOCTYPE_OVERLAP = 4096
-"""Bytes of one chunk searched again with the next (XML allows no space in ``<!DOCTYPE``; this is generous)."""
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
 _SAVE_UTF8 = "; save the file as UTF-8"
-_DOCTYPE_REFUSED = "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion is not allowed)"
 # Oxigraph's messages start with the position we already report as file:line:column.
 _POSITION = re.compile(
     r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)"
@@ -94,8 +92,9 @@ def read_file(path: Path, *, base_iri: str | None = None) -> list[ox.Quad]:
 def check_file(path: Path) -> ox.RdfFormat:
     """The checks :func:`read_file` makes, as a pre-scan that streams the file (1 MiB at a time): its format
     (from the extension), that it can be opened, has no NUL bytes at its start, is UTF-8 throughout (a
-    byte-order mark allowed) and, for RDF/XML, declares no DOCTYPE or ENTITY. Raises :class:`InputError` with
-    the line and column (in bytes) of the first offending byte."""
+    byte-order mark allowed) and, for RDF/XML, declares only flat entities that expand within bounds
+    (:mod:`mzgraph.rdf.xml_entities`). Raises :class:`InputError` with the line and column (in bytes) of the first
+    offending byte."""
     fmt = format_for_path(path)
     try:
         with path.open("rb") as stream:
@@ -218,8 +217,7 @@ def _scan(stream: BinaryIO, fmt: ox.RdfFormat, source: str) -> None:
     offset = len(_BOM) if head.startswith(_BOM) else 0  # where ``chunk`` starts in the file
     chunk = head[offset:]
     carry = b""  # an incomplete UTF-8 sequence at the end of the previous chunk
-    tail = b""  # the end of the previous chunk, so a DOCTYPE split between two chunks is still seen
-    xml = fmt == ox.RdfFormat.RDF_XML
+    entities = EntityGuard() if fmt == ox.RdfFormat.RDF_XML else None
     while chunk:
         data = carry + chunk
         start = offset - len(carry)  # where ``data`` starts in the file
@@ -232,13 +230,22 @@ def _scan(stream: BinaryIO, fmt: ox.RdfFormat, source: str) -> None:
                 _refuse(stream, source, start + err.start, f"not UTF-8 (byte 0x{data[err.start]:02x})" + _SAVE_UTF8)
             carry = data[err.start :]  # completed by the next chunk, or refused at the end
             data = data[: err.start]
-        if xml and (match := _DOCTYPE.search(tail + data)):
-            _refuse(stream, source, start - len(tail) + match.start(), _DOCTYPE_REFUSED, column=False)
-        tail = data[-_DOCTYPE_OVERLAP:]
+        if entities is not None:
+            _check_entities(stream, source, entities.feed, data, start)
         offset += len(chunk)
         chunk = stream.read(_CHUNK)
     if carry:
         _refuse(stream, source, offset - len(carry), f"not UTF-8 (byte 0x{carry[0]:02x})" + _SAVE_UTF8)
+    if entities is not None:
+        _check_entities(stream, source, entities.finish)
+
+
+def _check_entities(stream: BinaryIO, source: str, check: Callable[..., None], *args: Any) -> None:
+    """Run one step of the RDF/XML entity guard; what it refuses becomes an :class:`InputError` at its line."""
+    try:
+        check(*args)
+    except EntityRefused as refused:
+        _refuse(stream, source, refused.offset, refused.message, column=False)
 
 
 def _refuse(stream: BinaryIO, source: str, offset: int, message: str, *, column: bool = True) -> NoReturn:

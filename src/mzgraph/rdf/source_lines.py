@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from mzgraph.rdf.reading import format_for_path
+from mzgraph.rdf.xml_entities import declared_entities
 
 SubjectLines = dict[str, int]
 """IRI -> 1-based line where it first appears as a subject."""
@@ -234,15 +235,24 @@ def _jsonld_prefixes(text: str) -> dict[str, str]:
 
 _RDFXML_SUBJECT = re.compile(r"""\b(?:[\w.-]+:)?(about|ID)\s*=\s*(["'])(.*?)\2""", re.DOTALL)
 _XML_BASE = re.compile(r"""\bxml:base\s*=\s*(["'])(.*?)\1""")
+_ENTITY_REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
 
 
 def _rdfxml_subject_lines(text: str, base: str) -> SubjectLines:
-    """Best effort: the first ``rdf:about`` (or ``rdf:ID``) naming the IRI; one ``xml:base`` honoured."""
+    """Best effort: the first ``rdf:about`` (or ``rdf:ID``) naming the IRI; one ``xml:base`` honoured; the
+    DOCTYPE's flat entities expanded (``rdf:about="&mz;Employer"``, as Protégé writes it)."""
+    entities = declared_entities(text)
+
+    def unescape(value: str) -> str:
+        if entities:
+            value = _ENTITY_REFERENCE.sub(lambda m: entities.get(m.group(1), m.group(0)), value)
+        return html.unescape(value)
+
     if match := _XML_BASE.search(text):
-        base = urljoin(base, html.unescape(match.group(2)))
+        base = urljoin(base, unescape(match.group(2)))
     lines: SubjectLines = {}
     for match in _RDFXML_SUBJECT.finditer(text):
-        value = html.unescape(match.group(3))
+        value = unescape(match.group(3))
         iri = urljoin(base, "#" + value) if match.group(1) == "ID" else urljoin(base, value)
         lines.setdefault(iri, text.count("\n", 0, match.start()) + 1)
     return lines

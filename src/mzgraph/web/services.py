@@ -111,6 +111,14 @@ class PageServices:
 
         return await self.cached("employer_classes", make)
 
+    async def superclasses(self) -> dict[str, list[str]]:
+        """The class tree of the ontology: class IRI -> its direct superclasses (for schema.org types)."""
+
+        async def make() -> dict[str, list[str]]:
+            return ontology.read_superclasses(await self.select(ontology.superclasses_query()))
+
+        return await self.cached("superclasses", make)
+
     async def shape_rules(self, langs: Sequence[str]) -> dict[str, list[ontology.Rule]]:
         """What the shapes require of each class, with live coverage counts, in the reader's language."""
 

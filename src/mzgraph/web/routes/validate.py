@@ -1,8 +1,9 @@
 """``POST /validate``: check an RDF document against the bundled shapes; the report as JSON, Turtle or HTML.
 
-The body is Turtle, JSON-LD or N-Triples (``Content-Type``), or the form on the ontology page. It is
-size-limited, parsed by the one safe reader (no remote JSON-LD contexts, no DTDs), and validated in the
-worker process so a large document never stalls the web server.
+The body is Turtle, JSON-LD, N-Triples or RDF/XML (``Content-Type``), or the form on the ontology page. It
+is size-limited, parsed by the one safe reader (no remote JSON-LD contexts; in RDF/XML only flat entities,
+as Protégé writes them, expanded within a bound), and validated in the worker process so a large document
+never stalls the web server.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.validation.page_status import validate_document
 from mzgraph.web.i18n import translator
 from mzgraph.web.negotiation import HTML, JSON, TURTLE, negotiate
-from mzgraph.web.responses import error, languages, page
-from mzgraph.web.state import services_of
+from mzgraph.web.responses import error, languages, page, services_of
 
 router = APIRouter(tags=["validation"])
 
-ACCEPTED = ("text/turtle", "application/ld+json", "application/n-triples")
+ACCEPTED = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -74,7 +74,7 @@ async def validate(request: Request) -> Response:
             request,
             415,
             "unsupported_media_type",
-            "Send Turtle, JSON-LD or N-Triples with a matching Content-Type.",
+            "Send Turtle, JSON-LD, N-Triples or RDF/XML with a matching Content-Type.",
             {"accepted": list(ACCEPTED)},
         )
     if not body.strip():
@@ -101,6 +101,7 @@ _DOCUMENT_NAMES = {
     "text/turtle": "document.ttl",
     "application/ld+json": "document.jsonld",
     "application/n-triples": "document.nt",
+    "application/rdf+xml": "document.rdf",
 }
 """A name with the right extension for each accepted media type, so the line index reads the right syntax."""
 

@@ -98,7 +98,9 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
         "figure_values": {f.iri: f.value for f in org.figures},
         "partner_rows": partner_rows(org.relations),
         "conformance": await _conformance(services, org.parts, langs),
-        "schema": schemaorg.organisation(org, page_url),
+        "schema": schemaorg.organisation(
+            org, page_url, await services.superclasses(), services.settings.canonical("id/scheme/approximation")
+        ),
         "crumbs": [_crumb("/organisations", "nav_organisations", langs)],
     }
     return "organisation.html", context
