@@ -29,7 +29,7 @@ from benchmarks import generate, report
 from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
 from benchmarks.peers import STANDALONE, SYSTEMS, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
 from benchmarks.workload import THROUGHPUT, query_mix
-from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.bundled import rdf_files, shapes_dir
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,35 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if args.quick:
         sizes = args.sizes or [100, 200]
         # Size 200 runs the entity requests only, as a size above --mix-max does, so both paths are exercised.
-        return Plan(sizes, reps=2, query_budget_s=0.3, timeout_s=10, throughput_s=0.5, clients=8,
-                    start_budget_s=60, rdflib_budget_s=60, rdflib_max=100, validate_max=100, pyshacl_budget_s=60,
-                    mix_max=100)
-    return Plan(args.sizes or [1000, 10000, 100000], reps=args.reps, query_budget_s=args.query_budget,
-                timeout_s=args.timeout, throughput_s=args.throughput_seconds, clients=8,
-                start_budget_s=args.start_budget, rdflib_budget_s=args.rdflib_budget,
-                rdflib_max=args.rdflib_max, validate_max=args.validate_max, pyshacl_budget_s=args.pyshacl_budget,
-                systems=tuple(args.systems or SYSTEMS), mix_max=args.mix_max)
+        return Plan(
+            sizes,
+            reps=2,
+            query_budget_s=0.3,
+            timeout_s=10,
+            throughput_s=0.5,
+            clients=8,
+            start_budget_s=60,
+            rdflib_budget_s=60,
+            rdflib_max=100,
+            validate_max=100,
+            pyshacl_budget_s=60,
+            mix_max=100,
+        )
+    return Plan(
+        args.sizes or [1000, 10000, 100000],
+        reps=args.reps,
+        query_budget_s=args.query_budget,
+        timeout_s=args.timeout,
+        throughput_s=args.throughput_seconds,
+        clients=8,
+        start_budget_s=args.start_budget,
+        rdflib_budget_s=args.rdflib_budget,
+        rdflib_max=args.rdflib_max,
+        validate_max=args.validate_max,
+        pyshacl_budget_s=args.pyshacl_budget,
+        systems=tuple(args.systems or SYSTEMS),
+        mix_max=args.mix_max,
+    )
 
 
 def progress(message: str) -> None:
@@ -73,8 +94,13 @@ def progress(message: str) -> None:
 
 def measure_system(system: Running, size: int, plan: Plan) -> dict[str, object]:
     """Latency of every query of the mix and throughput of the entity requests on one started system."""
-    result: dict[str, object] = {"status": "ok", "load_s": system.load_s, "start_s": system.start_s,
-                                 "load_peak_rss_mb": system.loaded.peak_rss_mb, "store_mb": system.loaded.store_mb}
+    result: dict[str, object] = {
+        "status": "ok",
+        "load_s": system.load_s,
+        "start_s": system.start_s,
+        "load_peak_rss_mb": system.loaded.peak_rss_mb,
+        "store_mb": system.loaded.store_mb,
+    }
     entity_only = size > plan.mix_max
     if system.pages:
         # The first page waits for what the pages compute once per data release (labels, SHACL
@@ -94,12 +120,17 @@ def measure_system(system: Running, size: int, plan: Plan) -> dict[str, object]:
         if query.name in THROUGHPUT and (system.pages or not query.pages_only):
             rate = throughput(system, query, clients=plan.clients, seconds=plan.throughput_s, timeout=plan.timeout_s)
             rates[query.name] = as_dict(rate)
-            progress(f"  {system.name} {query.name}: {rate.per_s:.1f}/s with {rate.clients} clients "
-                     f"({rate.errors} errors)")
+            progress(
+                f"  {system.name} {query.name}: {rate.per_s:.1f}/s with {rate.clients} clients ({rate.errors} errors)"
+            )
     system.sampler.sample()
     result["processes"] = system.sampler.breakdown()
-    result.update(latency=latencies, throughput=rates, peak_rss_mb=round(system.sampler.peak_rss_mb, 1),
-                  peak_pss_mb=round(system.sampler.peak_pss_mb, 1))
+    result.update(
+        latency=latencies,
+        throughput=rates,
+        peak_rss_mb=round(system.sampler.peak_rss_mb, 1),
+        peak_pss_mb=round(system.sampler.peak_pss_mb, 1),
+    )
     return result
 
 
@@ -109,8 +140,9 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
     progress(f"size {size}: generating {data.name}")
     with data.open("w", encoding="utf-8") as out:
         triples = generate.write_graph(out, size)
-    systems: dict[str, object] = {name: {"status": "not run", "detail": "not among --systems"}
-                                  for name in SYSTEMS if name not in plan.systems}
+    systems: dict[str, object] = {
+        name: {"status": "not run", "detail": "not among --systems"} for name in SYSTEMS if name not in plan.systems
+    }
 
     @contextlib.contextmanager
     def started(name: str, start: Callable[[], Running]) -> Iterator[Running | None]:
@@ -151,8 +183,10 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
             if system is not None:
                 systems["rdflib-endpoint"] = measure_system(system, size, plan)
     else:
-        systems["rdflib-endpoint"] = {"status": "out of budget",
-                                      "detail": f"not started above {plan.rdflib_max} organisations"}
+        systems["rdflib-endpoint"] = {
+            "status": "out of budget",
+            "detail": f"not started above {plan.rdflib_max} organisations",
+        }
     validation: dict[str, object] = {}
     if size <= plan.validate_max:
         progress(f"size {size}: mzgraph validate")
@@ -173,9 +207,14 @@ def machine() -> dict[str, object]:
     import pyoxigraph
     import rdflib
 
-    return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "platform": platform.platform(), "python": platform.python_version(),
-            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+    }
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -197,8 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-max", type=int, default=10000, help="largest size validation is timed at")
     parser.add_argument("--pyshacl-budget", type=float, default=600.0)
     parser.add_argument("--systems", type=lambda s: s.split(","), help=f"some of {','.join(SYSTEMS)}")
-    parser.add_argument("--mix-max", type=int, default=100_000,
-                        help="above this size only the entity requests are timed (whole-graph queries time out)")
+    parser.add_argument(
+        "--mix-max",
+        type=int,
+        default=100_000,
+        help="above this size only the entity requests are timed (whole-graph queries time out)",
+    )
     parser.add_argument("--name", help="file name of the results (default: quick or full)")
     args = parser.parse_args(argv)
     # A stopped run (kill, or Ctrl-C under nohup) still stops the systems it started, in the finally blocks.
@@ -207,9 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     name = args.name or ("quick" if args.quick else "full")
     results: dict[str, object] = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "mode": "quick" if args.quick else "full",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
         "plan": plan.__dict__,
-        "machine": machine(), "sizes": {},
+        "machine": machine(),
+        "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="mzgraph-bench-") as tmp:
         for size in plan.sizes:

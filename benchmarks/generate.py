@@ -20,9 +20,9 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
-from mzgraph.rdf_io import read_files
-from mzgraph.resources import bundled_graph_files
+from mzgraph.rdf.reading import read_files
 
 MZ = DEFAULT_BASE_IRI + "def/"
 ID = DEFAULT_BASE_IRI + "id/"
@@ -78,9 +78,7 @@ def load_templates() -> Templates:
     }
     relations = [
         (row["p"].value, row["r"].value)
-        for row in store.query(
-            f"SELECT ?p ?r WHERE {{ ?x <{MZ}partner> ?p ; <{MZ}partnerRole> ?r }} ORDER BY ?p ?r"
-        )
+        for row in store.query(f"SELECT ?p ?r WHERE {{ ?x <{MZ}partner> ?p ; <{MZ}partnerRole> ?r }} ORDER BY ?p ?r")
     ]
     kinds_query = f"SELECT DISTINCT ?k WHERE {{ ?f <{MZ}quantityKind> ?k }} ORDER BY ?k"
     kinds = [row["k"].value for row in store.query(kinds_query)]
@@ -112,7 +110,7 @@ def organisation_triples(index: int, rng: random.Random, templates: Templates) -
     yield f"{org} <{SCHEMA}location> <{ID}place/{rng.choice(PLACES)}> ."
     yield f"{org} <http://www.w3.org/ns/prov#wasDerivedFrom> {src} ."
     yield f"{src} <{RDF_TYPE}> <{MZ}SourceDocument> ."
-    yield f'{src} <http://purl.org/dc/terms/title> {_lit(f"Synthetisch profiel {index}")} .'
+    yield f"{src} <http://purl.org/dc/terms/title> {_lit(f'Synthetisch profiel {index}')} ."
     yield f'{src} <{MZ}fileName> "{slug}.txt" .'
     yield f"{src} <http://purl.org/dc/terms/publisher> <{ID}partner/werk-en-mantelzorg> ."
     yield f'{src} <{MZ}sha256> "{rng.getrandbits(256):064x}" .'

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.peers import free_port, stop_process
+from tools.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CLIENTS = 64
@@ -58,12 +58,23 @@ class Sample:
 def serve(args: argparse.Namespace) -> Iterator[str]:
     """``mzgraph serve`` on a free loopback port, for the duration of the block; yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "mzgraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--timeout", str(args.timeout)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "mzgraph.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--timeout",
+        str(args.timeout),
+    ]
     for path in args.data or ():
         command += ["--data", str(path)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -10,11 +10,8 @@ and the sum of PSS (shared pages divided among the processes sharing them: the r
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,19 +23,14 @@ from pathlib import Path
 import httpx
 import psutil
 
+from tools.servers import free_port, stop_process
+
 BIN = Path(sys.executable).parent
 ASK = "ASK { ?s ?p ?o }"
 
 
 class OutOfBudget(Exception):
     """A system did not load or start within its time budget."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class MemorySampler:
@@ -85,8 +77,14 @@ class MemorySampler:
                 command = " ".join(proc.cmdline())[-120:]
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            found.append({"pid": proc.pid, "command": command, "rss_mb": round(info.rss / 2**20, 1),
-                          "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1)})
+            found.append(
+                {
+                    "pid": proc.pid,
+                    "command": command,
+                    "rss_mb": round(info.rss / 2**20, 1),
+                    "pss_mb": round(getattr(info, "pss", info.rss) / 2**20, 1),
+                }
+            )
         return found
 
     def _processes(self) -> list[psutil.Process]:
@@ -139,19 +137,6 @@ class Running:
             stop_process(proc)
 
 
-def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
-    """Stop a process started in its own session, with its children (TERM, then KILL)."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -201,8 +186,17 @@ def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, lo
     raise OutOfBudget(f"not answering after {budget:.0f} s")
 
 
-def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budget: float, *,
-           loaded: Loaded | None = None, pages: bool = True) -> Running:
+def _serve(
+    name: str,
+    args: list[str],
+    port: int,
+    path: str,
+    workdir: Path,
+    budget: float,
+    *,
+    loaded: Loaded | None = None,
+    pages: bool = True,
+) -> Running:
     """Spawn a server, watch its memory from now on, and wait until it answers."""
     log = workdir / f"{name}.log"
     proc = _spawn(args, log)
@@ -219,8 +213,18 @@ def _serve(name: str, args: list[str], port: int, path: str, workdir: Path, budg
 
 def _mzgraph_args(port: int) -> list[str]:
     # No row cap and a long deadline, so mzgraph does the same work as the peers (which have neither).
-    return [str(BIN / "mzgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--max-rows", "100000000", "--timeout", "600"]
+    return [
+        str(BIN / "mzgraph"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--max-rows",
+        "100000000",
+        "--timeout",
+        "600",
+    ]
 
 
 def start_mzgraph_memory(data: Path, workdir: Path, budget: float) -> Running:
@@ -234,11 +238,11 @@ def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:
     store = workdir / "mzgraph-store"
     shutil.rmtree(store, ignore_errors=True)
     log = workdir / "mzgraph-disk.log"
-    loaded = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget,
-                       store)
+    loaded = _run_step([str(BIN / "mzgraph"), "load", "--store", str(store), "--data", str(data)], log, budget, store)
     port = free_port()
-    return _serve("mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql", workdir, budget,
-                  loaded=loaded)
+    return _serve(
+        "mzgraph-disk", [*_mzgraph_args(port), "--store", str(store)], port, "/sparql", workdir, budget, loaded=loaded
+    )
 
 
 def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
@@ -246,8 +250,9 @@ def start_oxigraph(data: Path, workdir: Path, budget: float) -> Running:
     location = workdir / "oxigraph-store"
     shutil.rmtree(location, ignore_errors=True)
     log = workdir / "oxigraph.log"
-    loaded = _run_step([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log,
-                       budget, location)
+    loaded = _run_step(
+        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)], log, budget, location
+    )
     port = free_port()
     args = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     return _serve("oxigraph", args, port, "/query", workdir, budget, loaded=loaded, pages=False)

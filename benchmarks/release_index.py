@@ -57,20 +57,24 @@ def measure(index: ReleaseIndex, repeat: int) -> dict[str, dict[str, float]]:
         "browse: last page, -recognised": lambda: index.browse(sort=Sort.parse("-recognised"), size=20, cursor=last),
         "browse: filtered, first page, -measures": lambda: index.browse(FILTERS, sort=Sort.parse("-measures"), size=20),
         "browse: filtered, late page, -measures": lambda: index.browse(
-            FILTERS, sort=Sort.parse("-measures"), size=20, cursor=late(index, "measures:desc", far)),
+            FILTERS, sort=Sort.parse("-measures"), size=20, cursor=late(index, "measures:desc", far)
+        ),
         "facets: everything": lambda: index.facets(),
         "facets: filtered": lambda: index.facets(FILTERS),
         "stats": lambda: index.stats(),
         "members: a measure type, late page": lambda: index.members(
-            "concept", ID + "measure-type/leave", cursor=late(index, "name:nl:asc", far)),
+            "concept", ID + "measure-type/leave", cursor=late(index, "name:nl:asc", far)
+        ),
         "export: 1,000 rows": lambda: sum(1 for _, _ in zip(range(1000), index.iter_all(FILTERS), strict=False)),
-    }  # fmt: skip
+    }
     results = {name: timed(call, repeat) for name, call in calls.items()}
     for query in SEARCHES:
         results[f"search {query!r}: first page, relevance"] = timed(
-            lambda q=query: index.browse(search=q, sort=Sort("relevance"), size=20), repeat, clear)  # type: ignore[misc]
+            lambda q=query: index.browse(search=q, sort=Sort("relevance"), size=20), repeat, clear
+        )  # type: ignore[misc]
         results[f"search {query!r}: filtered, by name, facets"] = timed(
-            lambda q=query: (index.browse(FILTERS, search=q, size=20), index.facets(FILTERS, search=q)), repeat, clear)  # type: ignore[misc]
+            lambda q=query: (index.browse(FILTERS, search=q, size=20), index.facets(FILTERS, search=q)), repeat, clear
+        )  # type: ignore[misc]
         results[f"search {query!r}: total"] = {"employers": index.browse(search=query, size=1).total}
     return results
 

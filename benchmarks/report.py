@@ -76,18 +76,43 @@ def summary_rows(results: dict[str, Any]) -> list[list[str]]:
             vs_ox = _fmt(mix / ox[0]) + "x" if ox else "-"
             vs_rl = (_fmt(rl[0] / mix, bound=rl[1]) + "x faster") if rl and name != "rdflib-endpoint" else "-"
             only = " (CONSTRUCT only)" if size.get("mix", "full") != "full" else ""
-            rows.append([
-                size_key, name, _fmt(system["load_s"] + system["start_s"], " s"), _fmt(system["start_s"], " s"),
-                _fmt(system.get("load_peak_rss_mb"), " MB"), _fmt(system.get("store_mb"), " MB"),
-                _fmt(system["peak_rss_mb"], " MB"), _fmt(system["peak_pss_mb"], " MB"), _fmt(mix, " ms", bound) + only,
-                vs_ox, vs_rl, _fmt(_rate(size, name, "entity-construct"), "/s"),
-                _fmt(_rate(size, name, "page-html"), "/s"), _fmt(_rate(size, name, "page-jsonld"), "/s"),
-            ])
+            rows.append(
+                [
+                    size_key,
+                    name,
+                    _fmt(system["load_s"] + system["start_s"], " s"),
+                    _fmt(system["start_s"], " s"),
+                    _fmt(system.get("load_peak_rss_mb"), " MB"),
+                    _fmt(system.get("store_mb"), " MB"),
+                    _fmt(system["peak_rss_mb"], " MB"),
+                    _fmt(system["peak_pss_mb"], " MB"),
+                    _fmt(mix, " ms", bound) + only,
+                    vs_ox,
+                    vs_rl,
+                    _fmt(_rate(size, name, "entity-construct"), "/s"),
+                    _fmt(_rate(size, name, "page-html"), "/s"),
+                    _fmt(_rate(size, name, "page-jsonld"), "/s"),
+                ]
+            )
     return rows
 
 
-SUMMARY_HEAD = ["orgs", "system", "load+start", "start", "load peak RSS", "store on disk", "peak RSS", "peak PSS",
-                "mix median", "vs oxigraph", "vs rdflib-endpoint", "CONSTRUCT/s", "HTML page/s", "JSON-LD/s"]
+SUMMARY_HEAD = [
+    "orgs",
+    "system",
+    "load+start",
+    "start",
+    "load peak RSS",
+    "store on disk",
+    "peak RSS",
+    "peak PSS",
+    "mix median",
+    "vs oxigraph",
+    "vs rdflib-endpoint",
+    "CONSTRUCT/s",
+    "HTML page/s",
+    "JSON-LD/s",
+]
 
 
 def query_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -124,8 +149,13 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             mine = mix_median(size, name, timeout)
             if mine and rl:
                 ratio = rl[0] / mine[0]
-                found.append((f"{size_key}: {name} mix >=10x faster than rdflib-endpoint",
-                              f"{_fmt(ratio, bound=rl[1])}x", ratio >= 10))
+                found.append(
+                    (
+                        f"{size_key}: {name} mix >=10x faster than rdflib-endpoint",
+                        f"{_fmt(ratio, bound=rl[1])}x",
+                        ratio >= 10,
+                    )
+                )
             if mine and ox:
                 ratio = mine[0] / ox[0]
                 found.append((f"{size_key}: {name} mix within 1.3x of oxigraph", f"{ratio:.2f}x", ratio <= 1.3))
@@ -133,21 +163,36 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             for page in ("page-html", "page-jsonld"):
                 rate = _rate(size, name, page)
                 if rate is not None and construct:
-                    found.append((f"{size_key}: {name} {page} throughput >= 1/2 oxigraph CONSTRUCT",
-                                  f"{rate / construct:.2f}x", rate / construct >= 0.5))
+                    found.append(
+                        (
+                            f"{size_key}: {name} {page} throughput >= 1/2 oxigraph CONSTRUCT",
+                            f"{rate / construct:.2f}x",
+                            rate / construct >= 0.5,
+                        )
+                    )
         validation = size.get("validate", {})
         mz, py = validation.get("mzgraph"), validation.get("pyshacl")
         if mz and py and mz["seconds"] and py["seconds"]:
             same = mz["conforms"] == py["conforms"] and mz["results"] == py["results"]
             ratio = py["seconds"] / mz["seconds"]
-            found.append((f"{size_key}: mzgraph validate >=5x faster than one pySHACL run, same results",
-                          f"{ratio:.1f}x ({mz['seconds']:.1f} s vs {py['seconds']:.1f} s; "
-                          f"results {mz['results']} vs {py['results']})", ratio >= 5 and same))
+            found.append(
+                (
+                    f"{size_key}: mzgraph validate >=5x faster than one pySHACL run, same results",
+                    f"{ratio:.1f}x ({mz['seconds']:.1f} s vs {py['seconds']:.1f} s; "
+                    f"results {mz['results']} vs {py['results']})",
+                    ratio >= 5 and same,
+                )
+            )
         elif mz and py and mz["seconds"] and py["seconds"] is None:
             budget = results["plan"]["pyshacl_budget_s"]
-            found.append((f"{size_key}: mzgraph validate >=5x faster than one pySHACL run, same results",
-                          f">={budget / mz['seconds']:.1f}x ({mz['seconds']:.1f} s; pySHACL {py['error']}; "
-                          "results not compared)", None))
+            found.append(
+                (
+                    f"{size_key}: mzgraph validate >=5x faster than one pySHACL run, same results",
+                    f">={budget / mz['seconds']:.1f}x ({mz['seconds']:.1f} s; pySHACL {py['error']}; "
+                    "results not compared)",
+                    None,
+                )
+            )
     for size_key, size in results["sizes"].items():
         if int(size_key) < MEMORY_TARGET_SIZE:
             continue
@@ -157,12 +202,18 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             if system and oxigraph:
                 for key, label in (("peak_pss_mb", "PSS"), ("peak_rss_mb", "RSS")):
                     ratio = system[key] / oxigraph["peak_rss_mb"]
-                    found.append((f"{size_key}: {name} peak {label} within 2x of oxigraph's RSS",
-                                  f"{ratio:.2f}x", ratio <= 2))
+                    found.append(
+                        (f"{size_key}: {name} peak {label} within 2x of oxigraph's RSS", f"{ratio:.2f}x", ratio <= 2)
+                    )
         disk = _ok(size, "mzgraph-disk")
         if disk:
-            found.append((f"{size_key}: mzgraph-disk starts on its store without re-parsing",
-                          f"{disk['start_s']:.1f} s after a {disk['load_s']:.1f} s load", None))
+            found.append(
+                (
+                    f"{size_key}: mzgraph-disk starts on its store without re-parsing",
+                    f"{disk['start_s']:.1f} s after a {disk['load_s']:.1f} s load",
+                    None,
+                )
+            )
     return found
 
 
@@ -187,22 +238,26 @@ def _target_rows(results: dict[str, Any]) -> list[list[str]]:
 def table(results: dict[str, Any]) -> str:
     """The terminal report: summary, per-query medians and the targets."""
     head, rows = query_rows(results)
-    return "\n\n".join([
-        f"mzgraph benchmark, {results['date']}, {results['mode']} run",
-        _text_table(SUMMARY_HEAD, summary_rows(results)),
-        "median (p95) latency in ms\n" + _text_table(head, rows),
-        _text_table(["target", "measured", "verdict"], _target_rows(results)),
-    ])
+    return "\n\n".join(
+        [
+            f"mzgraph benchmark, {results['date']}, {results['mode']} run",
+            _text_table(SUMMARY_HEAD, summary_rows(results)),
+            "median (p95) latency in ms\n" + _text_table(head, rows),
+            _text_table(["target", "measured", "verdict"], _target_rows(results)),
+        ]
+    )
 
 
 def markdown(results: dict[str, Any]) -> str:
     """The same tables in Markdown."""
     head, rows = query_rows(results)
-    return "\n\n".join([
-        _markdown_table(SUMMARY_HEAD, summary_rows(results)),
-        _markdown_table(head, rows),
-        _markdown_table(["target", "measured", "verdict"], _target_rows(results)),
-    ])
+    return "\n\n".join(
+        [
+            _markdown_table(SUMMARY_HEAD, summary_rows(results)),
+            _markdown_table(head, rows),
+            _markdown_table(["target", "measured", "verdict"], _target_rows(results)),
+        ]
+    )
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
@@ -264,8 +319,9 @@ def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 sizes[key] = json.loads(json.dumps(size))
                 continue
             kept = sizes[key]
-            kept["systems"].update({name: system for name, system in size["systems"].items()
-                                    if system.get("status") == "ok"})  # fmt: skip
+            kept["systems"].update(
+                {name: system for name, system in size["systems"].items() if system.get("status") == "ok"}
+            )
             if size.get("validate"):
                 kept["validate"] = size["validate"]
     merged["sizes"] = dict(sorted(sizes.items(), key=lambda item: int(item[0])))

@@ -69,11 +69,15 @@ def fts5(index: Path, folder: Path, repeat: int) -> dict[str, Any]:
     path = folder / "fts5.sqlite"
     started = time.perf_counter()
     db = sqlite3.connect(path)
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "CREATE VIRTUAL TABLE docs USING fts5(name, measure, partner, quote, tokenize='trigram',"
-                     " content='');")  # fmt: skip
-    db.executemany("INSERT INTO docs(rowid, name, measure, partner, quote) VALUES (?, ?, ?, ?, ?)",
-                   ((org, *(doc[f] for f in FIELDS)) for org, doc in documents(index)))  # fmt: skip
+    db.executescript(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+        "CREATE VIRTUAL TABLE docs USING fts5(name, measure, partner, quote, tokenize='trigram',"
+        " content='');"
+    )
+    db.executemany(
+        "INSERT INTO docs(rowid, name, measure, partner, quote) VALUES (?, ?, ?, ?, ?)",
+        ((org, *(doc[f] for f in FIELDS)) for org, doc in documents(index)),
+    )
     db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
     db.commit()
     built = time.perf_counter() - started
@@ -114,8 +118,11 @@ def tantivy(index: Path, folder: Path, repeat: int) -> dict[str, Any]:
     results: dict[str, Any] = {"build_s": built, "bytes": size, "queries": {}}
     for query in QUERIES:
         words = query_words(query)
-        parsed = engine.parse_query(" AND ".join(f'"{w}"' for w in words), list(FIELDS),
-                                    field_boosts={"name": 4.0, "partner": 1.5, "quote": 0.5})  # fmt: skip
+        parsed = engine.parse_query(
+            " AND ".join(f'"{w}"' for w in words),
+            list(FIELDS),
+            field_boosts={"name": 4.0, "partner": 1.5, "quote": 0.5},
+        )
 
         def run(parsed: Any = parsed) -> list[tuple[int, float]]:
             hits = searcher.search(parsed, searcher.num_docs or 1, count=False).hits
@@ -165,17 +172,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="mzgraph-engines-"))
     try:
-        results = {"vocabulary + postings": ours(args.index, folder, args.repeat),
-                   "FTS5 trigram": fts5(args.index, folder, args.repeat),
-                   "tantivy n-gram": tantivy(args.index, folder, args.repeat)}  # fmt: skip
+        results = {
+            "vocabulary + postings": ours(args.index, folder, args.repeat),
+            "FTS5 trigram": fts5(args.index, folder, args.repeat),
+            "tantivy n-gram": tantivy(args.index, folder, args.repeat),
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for engine, figures in results.items():
         print(f"{engine}: build {figures['build_s']:.1f} s, {figures['bytes'] / 1e6:,.1f} MB")
         for query, found in figures["queries"].items():
             if "median_ms" in found:
-                print(f"  {query!r:22} {found['employers']:>8,} employers  median {found['median_ms']:7.1f} ms"
-                      f"  p95 {found['p95_ms']:7.1f} ms")  # fmt: skip
+                print(
+                    f"  {query!r:22} {found['employers']:>8,} employers  median {found['median_ms']:7.1f} ms"
+                    f"  p95 {found['p95_ms']:7.1f} ms"
+                )
             else:
                 print(f"  {query!r:22} {found['note']}")
     if args.out:

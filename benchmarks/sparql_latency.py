@@ -32,11 +32,10 @@ import psutil
 import pyoxigraph as ox
 
 from benchmarks.generate import write_graph
-from benchmarks.peers import stop_process
-from mzgraph.conformance.servers import free_port, oxigraph_binary
+from mzgraph.bundled import bundled_graph_files, queries_dir
 from mzgraph.entities.describe import describe_query
-from mzgraph.resources import bundled_graph_files, queries_dir
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
+from tools.servers import free_port, oxigraph_binary, stop_process
 
 RESULTS = Path(__file__).parent / "results"
 ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json"}
@@ -184,8 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         data, entity = prepare_data(workdir, args.organisations, args.bundled)
         mzgraph = [sys.executable, "-m", "mzgraph.cli"]
-        subprocess.run([str(oxigraph_binary()), "load", "--location", str(workdir / "ox"), "--file", str(data)],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [str(oxigraph_binary()), "load", "--location", str(workdir / "ox"), "--file", str(data)],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([*mzgraph, "load", "--store", str(workdir / "mz"), "--data", str(data)], check=True)
         options = ["--max-rows", "10000000", "--timeout", "300"]
         oxigraph = [str(oxigraph_binary()), "serve"]

@@ -5,7 +5,7 @@
 For each shape of deep query (nested groups, parentheses, long operator chains, ...), the largest size
 that evaluates is found by bisection; every attempt runs in a forked child with the main thread's
 stack (``ulimit -s``, usually 8 MiB), so a crash (SIGSEGV) ends only the child. The last column says
-how mzgraph's guard (:mod:`mzgraph.sparql_guard`) treats the first failing size: refused before parsing
+how mzgraph's guard (:mod:`mzgraph.sparql.guard`) treats the first failing size: refused before parsing
 (nesting deeper than the limit), or left to the worker processes, which contain the crash.
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from mzgraph.query_errors import QueryRejected
-from mzgraph.sparql_guard import check
+from mzgraph.sparql.errors import QueryRejected
+from mzgraph.sparql.guard import check
 
 P = "<http://example.org/p>"
 SHAPES: dict[str, Callable[[int], str]] = {

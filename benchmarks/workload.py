@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
+from mzgraph.bundled import queries_dir
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.entities.describe import describe_query
-from mzgraph.resources import queries_dir
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 
 ID = DEFAULT_BASE_IRI + "id/"
 PREFIXES = """PREFIX mz: <https://w3id.org/mzgraph/def/>
@@ -30,14 +30,19 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 
-AGGREGATION = PREFIXES + """
+AGGREGATION = (
+    PREFIXES
+    + """
 SELECT ?category (COUNT(DISTINCT ?employer) AS ?employers) (COUNT(?measure) AS ?measures)
        (AVG(?order) AS ?meanOrder)
 WHERE { ?employer mz:measure ?measure . ?measure mz:category ?category ; mz:order ?order . }
 GROUP BY ?category ORDER BY DESC(?employers)
 """
+)
 
-MULTI_JOIN = PREFIXES + """
+MULTI_JOIN = (
+    PREFIXES
+    + """
 SELECT ?employer ?name ?placeName ?date ?partnerName WHERE {
   ?employer mz:recognition ?rec ; rdfs:label ?name ; schema:location ?place ; mz:measure ?measure .
   FILTER(LANG(?name) = "en")
@@ -51,14 +56,18 @@ SELECT ?employer ?name ?placeName ?date ?partnerName WHERE {
 }
 ORDER BY ?date ?name LIMIT 1000
 """
+)
 
-TEXT_SEARCH = PREFIXES + """
+TEXT_SEARCH = (
+    PREFIXES
+    + """
 SELECT ?employer ?measure ?text WHERE {
   ?employer mz:measure ?measure . ?measure mz:text ?text .
   FILTER(CONTAINS(LCASE(STR(?text)), "verlof") || REGEX(STR(?text), "mantelzorg.{0,40}(uur|dagen)", "i"))
 }
 ORDER BY ?employer ?measure LIMIT 1000
 """
+)
 
 
 def entity_iri(size: int, index: int) -> str:
@@ -117,8 +126,10 @@ def query_mix(size: int, *, entity_only: bool = False) -> list[Query]:
     ]
     if entity_only:
         return entity
-    saved = [Query(f"saved:{name}", "saved", _sparql(query.bind()))
-             for name, query in load_saved_queries(queries_dir()).items()]
+    saved = [
+        Query(f"saved:{name}", "saved", _sparql(query.bind()))
+        for name, query in load_saved_queries(queries_dir()).items()
+    ]
     extra = [
         Query("aggregation", "extra", _sparql(AGGREGATION)),
         Query("multi-join", "extra", _sparql(MULTI_JOIN)),

@@ -17,87 +17,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
+from common import ROOT, SPARQL_DATA, Listener, LiveServer
 from mzgraph.config import Settings
-from mzgraph.conformance.servers import AppRunner, free_port, oxigraph_binary
-from mzgraph.store import Store
-
-ROOT = Path(__file__).parent.parent
-SPARQL_FIXTURES = Path(__file__).parent / "fixtures" / "sparql"
-SPARQL_DATA = [SPARQL_FIXTURES / "organisations.ttl", SPARQL_FIXTURES / "graphs.trig"]
-PRIVATE_FIXTURES = Path(__file__).parent / "fixtures" / "private"
-"""Invented contact persons: the personal data the tests serve with ``include_private``."""
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    """An app served on 127.0.0.1."""
-
-    url: str
-    app: FastAPI
-
-    @property
-    def sparql(self) -> str:
-        """The SPARQL endpoint's URL."""
-        return self.url + "/sparql"
-
-    @property
-    def store(self) -> Store:
-        """The app's store (for checks below HTTP)."""
-        store: Store = self.app.state.store
-        return store
-
-
-class OxigraphServer:
-    """``oxigraph serve --location DIR`` on a free port; can be stopped and started again on the same data."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.query_url = self.url + "/query"
-        self.store_url = self.url + "/store"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        # Its own deadline, so that a query mzgraph gave up on does not keep a core busy in the tests.
-        options = ["--location", str(self.location), "--bind", f"127.0.0.1:{self.port}", "--timeout-s", "3"]
-        command = [str(oxigraph_binary()), "serve", *options]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self._process.returncode}")
-            try:
-                httpx.get(self.query_url, params={"query": "ASK {}"}, timeout=1.0)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph serve did not start within 20 s")
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
+from tools.servers import AppRunner, OxigraphServer
 
 
 @pytest.fixture(scope="session")
@@ -170,57 +101,9 @@ def comunica() -> Path:
     return command
 
 
-class Listener:
-    """A TCP socket on 127.0.0.1 that accepts and records every connection: proof that nothing connects out."""
-
-    def __init__(self) -> None:
-        self.connections: list[tuple[str, int]] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/resource"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections.append(peer)
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
     """A :class:`Listener` for the module's tests."""
     found = Listener()
     yield found
     found.close()
-
-
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's Chromium: browser builds cannot be downloaded here, so Playwright drives this one."""
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium (a Playwright ``Browser``) for the module's tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()

@@ -13,8 +13,8 @@ _PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux), so no worker outlives a server.
 
-    Used as a process-pool initializer: a server stopped by SIGTERM or SIGKILL must not leave its
-    validation worker behind as an orphan.
+    Used as a process-pool initializer and by the store's query workers: a server stopped by SIGTERM or
+    SIGKILL must not leave its validation or query workers behind as orphans.
     """
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -1,6 +1,6 @@
 // Runs one SPARQL query with Comunica against an endpoint and prints what Comunica parsed, as JSON:
 // {"bindings": [{var: term}]} for SELECT, {"quads": [[s, p, o]]} for CONSTRUCT, {"boolean": b} for ASK,
-// each term as {termType, value, language, datatype}. Used by tests/test_clients.py.
+// each term as {termType, value, language, datatype}. Used by tests/web/test_clients.py.
 //   node tests/clients/comunica.cjs ENDPOINT_URL QUERY
 const { QueryEngine } = require("@comunica/query-sparql");
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from benchmarks.generate import write_graph
 
+from benchmarks.generate import write_graph
+from mzgraph.bundled import bundled_graph_files, rdf_files, shapes_dir
 from mzgraph.config import DEFAULT_BASE_IRI
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release import ReleaseIndex, build_index, open_index
-from mzgraph.resources import bundled_graph_files, rdf_files, shapes_dir
 from mzgraph.store import EmbeddedStore, QueryPolicy, Store
 
 FIXTURES = Path(__file__).parent / "fixtures"

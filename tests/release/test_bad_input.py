@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release import (
     BadCursor,
     BadRequest,
@@ -24,7 +25,6 @@ from mzgraph.release import (
     ensure_index,
     open_index,
 )
-from mzgraph.resources import bundled_graph_files
 from mzgraph.store import QueryPolicy, RemoteStore
 from mzgraph.store.base import Release
 
@@ -46,10 +46,20 @@ def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReleaseIndex]:
 
 @pytest.mark.parametrize(
     "cursor",
-    ["x", "!!!!", "e30", "a+b/", _cursor(1, "tag"), _cursor(2, "tag", "name:nl:asc", 0, 5), _cursor(1, 5, "o", 0, 1),
-     _cursor(1, "tag", "name:nl:asc", 0, -4), _cursor(1, "tag", "name:nl:asc", 3, 4),
-     _cursor(1, "tag", "name:nl:asc", 0, None), "WzEsIjM4ODg2ZjBjZTdiMzI0YTljY2NhIiwibmFtZTpubDphc2MiLDAsMV0%%%"],
-)  # fmt: skip
+    [
+        "x",
+        "!!!!",
+        "e30",
+        "a+b/",
+        _cursor(1, "tag"),
+        _cursor(2, "tag", "name:nl:asc", 0, 5),
+        _cursor(1, 5, "o", 0, 1),
+        _cursor(1, "tag", "name:nl:asc", 0, -4),
+        _cursor(1, "tag", "name:nl:asc", 3, 4),
+        _cursor(1, "tag", "name:nl:asc", 0, None),
+        "WzEsIjM4ODg2ZjBjZTdiMzI0YTljY2NhIiwibmFtZTpubDphc2MiLDAsMV0%%%",
+    ],
+)
 def test_a_malformed_cursor_is_refused(index: ReleaseIndex, cursor: str) -> None:
     with pytest.raises(BadCursor, match="not one this site made") as refused:
         index.browse(cursor=cursor)
@@ -113,8 +123,6 @@ def test_a_failed_build_leaves_the_previous_index_and_no_half_built_one(index: R
         build_index(down, target, base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)
     assert (target / "keep").read_text() == "the previous index"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
-
-
 
 
 def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:

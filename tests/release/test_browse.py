@@ -37,10 +37,15 @@ FILTERS = {
     "years": Filters(years=(2012, 2019, 2020)),
     "ambassadors": Filters(ambassador=True),
     "not ambassadors": Filters(ambassador=False),
-    "everything at once": Filters(categories=(MT + "leave",), partners=(PARTNER + "mezzo", PARTNER + "tandem"),
-                                  provinces=(PLACE + "overijssel",), years=(2010, 2015, 2020), ambassador=False),
+    "everything at once": Filters(
+        categories=(MT + "leave",),
+        partners=(PARTNER + "mezzo", PARTNER + "tandem"),
+        provinces=(PLACE + "overijssel",),
+        years=(2010, 2015, 2020),
+        ambassador=False,
+    ),
     "unknown value": Filters(partners=(PARTNER + "no-such-partner",)),
-}  # fmt: skip
+}
 
 
 def _sparql_filters(f: Filters) -> browse.Filters:
@@ -105,9 +110,12 @@ def test_every_sort_pages_through_a_filtered_list_in_order_both_ways(
     index: ReleaseIndex, store: Store, employers: dict[str, tuple[str, str | None, int]], sort: str
 ) -> None:
     filters = FILTERS["provinces"]
-    members = {row["org"].value for row in store.select(
-        browse.prologue() + f"SELECT DISTINCT ?org WHERE {{ {browse.filter_patterns(_sparql_filters(filters))} }}"
-    )}  # fmt: skip
+    members = {
+        row["org"].value
+        for row in store.select(
+            browse.prologue() + f"SELECT DISTINCT ?org WHERE {{ {browse.filter_patterns(_sparql_filters(filters))} }}"
+        )
+    }
     order = Sort.parse(sort)
     forward = _all_pages(index, 97, filters=filters, sort=order)
     assert [item.iri for item in forward] == _expected(employers, members, order)
@@ -141,9 +149,13 @@ def test_first_middle_and_last_pages_of_the_whole_list(
 
 
 def test_the_name_order_follows_the_language_asked_for(index: ReleaseIndex, store: Store) -> None:
-    english = {row["org"].value: row["name"].value for row in store.select(
-        "SELECT ?org ?name WHERE { ?org a <https://w3id.org/mzgraph/def/Municipality> ; "
-        "<http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(LANG(?name) = 'en') }")}  # fmt: skip
+    english = {
+        row["org"].value: row["name"].value
+        for row in store.select(
+            "SELECT ?org ?name WHERE { ?org a <https://w3id.org/mzgraph/def/Municipality> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(LANG(?name) = 'en') }"
+        )
+    }
     items = _all_pages(index, 500, filters=FILTERS["ambassadors"], langs=("en", "nl"))
     named = [item for item in items if item.iri in english]
     assert [item.name for item in named] == [english[item.iri] for item in named]

@@ -12,11 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import PRIVATE_FIXTURES, LiveServer, OxigraphServer
+from common import PRIVATE_FIXTURES, LiveServer
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release import Filters, ReleaseIndex, Reporter, Sort, build_index, reporter
-from mzgraph.resources import bundled_graph_files
+from tools.servers import OxigraphServer
 
 from .conftest import build, embedded
 
@@ -151,8 +152,9 @@ def test_a_build_shows_its_progress_on_a_terminal_only(
     with embedded(bundled_graph_files()) as store:
         for stream, quiet in ((shown, False), (hidden, True)):
             with reporter(stream, quiet=quiet) as report:
-                build_index(store, tmp_path / f"index-{quiet}", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES,
-                            report=report)  # fmt: skip
+                build_index(
+                    store, tmp_path / f"index-{quiet}", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES, report=report
+                )
     text = shown.getvalue()
     for step in ("employers", "search index", "dumps", "sitemap", "statistics"):
         assert re.search(step + r" \(\d+\.\d s\)", text), step

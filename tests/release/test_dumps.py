@@ -22,8 +22,11 @@ NAMED = ox.NamedNode("https://example.org/graph/extra")
 @pytest.fixture(scope="module")
 def published(store: Store) -> set[ox.Triple]:
     """The default graph less every triple touching the contact person (from the store, not the index)."""
-    return {t for t in store.stream_construct("CONSTRUCT WHERE { ?s ?p ?o }")
-            if CONTACT not in (t.subject.value, t.object.value)}  # fmt: skip
+    return {
+        t
+        for t in store.stream_construct("CONSTRUCT WHERE { ?s ?p ?o }")
+        if CONTACT not in (t.subject.value, t.object.value)
+    }
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
@@ -75,8 +78,13 @@ def test_the_sitemaps_list_every_entity_page_once(index: ReleaseIndex, store: St
     assert len(pages) == len(set(pages)) == index.stats().entities == sum(c.count for c in chunks)
     assert len(chunks) >= 2 and all(c.count == CHUNK for c in chunks[:-1]) and 0 < chunks[-1].count <= CHUNK
     assert all(chunk.modified == store.release.modified for chunk in chunks)
-    subjects = {s.value for (s,) in store.stream_select(
-        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{ID}')) }}") if s}  # fmt: skip
+    subjects = {
+        s.value
+        for (s,) in store.stream_select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{ID}')) }}"
+        )
+        if s
+    }
     assert set(pages) == subjects - {CONTACT}
     employers = {item.iri for item in index.iter_all()}
     assert employers <= set(pages)

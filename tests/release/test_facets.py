@@ -48,8 +48,10 @@ def test_each_facet_value_counts_what_sparql_counts(index: ReleaseIndex, store: 
 @pytest.mark.parametrize("case", ["none", "everything at once"])
 def test_measures_per_group_of_the_list(index: ReleaseIndex, store: Store, case: str) -> None:
     patterns = browse.filter_patterns(_sparql_filters(FILTERS[case]))
-    rows = store.select(browse.prologue() + f"SELECT ?group (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {patterns}"
-                        " ?org mz:measure ?m . ?m mz:measureGroup ?group } GROUP BY ?group")  # fmt: skip
+    rows = store.select(
+        browse.prologue() + f"SELECT ?group (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {patterns}"
+        " ?org mz:measure ?m . ?m mz:measureGroup ?group } GROUP BY ?group"
+    )
     assert index.facets(FILTERS[case]).group_measures == {r["group"].value: int(r["n"].value) for r in rows}
 
 
@@ -89,7 +91,9 @@ def test_counts_with_a_search_agree_with_the_lists_they_lead_to(index: ReleaseIn
 def test_sparql_agrees_that_a_category_counts_its_narrower_ones(index: ReleaseIndex, store: Store) -> None:
     leave, calamity = (f"https://w3id.org/mzgraph/id/measure-type/{name}" for name in ("leave", "calamity-leave"))
     counts = {v.value: v.count for v in index.facets(limit=10_000).facets["category"].values}
-    direct = store.select(browse.prologue() + "SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE { ?org mz:measure/mz:category"
-                          f" {ox.NamedNode(leave)} }}")  # fmt: skip
+    direct = store.select(
+        browse.prologue() + "SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE { ?org mz:measure/mz:category"
+        f" {ox.NamedNode(leave)} }}"
+    )
     assert counts[leave] > int(direct[0]["n"].value)  # employers with calamity leave only count for leave too
     assert counts[leave] >= counts[calamity]

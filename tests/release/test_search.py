@@ -18,10 +18,12 @@ TEXTS = [
     "?org mz:measure ?x . ?x mz:text ?text",
     "?org mz:statement ?x . ?x mz:text ?text",
     "?rel mz:organisation ?org ; mz:partner ?p . ?p rdfs:label ?text",
-    *(f"?org mz:{owner} ?x . ?x mz:quote ?text"
-      for owner in ("recognition", "ambassadorRole", "figure", "measure", "statement")),
+    *(
+        f"?org mz:{owner} ?x . ?x mz:quote ?text"
+        for owner in ("recognition", "ambassadorRole", "figure", "measure", "statement")
+    ),
     "?x mz:organisation ?org ; mz:quote ?text",
-]  # fmt: skip
+]
 """Every searched text of an employer: names, measure and passage texts, partner names, quotations."""
 
 
@@ -40,8 +42,11 @@ def _matching(texts: dict[str, set[str]], query: str) -> set[str]:
     """The employers a query should find: for every query word, a text word containing it (starting with it, if
     the query word is shorter than three characters)."""
     asked = query_words(query)
-    return {org for org, found in texts.items()
-            if all(any((q in w) if len(q) >= SHORT else w.startswith(q) for w in found) for q in asked)}  # fmt: skip
+    return {
+        org
+        for org, found in texts.items()
+        if all(any((q in w) if len(q) >= SHORT else w.startswith(q) for w in found) for q in asked)
+    }
 
 
 def _iris(index: ReleaseIndex, query: str, **ask: object) -> list[str]:
@@ -104,9 +109,7 @@ def test_a_short_query_matches_the_start_of_words(index: ReleaseIndex) -> None:
 
 
 @pytest.mark.parametrize("sort", ["name", "-recognised", "measures", "relevance"])
-def test_search_combines_with_every_filter_and_sort(
-    index: ReleaseIndex, texts: dict[str, set[str]], sort: str
-) -> None:
+def test_search_combines_with_every_filter_and_sort(index: ReleaseIndex, texts: dict[str, set[str]], sort: str) -> None:
     filters = FILTERS["everything at once"]
     alone = set(_iris(index, "verlof"))
     filtered = {item.iri for item in _all_pages(index, 500, filters=filters)}

@@ -5,18 +5,23 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.entities import concept, dataset, ontology, partner
 from mzgraph.entities.void import licenses_of, read_void_counts
 from mzgraph.release import BadRequest, ReleaseIndex
-from mzgraph.resources import rdf_files, shapes_dir
 from mzgraph.store import Store
 
 from .conftest import count
 from .test_browse import ID, PARTNER
 
 MZ = "https://w3id.org/mzgraph/def/"
-CONCEPTS = [ID + "measure-type/leave", ID + "measure-type/calamity-leave", ID + "measure-group/awareness",
-            ID + "partner-role/referral-point", ID + "quantity-kind/employees"]  # fmt: skip
+CONCEPTS = [
+    ID + "measure-type/leave",
+    ID + "measure-type/calamity-leave",
+    ID + "measure-group/awareness",
+    ID + "partner-role/referral-point",
+    ID + "quantity-kind/employees",
+]
 
 
 def test_home_counts(index: ReleaseIndex, store: Store) -> None:
@@ -24,8 +29,10 @@ def test_home_counts(index: ReleaseIndex, store: Store) -> None:
     expected = dataset.read_counts(store.select(dataset.counts_query()))
     found = {name: getattr(stats, name) for name in expected}
     assert found == expected
-    rows = store.select(dataset.prologue() + "SELECT ?group (COUNT(DISTINCT ?m) AS ?n) WHERE"
-                        " { ?m a mz:Measure ; mz:measureGroup ?group } GROUP BY ?group")  # fmt: skip
+    rows = store.select(
+        dataset.prologue() + "SELECT ?group (COUNT(DISTINCT ?m) AS ?n) WHERE"
+        " { ?m a mz:Measure ; mz:measureGroup ?group } GROUP BY ?group"
+    )
     assert stats.measures_per_group == {r["group"].value: int(r["n"].value) for r in rows}
 
 
@@ -53,9 +60,7 @@ def test_ontology_usage_and_shape_coverage(index: ReleaseIndex, store: Store) ->
     solutions = shapes.query(ontology.shape_rules_query())
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
-    rules = ontology.read_rules(
-        [{n: s[n] for n in names if s[n] is not None} for s in solutions], {}, ("en",)
-    )  # type: ignore[misc]
+    rules = ontology.read_rules([{n: s[n] for n in names if s[n] is not None} for s in solutions], {}, ("en",))  # type: ignore[misc]
     flat = [rule for found in rules.values() for rule in found]
     ontology.apply_coverage(rules, store.select(ontology.coverage_query(flat)))
     assert {(r.target, r.path.iri, r.inverse): r.having for r in flat} == stats.coverage
@@ -66,8 +71,9 @@ def test_sources_licences_and_examples(index: ReleaseIndex, store: Store) -> Non
     stats = index.stats()
     rows = store.select(dataset.sources_query())
     assert [s.iri for s in stats.sources] == sorted({r["source"].value for r in rows if "source" in r})
-    assert stats.source_count == count(store, dataset.prologue() + "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE"
-                                       " { ?s a mz:SourceDocument }")  # fmt: skip
+    assert stats.source_count == count(
+        store, dataset.prologue() + "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a mz:SourceDocument }"
+    )
     assert stats.licenses == licenses_of(rows)
     examples = store.select(dataset.example_query())
     assert stats.examples == [r["org"].value for r in examples]

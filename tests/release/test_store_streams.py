@@ -11,11 +11,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import OxigraphServer
-from mzgraph.namespaces import PREFIXES
-from mzgraph.query_errors import QueryTimeout, TooManyRows
-from mzgraph.rdf_io import read_files
+from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.reading import read_files
+from mzgraph.sparql.errors import QueryTimeout, TooManyRows
 from mzgraph.store import EmbeddedStore, QueryPolicy, RemoteStore, Store
+from tools.servers import OxigraphServer
 
 from .conftest import embedded
 
@@ -44,7 +44,8 @@ def test_a_streamed_select_has_no_row_cap(stores: tuple[Store, Store], backend: 
     rows = list(store.stream_select(LABELS))
     assert len(rows) > 600 and all(len(row) == 2 for row in rows)
     assert {(s.value, o.value) for s, o in rows} == {  # type: ignore[union-attr]
-        (s.value, o.value) for s, o in stores[0].stream_select(LABELS)  # type: ignore[union-attr]
+        (s.value, o.value)
+        for s, o in stores[0].stream_select(LABELS)  # type: ignore[union-attr]
     }
 
 

@@ -7,11 +7,11 @@ only from the fixed :data:`FACET_PATHS`, never from the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mzgraph.entities.sparql import integer, prologue, term, text, values
+from mzgraph.sparql.builders import integer, prologue, term, text, values
 
 EMPLOYERS = "?org a ?orgType . ?orgType rdfs:subClassOf* mz:Employer ."
 
@@ -215,9 +215,3 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
-
-
-@dataclass
-class Facet:
-    name: str
-    values: list[FacetValue] = field(default_factory=list)

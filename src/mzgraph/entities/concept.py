@@ -9,8 +9,7 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term
-from mzgraph.entities.values import Link, links
+from mzgraph.entities.values import Link, links, literal_int
 from mzgraph.entities.vocab import (
     SKOS_ALT,
     SKOS_BROADER,
@@ -20,6 +19,7 @@ from mzgraph.entities.vocab import (
     SKOS_NOTATION,
     SKOS_TOP_OF,
 )
+from mzgraph.sparql.builders import Row, prologue, term
 
 USING_PATH = "mz:category|mz:measureGroup|mz:partnerRole|mz:statementKind|mz:quantityKind|mz:approximation"
 """Properties by which a measure, passage, figure or partner relation uses a concept."""
@@ -88,7 +88,8 @@ def read_usage(rows: Sequence[Row], langs: Sequence[str]) -> list[Usage]:
         by_org.setdefault(row["org"].value, []).append(row)
     usages = [
         Usage(
-            Link(iri, pick_text((r.get("label") for r in group), langs) or local_name(iri)), as_int(group[0].get("n"))
+            Link(iri, pick_text((r.get("label") for r in group), langs) or local_name(iri)),
+            literal_int(group[0].get("n"), 0),
         )
         for iri, group in by_org.items()
     ]
@@ -150,7 +151,7 @@ def read_scheme(rows: Sequence[Row], langs: Sequence[str]) -> list[SchemeEntry]:
         parents.setdefault(iri, set())
         if "broader" in row:
             parents[iri].add(row["broader"].value)
-        counts[iri] = as_int(row.get("orgs"))
+        counts[iri] = literal_int(row.get("orgs"), 0)
     names = {iri: pick_text((r.get("label") for r in group), langs) or local_name(iri) for iri, group in labels.items()}
     children: dict[str | None, list[str]] = {}
     for iri, broader in parents.items():

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term, text
-from mzgraph.entities.values import Link
+from mzgraph.entities.values import Link, literal_int
+from mzgraph.sparql.builders import Row, prologue, term, text
 from mzgraph.store.loading import PRIVATE_GRAPH, RELEASE_GRAPH
 
 PRIVATE_CLASS = "mz:ContactPerson"
@@ -33,7 +33,8 @@ def counts_query() -> str:
 def read_counts(rows: Sequence[Row]) -> dict[str, int]:
     """The single row of :func:`counts_query` as a mapping (zeros when the store is empty)."""
     row = rows[0] if rows else {}
-    return {name: as_int(row.get(name)) for name in ("organisations", "ambassadors", "measures", "partners", "events")}
+    names = ("organisations", "ambassadors", "measures", "partners", "events")
+    return {name: literal_int(row.get(name), 0) for name in names}
 
 
 @dataclass(frozen=True)

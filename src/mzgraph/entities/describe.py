@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
-from mzgraph.entities.sparql import RDF_TYPE, Term, prologue, term
+from mzgraph.sparql.builders import RDF_TYPE, Term, prologue, term
 
 PART_OF = (
     "mz:recognition|mz:ambassadorRole|mz:measure|mz:statement|mz:figure|mz:ambassadorActivity|mz:agreement"

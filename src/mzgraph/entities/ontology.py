@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, as_int, prologue, term, text
-from mzgraph.entities.values import Link
+from mzgraph.entities.values import Link, literal_int
+from mzgraph.sparql.builders import Row, prologue, term, text
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -50,6 +50,19 @@ def vocabulary_query(namespace: str) -> str:
 def subclasses_query(cls: ox.NamedNode) -> str:
     """SELECT every class below ``cls`` (``rdfs:subClassOf+``)."""
     return prologue() + f"SELECT DISTINCT ?class WHERE {{ ?class rdfs:subClassOf+ {term(cls)} }}"
+
+
+def superclasses_query() -> str:
+    """SELECT every ``rdfs:subClassOf`` link between named classes the store holds (the ontology's)."""
+    return prologue() + "SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf ?super FILTER(isIRI(?super)) }"
+
+
+def read_superclasses(rows: Iterable[Row]) -> dict[str, list[str]]:
+    """Class IRI -> the IRIs of its direct superclasses, from :func:`superclasses_query`."""
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["class"].value, []).append(row["super"].value)
+    return {cls: sorted(supers) for cls, supers in found.items()}
 
 
 def terms_query(namespace: str) -> str:
@@ -149,7 +162,7 @@ def read_terms(
 
 def read_counts(rows: Iterable[Row]) -> dict[str, int]:
     """``?term ?n`` rows as a mapping."""
-    return {row["term"].value: as_int(row.get("n")) for row in rows}
+    return {row["term"].value: literal_int(row.get("n"), 0) for row in rows}
 
 
 @dataclass
@@ -217,8 +230,8 @@ def read_rules(
                 target=target,
                 path=Link(path.value, _label(path.value, term_labels, langs)),
                 inverse="inverse" in first,
-                min_count=as_int(min_count) if min_count is not None else None,
-                max_count=as_int(first["max"]) if "max" in first else None,
+                min_count=literal_int(min_count, 0) if min_count is not None else None,
+                max_count=literal_int(first["max"], 0) if "max" in first else None,
                 datatype=_optional_link(first.get("datatype"), term_labels, langs),
                 value_class=_optional_link(first.get("class"), term_labels, langs),
                 severity=local_name(severity.value) if severity is not None else "Violation",
@@ -249,7 +262,9 @@ def coverage_query(rules: Sequence[Rule]) -> str:
 
 def apply_coverage(rules: Mapping[str, list[Rule]], rows: Iterable[Row]) -> None:
     """Fill in :attr:`Rule.having` from the rows of :func:`coverage_query` (0 where no row)."""
-    having = {(r["class"].value, r["path"].value, r["inverse"].value == "true"): as_int(r.get("n")) for r in rows}
+    having = {
+        (r["class"].value, r["path"].value, r["inverse"].value == "true"): literal_int(r.get("n"), 0) for r in rows
+    }
     for found in rules.values():
         for rule in found:
             rule.having = having.get((rule.target, rule.path.iri, rule.inverse), 0)

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
-from mzgraph.entities.sparql import Row, Term, prologue, term
 from mzgraph.entities.values import Link, date_year, format_date, format_number, link, links, literal_int
 from mzgraph.entities.vocab import SCHEMA_LOCATION, SCHEMA_VALUE, m
+from mzgraph.sparql.builders import Row, Term, prologue, term
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class Figure:
     iri: str
     counts: Link | None
     value: str
+    """The number as the reader writes it (628.000 or 628,000)."""
+    number: int | None
+    """The number itself, when it is a whole number."""
     approximation: Link | None
     exact: bool
     quote: str | None
@@ -164,7 +167,7 @@ def read_passage(d: Description, node: Term, langs: Sequence[str]) -> Passage:
     return Passage(
         iri=node.value,
         text=d.text(node, m("text"), langs) or "",
-        order=literal_int(d.value(node, m("order"))) or 0,
+        order=literal_int(d.value(node, m("order")), 0),
         line=literal_int(d.value(node, m("sourceLine"))),
         section=d.text(node, m("sourceSection"), langs),
         kind=None if kind is None else link(d, kind, langs),
@@ -185,6 +188,7 @@ def read_figure(d: Description, node: Term, langs: Sequence[str]) -> Figure:
         iri=node.value,
         counts=_optional_link(d, d.value(node, m("quantityKind")), langs),
         value=format_number(number, langs[0]) if number is not None else (raw.value if raw else ""),
+        number=number,
         approximation=_optional_link(d, approximation, langs),
         exact=approximation is None or approximation.value.endswith("/exact"),
         quote=d.text(node, m("quote"), langs),

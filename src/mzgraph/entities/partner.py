@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import Figure, PartnerRelation, read_figure
-from mzgraph.entities.sparql import prologue, term
 from mzgraph.entities.values import Link, format_date, link, links, literal_int
 from mzgraph.entities.vocab import ORG_UNIT_OF, RDFS_COMMENT, SCHEMA_URL, SKOS_ALT, m
+from mzgraph.sparql.builders import prologue, term
 
 
 def employers_count_query(partner: ox.NamedNode) -> str:

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name
-from mzgraph.entities.sparql import RDF_TYPE, Term
 from mzgraph.entities.values import Link, format_date
+from mzgraph.sparql.builders import RDF_TYPE, Term
 
 _DATE_TYPES = ("date", "gYearMonth", "gYear", "gMonthDay")
 

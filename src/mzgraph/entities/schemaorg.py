@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mzgraph.entities.concept import Concept
-from mzgraph.entities.organisation import Organisation
+from mzgraph.entities.organisation import Figure, Organisation
 from mzgraph.entities.partner import Partner
 
 SCHEMA = "https://schema.org"
+SCHEMA_CLASSES = SCHEMA + "/"
 JsonObject = dict[str, Any]
 
 
-def organisation(org: Organisation, page_url: str) -> JsonObject:
-    """An employer as a ``GovernmentOrganization`` with its recognition as an award."""
+def organisation(
+    org: Organisation, page_url: str, superclasses: Mapping[str, Sequence[str]], approximations: str
+) -> JsonObject:
+    """An employer as the schema.org type its class is a subclass of, with its recognition as an award.
+
+    ``superclasses`` is the ontology's class tree (class -> direct superclasses); ``approximations`` the IRI
+    of the concept scheme of approximations, for the figures' ``valueReference``.
+    """
     data: JsonObject = {
         "@context": SCHEMA,
-        "@type": "GovernmentOrganization",
+        "@type": schema_types([t.iri for t in org.types], superclasses),
         "@id": org.iri,
         "name": org.label,
         "url": page_url,
@@ -25,14 +33,49 @@ def organisation(org: Organisation, page_url: str) -> JsonObject:
         data["location"] = {"@type": "Place", "@id": org.location.iri, "name": org.location.label}
     if org.recognition and org.recognition.date:
         data["award"] = f"Erkend mantelzorgvriendelijk sinds {org.recognition.date}"
-    employees = [f for f in org.figures if f.counts and f.counts.iri.endswith("/employees")]
+    employees = [f for f in org.figures if f.counts and f.counts.iri.endswith("/employees") and f.number]
     if employees:
-        data["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": employees[0].value}
-    topics = sorted({c.label for m in org.measures for c in m.categories})
-    if topics:
-        data["knowsAbout"] = topics
+        data["numberOfEmployees"] = quantitative_value(employees[0], approximations)
     if org.sources:
         data["subjectOf"] = [{"@type": "CreativeWork", "@id": s.iri, "name": s.title} for s in org.sources]
+    return data
+
+
+def schema_types(classes: Sequence[str], superclasses: Mapping[str, Sequence[str]]) -> str | list[str]:
+    """The nearest schema.org classes above ``classes`` in the class tree (``Organization`` if none).
+
+    ``mz:Municipality`` is a ``schema:GovernmentOrganization`` (and, further up, an ``Organization``): the
+    nearest wins, so a municipality is a GovernmentOrganization and a plain ``mz:Employer`` an Organization.
+    """
+    level, seen = list(dict.fromkeys(classes)), set(classes)
+    while level:
+        found = sorted({c.removeprefix(SCHEMA_CLASSES) for c in level if c.startswith(SCHEMA_CLASSES)})
+        if found:
+            return found[0] if len(found) == 1 else found
+        level = [s for c in level for s in superclasses.get(c, ()) if s not in seen]
+        seen.update(level)
+    return "Organization"
+
+
+def quantitative_value(figure: Figure, approximations: str) -> JsonObject:
+    """A figure as a ``QuantitativeValue`` that keeps whether the source gives it exactly.
+
+    "ruim 628.000" (more than) is a ``minValue``, not a ``value``. For "ongeveer", "circa" or "naar schatting"
+    schema.org has no property of its own; ``valueReference`` is "a secondary value that provides additional
+    information on the original value" and may be a ``DefinedTerm``, so it names the approximation by its
+    concept in mzgraph's scheme, machine-readable; ``description`` keeps the source's own words.
+    """
+    bound = "minValue" if figure.approximation and figure.approximation.iri.endswith("/more-than") else "value"
+    data: JsonObject = {"@type": "QuantitativeValue", bound: figure.number}
+    if not figure.exact and figure.approximation:
+        data["valueReference"] = {
+            "@type": "DefinedTerm",
+            "@id": figure.approximation.iri,
+            "name": figure.approximation.label,
+            "inDefinedTermSet": approximations,
+        }
+    if figure.quote:
+        data["description"] = figure.quote
     return data
 
 

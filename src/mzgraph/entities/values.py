@@ -4,18 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
-from mzgraph.entities.sparql import XSD, Term
+from mzgraph.sparql.builders import XSD, Term
 
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-}  # fmt: skip
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -69,14 +94,18 @@ def _day_month(day: int, month: str, lang: str) -> str:
     return f"{month} {day}" if lang == "en-US" else f"{day} {month}"
 
 
-def literal_int(value: Term | None) -> int | None:
-    """The integer value of a literal, or None."""
+@overload
+def literal_int(value: Term | None) -> int | None: ...
+@overload
+def literal_int(value: Term | None, default: int) -> int: ...
+def literal_int(value: Term | None, default: int | None = None) -> int | None:
+    """The integer value of a literal (a count, a line number), or ``default`` if there is none."""
     if isinstance(value, ox.Literal):
         try:
             return int(value.value)
         except ValueError:
-            return None
-    return None
+            return default
+    return default
 
 
 def format_number(value: int, lang: str) -> str:

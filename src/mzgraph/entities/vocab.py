@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from mzgraph.namespaces import MZ as _MZ
-from mzgraph.namespaces import PREFIXES
+from mzgraph.rdf.namespaces import MZ as _MZ
+from mzgraph.rdf.namespaces import PREFIXES
 
 
 def _iri(uri: URIRef | str) -> ox.NamedNode:

@@ -8,13 +8,16 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from mzgraph.entities.sparql import Row, as_int
-from mzgraph.entities.values import Link
-from mzgraph.namespaces import DCAT, PREFIXES, VOID
+from mzgraph.entities.values import Link, literal_int
+from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
+from mzgraph.sparql.builders import Row
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DUMPS = (("download/mzgraph.ttl", "text/turtle"), ("download/mzgraph.nq", "application/n-quads"),
-         ("download/mzgraph.jsonld", "application/ld+json"))  # fmt: skip
+DUMPS = (
+    ("download/mzgraph.ttl", "text/turtle"),
+    ("download/mzgraph.nq", "application/n-quads"),
+    ("download/mzgraph.jsonld", "application/ld+json"),
+)
 
 
 @dataclass
@@ -39,8 +42,10 @@ class DatasetFacts:
 def read_void_counts(rows: Sequence[Row]) -> tuple[int, int, dict[str, int]]:
     """Triples, entities and instances per class from :func:`mzgraph.entities.dataset.void_counts_query`."""
     first = rows[0] if rows else {}
-    classes = {r["class"].value: as_int(r.get("instances")) for r in rows if isinstance(r.get("class"), ox.NamedNode)}
-    return as_int(first.get("triples")), as_int(first.get("entities")), classes
+    classes = {
+        r["class"].value: literal_int(r.get("instances"), 0) for r in rows if isinstance(r.get("class"), ox.NamedNode)
+    }
+    return literal_int(first.get("triples"), 0), literal_int(first.get("entities"), 0), classes
 
 
 Subject = ox.NamedNode | ox.BlankNode

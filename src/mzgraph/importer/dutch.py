@@ -1,9 +1,13 @@
-"""Dutch dates and numbers as profile texts write them, at the precision the text gives.
+"""Dutch dates, numbers and function words as profile texts write them, at the precision the text gives.
 
 Dates: ``28 november 2011`` is an ``xsd:date``, ``december 2010`` an ``xsd:gYearMonth`` and ``16 november``
 (no year) an ``xsd:gMonthDay``. Numbers: ``1.740`` and ``1740`` are 1740 (the dot groups thousands),
 ``1,5`` is a decimal, and the words ``twee`` to ``duizend`` count too. Words such as *ruim* or *circa* that
 qualify a number are not handled here: they are SKOS labels of the approximation scheme.
+
+Proportions are numbers too, but no count of anything: ``1 op de 5``, ``3 van de 10``, ``20%``, ``20 procent``
+(:func:`find_proportions`). The articles, prepositions and conjunctions (:data:`FUNCTION_WORDS`) are the
+grammar's closed word classes, not vocabulary: they never name a thing.
 """
 
 from __future__ import annotations
@@ -16,11 +20,31 @@ from decimal import Decimal
 from rdflib import XSD, URIRef
 
 MONTHS: dict[str, int] = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
-    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "maart": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
@@ -30,14 +54,65 @@ _DATE = re.compile(
 
 _UNITS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
 _TEENS = {
-    "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
-}  # fmt: skip
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
+}
 _TENS = {
-    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70,
-    "tachtig": 80, "negentig": 90,
-}  # fmt: skip
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
+}
 _BIG = {"honderd": 100, "duizend": 1000}
+
+ARTICLES = frozenset({"de", "het", "een", "'t", "’t"})
+PREPOSITIONS = frozenset(
+    {
+        "aan",
+        "achter",
+        "bij",
+        "binnen",
+        "buiten",
+        "door",
+        "in",
+        "met",
+        "na",
+        "naar",
+        "namens",
+        "naast",
+        "om",
+        "onder",
+        "op",
+        "over",
+        "per",
+        "sinds",
+        "te",
+        "tegen",
+        "tijdens",
+        "tot",
+        "tussen",
+        "uit",
+        "van",
+        "vanuit",
+        "via",
+        "voor",
+        "zonder",
+    }
+)
+CONJUNCTIONS = frozenset({"en", "of", "maar", "want", "dan", "als"})
+FUNCTION_WORDS = ARTICLES | PREPOSITIONS | CONJUNCTIONS
 
 _DIGITS = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\w-]|[.,]\d)")
 _WORD = re.compile(r"(?<![\w-])[a-zë]+(?![\w-])", re.IGNORECASE)
@@ -49,6 +124,15 @@ class DutchDate:
 
     lexical: str
     datatype: URIRef
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DutchProportion:
+    """A proportion in a text (``1 op de 5``, ``20%``): a share of something, not a count; where it stands."""
+
     text: str
     start: int
     end: int
@@ -130,3 +214,26 @@ def number_word(word: str) -> int | None:
         if unit_word != word and unit_word in _UNITS:
             return tens + _UNITS[unit_word]
     return None
+
+
+_NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+_NUMBER_WORD = r"[a-zé]+"
+_PROPORTION = re.compile(
+    rf"(?<![\w.,-])(?:(?:{_NUMBER}|{_NUMBER_WORD})\s+(?:op|van)\s+(?:de\s+|het\s+)?(?:{_NUMBER}|{_NUMBER_WORD})"
+    rf"|{_NUMBER}\s*(?:%|procent\b))",
+    re.IGNORECASE,
+)
+
+
+def find_proportions(text: str) -> list[DutchProportion]:
+    """The proportions in ``text``: ``1 op de 5``, ``één op de vijf``, ``3 van de 10``, ``20%``, ``20 procent``.
+
+    A share names two numbers (or one with a percent sign); neither counts anything on its own.
+    """
+    found = []
+    for match in _PROPORTION.finditer(text):
+        words_ = re.findall(_NUMBER_WORD, match[0].lower().replace("é", "e"))
+        numbers = [w for w in words_ if w not in {"op", "van", "de", "het", "procent"}]
+        if all(number_word(w) is not None or w == "een" for w in numbers):
+            found.append(DutchProportion(match[0], match.start(), match.end()))
+    return found

@@ -15,11 +15,12 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from mzgraph.importer.figures import FigureFact
+from mzgraph.importer.iris import local_name
 from mzgraph.importer.mentions import Mentions, RoleClaim
 from mzgraph.importer.model import Contact
-from mzgraph.importer.profile import ImportedEntry, ImportedProfile
+from mzgraph.importer.profile import ImportedEntry, ImportedProfile, Review
 from mzgraph.importer.vocabulary import PARTNER_ROLE, STATEMENT_KIND, Vocabulary
-from mzgraph.namespaces import MZ, SCHEMA
+from mzgraph.rdf.namespaces import MZ, SCHEMA
 
 
 def public_graph(profile: ImportedProfile, vocabulary: Vocabulary) -> Graph:
@@ -148,6 +149,8 @@ class GraphBuilder:
         if imported.truncated:
             self.add(node, MZ.truncated, Literal(True))
             self.add(node, MZ.curationNote, nl("De tekst lijkt in de bron afgebroken; letterlijk overgenomen."))
+        if imported.review is not None:
+            self.add(node, MZ.needsReview, nl(review_note(imported.review, self.vocabulary)))
         self.cite(node, entry.passage.line, entry.heading)
 
     def _mentions(self, node: URIRef, mentions: Mentions) -> None:
@@ -225,6 +228,21 @@ class GraphBuilder:
         self.add(node, SCHEMA.worksFor, employer or org)
         self.add(node, MZ.contactFor, org)
         self.cite(node, contact.line)
+
+
+def review_note(review: Review, vocabulary: Vocabulary) -> str:
+    """What a person must decide about a measure's category, in Dutch as the other notes in the data."""
+
+    def named(concept: URIRef) -> str:
+        return f"{vocabulary.label(concept)} (mt:{local_name(concept)})"
+
+    if review.guess is not None:
+        head = f"Categorie geraden, want geen label paste: {named(review.guess)}."
+    else:
+        head = "Geen categorie: geen label paste en niets lijkt genoeg op de tekst om te raden."
+    if review.nearest:
+        return head + " Dichtstbij op label: " + ", ".join(map(named, review.nearest)) + "."
+    return head + " Geen label komt in de buurt: misschien is een nieuw maatregeltype nodig."
 
 
 def english_name(name: str, employer_class: URIRef) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from mzgraph.namespaces import ID
+from mzgraph.rdf.namespaces import ID
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 

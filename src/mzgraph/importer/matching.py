@@ -11,9 +11,11 @@ same words); punctuation between words is ignored (``kort/langdurend`` is *kort 
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -166,3 +168,68 @@ class DescriptionIndex:
         if not scores or scores[0][0] < self._min_score or (len(scores) > 1 and scores[1][0] == scores[0][0]):
             return None
         return URIRef(scores[0][1])
+
+
+class NearestLabels:
+    """Ranks things by how near a text comes to their labels: suggestions for a person, never a decision.
+
+    A label is near when its words occur in the text: the same stem, a compound that starts with it (at
+    least five letters: *mantelzorg* in *mantelzorgmakelaar*), or nearly the same spelling (a ratio of 0.8
+    or more by :class:`difflib.SequenceMatcher`). Words that the descriptions of many things share (the
+    theme's own words, such as *mantelzorger*) weigh less: 1/n when n things' ``descriptions`` (labels and
+    definitions) use them; ``ignore`` (function words) and words of one or two letters never count.
+    """
+
+    def __init__(
+        self,
+        labels: Iterable[tuple[URIRef, str]],
+        descriptions: Iterable[tuple[URIRef, str]],
+        *,
+        ignore: Collection[str] = (),
+    ) -> None:
+        self._ignore = frozenset(ignore)
+        self._labels: dict[URIRef, list[tuple[str, ...]]] = {}
+        for key, label in labels:
+            if stems := self._stems(label):
+                self._labels.setdefault(key, []).append(stems)
+        described: dict[URIRef, set[str]] = {}
+        for key, text in descriptions:
+            described.setdefault(key, set()).update(self._stems(text))
+        frequency = Counter(s for stems in described.values() for s in stems)
+        self._weight = {s: 1 / max(frequency[s], 1) for label in self._all_labels() for s in label}
+
+    def _all_labels(self) -> Iterator[tuple[str, ...]]:
+        for labels in self._labels.values():
+            yield from labels
+
+    def _stems(self, text: str) -> tuple[str, ...]:
+        return tuple(stem(w.norm) for w in words(text) if len(w.norm) > 2 and w.norm not in self._ignore)
+
+    def nearest(self, text: str, n: int = 3) -> list[URIRef]:
+        """The ``n`` things whose labels come nearest to ``text``, nearest first (fewer if fewer share a word)."""
+        own = set(self._stems(text))
+        scored = []
+        for key, labels in self._labels.items():
+            score = max(self._label_score(label, own) for label in labels)
+            if score > 0:
+                scored.append((-score, str(key), key))
+        return [key for _, _, key in sorted(scored)[:n]]
+
+    def _label_score(self, label: tuple[str, ...], text: set[str]) -> float:
+        total = sum(self._weight[w] for w in label)
+        return sum(self._weight[w] * _closeness(w, text) for w in label) / total
+
+
+def _closeness(word: str, text: set[str]) -> float:
+    """How well ``word`` occurs in ``text`` (a set of stems): 1 for the stem or a compound on it, else spelling."""
+    best = 0.0
+    for other in text:
+        if word == other:
+            return 1.0
+        shorter, longer = sorted((word, other), key=len)
+        if len(shorter) >= 5 and longer.startswith(shorter):
+            return 1.0
+        matcher = difflib.SequenceMatcher(None, word, other)
+        if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and (ratio := matcher.ratio()) >= 0.8:
+            best = max(best, ratio)
+    return best

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
-from mzgraph import resources
+from mzgraph import bundled
 from mzgraph.errors import InputError
 from mzgraph.importer.checks import OutputFile
 
@@ -46,7 +46,7 @@ def _stage(output: OutputFile) -> Path:
 def check_private_folder(private: Path, public: Path) -> None:
     """Refuse a folder for contact persons that would be published (:class:`InputError`)."""
     where = private.resolve()
-    data, kept_apart = resources.data_dir().resolve(), resources.private_data_dir().resolve()
+    data, kept_apart = bundled.data_dir().resolve(), bundled.private_data_dir().resolve()
     if where == public.resolve():
         raise InputError(str(private), "contact persons must not go beside the published Turtle; choose another folder")
     if where.is_relative_to(data) and not where.is_relative_to(kept_apart):

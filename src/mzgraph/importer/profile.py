@@ -15,15 +15,15 @@ from rdflib import URIRef
 
 from mzgraph.errors import InputError
 from mzgraph.importer.dutch import DutchDate, parse_date
-from mzgraph.importer.figures import FigureFact, find_figures, unique_figures
+from mzgraph.importer.figures import FigureFact, FoundFigures, find_figures, unique_figures
 from mzgraph.importer.iris import ProfileIris, slugify
 from mzgraph.importer.matching import words
 from mzgraph.importer.mentions import Candidate, MentionFinder, Mentions, RoleClaim
 from mzgraph.importer.model import HeaderField, ProfileDocument, SkippedLine
 from mzgraph.importer.passages import Entry, place_passages
 from mzgraph.importer.source import SourceText
-from mzgraph.importer.vocabulary import STATEMENT_KIND, Vocabulary
-from mzgraph.namespaces import MZ
+from mzgraph.importer.vocabulary import PARTNER_ROLE, STATEMENT_KIND, Vocabulary
+from mzgraph.rdf.namespaces import MZ
 
 # Statements that describe what the organisation did get measure types too, as the curated data has it.
 CATEGORISED_KINDS = frozenset({STATEMENT_KIND.achievement, STATEMENT_KIND.note})
@@ -37,6 +37,16 @@ _CLOSING_MARKS = (".", "!", "?", ";", ":", "’", "”", ")")  # a text ending o
 
 
 @dataclass(frozen=True)
+class Review:
+    """Why a person must decide a measure's category: no label matched, so it was guessed or none was found."""
+
+    guess: URIRef | None
+    """The category guessed from the words of the measure types' labels and definitions, if any."""
+    nearest: tuple[URIRef, ...]
+    """The measure types whose labels come nearest to the text (at most three), as suggestions."""
+
+
+@dataclass(frozen=True)
 class ImportedEntry:
     """A measure or statement with what its text names."""
 
@@ -44,8 +54,13 @@ class ImportedEntry:
     categories: tuple[URIRef, ...]
     mentions: Mentions
     truncated: bool
-    guessed: bool = False
-    """True when no label matched and the category was guessed from the measure types' definitions."""
+    review: Review | None = None
+    """Set when the categories are a guess or missing: the output flags it (``mz:needsReview``)."""
+
+    @property
+    def guessed(self) -> bool:
+        """True when no label matched and the category was guessed."""
+        return self.review is not None and self.review.guess is not None
 
 
 @dataclass(frozen=True)
@@ -73,8 +88,13 @@ class ImportedProfile:
 
     @property
     def uncategorised(self) -> tuple[ImportedEntry, ...]:
-        """Measures no measure-type label matched (the shapes require one)."""
-        return tuple(e for e in self.entries if e.entry.is_measure and not e.categories)
+        """Measures no measure-type label matched (the shapes require one unless the text is truncated)."""
+        return tuple(e for e in self.entries if e.entry.is_measure and not e.categories and not e.truncated)
+
+    @property
+    def to_review(self) -> tuple[ImportedEntry, ...]:
+        """Measures whose category a person must decide (guessed or missing)."""
+        return tuple(e for e in self.entries if e.review is not None)
 
 
 def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabulary, base: str) -> ImportedProfile:
@@ -87,6 +107,7 @@ def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabul
     imported = tuple(_imported_entry(e, vocabulary, finder) for e in entries)
     claims = [claim for e in entries for claim in finder.role_claims(e.passage)]
     introduction = " ".join(e.passage.text for e in entries if e.kind == STATEMENT_KIND.introduction)
+    figures = [_figures(e, vocabulary) for e in imported]
     return ImportedProfile(
         source=source,
         document=document,
@@ -101,10 +122,10 @@ def interpret(source: SourceText, document: ProfileDocument, vocabulary: Vocabul
         recognised=recognised,
         ambassador_since=ambassador,
         entries=imported,
-        relations=tuple(_relations(claims, imported, vocabulary)),
-        figures=tuple(unique_figures(f for e in imported for f in _figures(e, vocabulary))),
+        relations=tuple(_relations(claims, imported)),
+        figures=tuple(unique_figures(f for found in figures for f in found.figures)),
         candidates=tuple(_unique_candidates(c for e in entries for c in finder.candidates(e.passage))),
-        unplaced=(*document.unplaced, *unplaced),
+        unplaced=(*document.unplaced, *unplaced, *(n for found in figures for n in found.not_placed)),
     )
 
 
@@ -135,35 +156,45 @@ def _employer_class(name: str, introduction: str) -> URIRef:
 
 def _imported_entry(entry: Entry, vocabulary: Vocabulary, finder: MentionFinder) -> ImportedEntry:
     text = entry.passage.text
+    mentions = finder.mentions(text)
+    truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_CLOSING_MARKS)
+    if truncated:
+        # A type read into a fragment the source cuts off would be a guess: a truncated measure gets none,
+        # and needs no review (the shapes allow no category for it).
+        return ImportedEntry(entry, (), mentions, truncated)
     categorised = entry.is_measure or entry.kind in CATEGORISED_KINDS
     categories = vocabulary.most_specific(vocabulary.measure_types.keys(text, overlapping=True)) if categorised else []
-    guess = vocabulary.measure_type_descriptions.guess(text) if entry.is_measure and not categories else None
-    truncated = entry.is_measure and len(text) < _TRUNCATED_BELOW and not text.endswith(_CLOSING_MARKS)
-    found = (guess,) if guess else tuple(categories)
-    return ImportedEntry(entry, found, finder.mentions(text), truncated, guessed=guess is not None)
+    if entry.is_measure and not categories:
+        # a partner named stands in for a label: its kind is related to a measure type (a support centre)
+        categories = vocabulary.most_specific(t for p in mentions.partners for t in vocabulary.kind_measure_types(p))
+    if categories or not entry.is_measure:
+        return ImportedEntry(entry, tuple(categories), mentions, truncated)
+    guess = vocabulary.measure_type_descriptions.guess(text)
+    review = Review(guess, tuple(vocabulary.measure_type_labels.nearest(text)))
+    return ImportedEntry(entry, (guess,) if guess else (), mentions, truncated, review)
 
 
-def _figures(imported: ImportedEntry, vocabulary: Vocabulary) -> list[FigureFact]:
+def _figures(imported: ImportedEntry, vocabulary: Vocabulary) -> FoundFigures:
     """The passage's figures: the organisation's, but a network passage's belong to the network it names."""
     entry = imported.entry
     about = vocabulary.passage_partner_kinds.get(entry.kind) if entry.kind else None
     owners = [p for p in imported.mentions.partners if about and vocabulary.partner_kind(p) == about]
     owner = owners[0] if owners else None
-    return find_figures(entry.passage, vocabulary, number_words=not entry.in_question_section, owner=owner)
+    return find_figures(entry.passage, vocabulary, in_question_section=entry.in_question_section, owner=owner)
 
 
-def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...], vocabulary: Vocabulary) -> list[RoleClaim]:
-    """One relation per partner and role (the first passage that says so), plus kind roles for the rest."""
+def _relations(claims: list[RoleClaim], entries: tuple[ImportedEntry, ...]) -> list[RoleClaim]:
+    """One relation per partner and role (the first passage that says so); a partner named without a role
+    word is a plain mention (``role:mentioned``): its name says what it is, not what it does."""
     relations: dict[tuple[URIRef, URIRef], RoleClaim] = {}
     for claim in claims:
         relations.setdefault((claim.partner, claim.role), claim)
     with_role = {partner for partner, _ in relations}
+    mentioned = PARTNER_ROLE.mentioned
     for imported in entries:
         for partner in imported.mentions.partners:
-            kind = vocabulary.partner_kind(partner)
-            role = vocabulary.kind_roles.get(kind) if kind is not None else None
-            if partner not in with_role and role is not None:
-                relations[(partner, role)] = RoleClaim(partner, role, imported.entry.passage)
+            if partner not in with_role:
+                relations[(partner, mentioned)] = RoleClaim(partner, mentioned, imported.entry.passage)
                 with_role.add(partner)
     return list(relations.values())
 

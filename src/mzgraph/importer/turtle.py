@@ -13,12 +13,21 @@ from rdflib import Graph, Namespace
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from mzgraph.importer.iris import ProfileIris
-from mzgraph.namespaces import ID, MZ, PREFIXES
+from mzgraph.rdf.namespaces import ID, MZ, PREFIXES
 
 READING_ORDER = (
-    MZ.Municipality, MZ.RegionalPublicBody, MZ.Employer, MZ.Recognition, MZ.AmbassadorRole,
-    MZ.SourceDocument, MZ.PartnerRelation, MZ.Measure, MZ.ProfileStatement, MZ.Figure, MZ.ContactPerson,
-)  # fmt: skip
+    MZ.Municipality,
+    MZ.RegionalPublicBody,
+    MZ.Employer,
+    MZ.Recognition,
+    MZ.AmbassadorRole,
+    MZ.SourceDocument,
+    MZ.PartnerRelation,
+    MZ.Measure,
+    MZ.ProfileStatement,
+    MZ.Figure,
+    MZ.ContactPerson,
+)
 
 _SHARED_PREFIXES = {
     "mt": "measure-type/",

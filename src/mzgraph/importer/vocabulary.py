@@ -1,10 +1,11 @@
 """What the importer recognises, read from the graph: SKOS schemes, partner bodies, events, places.
 
 Nothing here is a list of words in code. Measure groups, statement kinds, measure types, partner roles,
-quantity kinds and approximations are found by their Dutch ``skos:prefLabel`` and ``skos:altLabel``;
-partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``, ``skos:altLabel`` and
-``dcterms:title``; places by their label. Adding a label to the ontology or the data teaches the
-importer a new wording.
+quantity kinds and approximations are found by their Dutch ``skos:prefLabel``, ``skos:altLabel`` and
+``skos:hiddenLabel``; partner bodies, events, regulations and agreements by their Dutch ``rdfs:label``,
+``skos:altLabel``, ``skos:hiddenLabel`` and ``dcterms:title``; places by their label. Adding a label to the
+ontology or the data teaches the importer a new wording: an ``altLabel`` when it is another name of the
+thing, a ``hiddenLabel`` when it is only a wording to match (SKOS tools show the first, not the second).
 """
 
 from __future__ import annotations
@@ -16,24 +17,39 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
-from mzgraph import resources
-from mzgraph.importer.matching import DescriptionIndex, LabelIndex, label_variants, normalise, same_words, words
-from mzgraph.namespaces import ID, MZ, SCHEMA
-from mzgraph.rdf_io import read_files
-from mzgraph.rdflib_bridge import to_rdflib_graph
+from mzgraph import bundled
+from mzgraph.importer.dutch import FUNCTION_WORDS
+from mzgraph.importer.matching import (
+    DescriptionIndex,
+    LabelIndex,
+    NearestLabels,
+    label_variants,
+    normalise,
+    same_words,
+    words,
+)
+from mzgraph.rdf.namespaces import ID, MZ, SCHEMA
+from mzgraph.rdf.rdflib_bridge import to_rdflib_graph
+from mzgraph.rdf.reading import read_files
 
 SCHEME = Namespace(ID["scheme/"])
 STATEMENT_KIND = Namespace(ID["statement-kind/"])
 PARTNER_ROLE = Namespace(ID["partner-role/"])
 PARTNER_KIND = Namespace(ID["partner-kind/"])
+QUANTITY_KIND = Namespace(ID["quantity-kind/"])
+APPROXIMATION = Namespace(ID["approximation/"])
 ENTITY_CLASSES = (MZ.PartnerBody, MZ.Event, MZ.Regulation, MZ.Agreement)
+LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+"""The labels a concept is found by in a text."""
+_COMPOUND_HEAD = 5
+"""Letters a one-word label needs to be recognised at the end of a compound."""
 
 
 def default_vocabulary_files() -> list[Path]:
     """The bundled ontology and the shared data (partners, events, places), not the organisations."""
-    data = resources.data_dir()
-    skip = (data / "organisations", resources.private_data_dir(), data / "sources")
-    return resources.rdf_files(resources.ontology_dir()) + resources.rdf_files(data, exclude=skip)
+    data = bundled.data_dir()
+    skip = (data / "organisations", bundled.private_data_dir(), data / "sources")
+    return bundled.rdf_files(bundled.ontology_dir()) + bundled.rdf_files(data, exclude=skip)
 
 
 class Vocabulary:
@@ -55,10 +71,8 @@ class Vocabulary:
         return sorted(found, key=lambda c: (str(self.graph.value(c, SKOS.notation) or "~"), str(c)))
 
     def concept_index(self, scheme: str) -> LabelIndex:
-        """An index of the Dutch preferred and alternative labels of the concepts of a scheme."""
-        return LabelIndex(
-            (c, label) for c in self.concepts(scheme) for label in self.dutch(c, SKOS.prefLabel, SKOS.altLabel)
-        )
+        """An index of the Dutch preferred, alternative and hidden labels of the concepts of a scheme."""
+        return LabelIndex((c, label) for c in self.concepts(scheme) for label in self.dutch(c, *LABELS))
 
     @cached_property
     def groups(self) -> LabelIndex:
@@ -75,8 +89,43 @@ class Vocabulary:
     @cached_property
     def measure_type_descriptions(self) -> DescriptionIndex:
         """Measure types by the words of their labels and definitions, to guess when no label matches."""
-        predicates = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition)
+        predicates = (*LABELS, SKOS.definition)
         return DescriptionIndex((c, text) for c in self.concepts("measure-type") for text in self.dutch(c, *predicates))
+
+    @cached_property
+    def measure_type_labels(self) -> NearestLabels:
+        """Measure types by their labels, to suggest the nearest ones where a person must decide."""
+        concepts = self.concepts("measure-type")
+        labels = [(c, label) for c in concepts for label in self.dutch(c, *LABELS)]
+        definitions = [(c, text) for c in concepts for text in self.dutch(c, SKOS.definition)]
+        return NearestLabels(labels, [*labels, *definitions], ignore=FUNCTION_WORDS)
+
+    @cached_property
+    def _one_word_measure_type_labels(self) -> list[tuple[str, URIRef]]:
+        found = []
+        for concept in self.concepts("measure-type"):
+            for label in self.dutch(concept, *LABELS):
+                if len(label_words := words(label)) == 1 and len(label_words[0].norm) >= _COMPOUND_HEAD:
+                    found.append((label_words[0].norm, concept))
+        return found
+
+    def measure_type_heads(self, word: str) -> list[URIRef]:
+        """The measure types a compound word names by ending in one of their one-word labels
+        (*medewerkerspeiling*: a *peiling*, a staff survey); ``word`` is normalised (:func:`normalise`)."""
+        return [c for label, c in self._one_word_measure_type_labels if word != label and word.endswith(label)]
+
+    def kind_measure_types(self, partner: URIRef) -> list[URIRef]:
+        """The measure types the kind of ``partner`` is ``skos:related`` to (a support centre: referral to support)."""
+        kind = self.partner_kind(partner)
+        if kind is None:
+            return []
+        related = self.graph.objects(kind, SKOS.related)
+        return sorted(t for t in related if (t, SKOS.inScheme, SCHEME["measure-type"]) in self.graph)
+
+    @cached_property
+    def internal_bodies(self) -> LabelIndex:
+        """Bodies inside every employer (the OR, the MT, P&O): named in profiles, but never partners."""
+        return self.concept_index("internal-body")
 
     @cached_property
     def roles(self) -> LabelIndex:
@@ -87,13 +136,24 @@ class Vocabulary:
         return self.concept_index("quantity-kind")
 
     @cached_property
+    def narrower_quantity_kinds(self) -> dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]]:
+        """Quantity kind -> its narrower kinds, each with the concepts it is ``skos:related`` to."""
+        found: dict[URIRef, list[tuple[URIRef, frozenset[URIRef]]]] = {}
+        for kind in self.concepts("quantity-kind"):
+            related = frozenset(r for r in self.graph.objects(kind, SKOS.related) if isinstance(r, URIRef))
+            for broader in self.graph.objects(kind, SKOS.broader):
+                if isinstance(broader, URIRef) and related:
+                    found.setdefault(broader, []).append((kind, related))
+        return found
+
+    @cached_property
     def approximations(self) -> LabelIndex:
         return self.concept_index("approximation")
 
-    @cached_property
+    @property
     def exact(self) -> URIRef:
-        """The approximation concept for a number stated without qualification (the one without altLabels)."""
-        return next(c for c in self.concepts("approximation") if self.graph.value(c, SKOS.altLabel) is None)
+        """The approximation concept for a number stated without qualification."""
+        return APPROXIMATION.exact
 
     @cached_property
     def narrower_than(self) -> dict[URIRef, set[URIRef]]:
@@ -124,7 +184,7 @@ class Vocabulary:
         labels = [
             (entity, variant)
             for entity in self.instances(*ENTITY_CLASSES)
-            for label in self.dutch(entity, RDFS.label, SKOS.altLabel, DCTERMS.title)
+            for label in self.dutch(entity, RDFS.label, SKOS.altLabel, SKOS.hiddenLabel, DCTERMS.title)
             for variant in label_variants(label)
         ]
         return LabelIndex(labels)
@@ -178,11 +238,6 @@ class Vocabulary:
         }
 
     @cached_property
-    def kind_roles(self) -> dict[URIRef, URIRef]:
-        """Partner kind -> the role a partner of that kind plays by being one (*Eigen dienst*: internal unit)."""
-        return self.same_preferred_label("partner-kind", "partner-role")
-
-    @cached_property
     def passage_partner_kinds(self) -> dict[URIRef, URIRef]:
         """Statement kind -> the partner kind a passage of that kind is about (*Netwerk*: the network)."""
         return self.same_preferred_label("statement-kind", "partner-kind")
@@ -232,5 +287,5 @@ class Vocabulary:
 
 
 def _compact(name: str) -> str:
-    """Only the letters and digits: ``Werk en Mantelzorg`` -> ``werkenmantelzorg``."""
-    return "".join(w.norm for w in words(name) if w.norm != "&")
+    """Only the letters and digits, ``&`` read as *en*: ``Werk&Mantelzorg`` -> ``werkenmantelzorg``."""
+    return "".join("en" if w.norm == "&" else w.norm for w in words(name))

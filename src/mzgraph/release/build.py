@@ -154,22 +154,38 @@ def _build(
         with report.step("search index"):
             words = _write_search(db, folder / ARRAYS, store, employers, report)
         with report.step("dumps"):
-            dumps, triples, default_triples = write_dumps(store, folder / DUMPS, base_iri=base_iri, prefixes=prefixes,
-                                                          report=report)  # fmt: skip
+            dumps, triples, default_triples = write_dumps(
+                store, folder / DUMPS, base_iri=base_iri, prefixes=prefixes, report=report
+            )
             rows = [(d.name, d.media_type, d.path.name, int(d.gzip), d.size, d.sha256) for d in dumps]
             db.executemany("INSERT INTO dumps VALUES (?, ?, ?, ?, ?, ?)", rows)
         with report.step("sitemap"):
             entities = write_sitemap(db, folder / DUMPS / "mzgraph.nq", default_triples, base=base_iri)
         with report.step("statistics"):
-            stats = read_statistics(store, release, employers, base=base_iri, triples=triples, entities=entities,
-                                    shapes=shapes, built=built, report=report)  # fmt: skip
+            stats = read_statistics(
+                store,
+                release,
+                employers,
+                base=base_iri,
+                triples=triples,
+                entities=entities,
+                shapes=shapes,
+                built=built,
+                report=report,
+            )
             db.execute("INSERT INTO stats VALUES (?)", (encode(stats),))
         meta = {
-            "format": FORMAT, "tag": release.tag, "modified": release.modified.isoformat(),
-            "store_triples": release.triples, "built": built.isoformat(), "base": base_iri,
-            "languages": list(LANGUAGES), "groups": sorted(employers.groups), "organisations": employers.count,
+            "format": FORMAT,
+            "tag": release.tag,
+            "modified": release.modified.isoformat(),
+            "store_triples": release.triples,
+            "built": built.isoformat(),
+            "base": base_iri,
+            "languages": list(LANGUAGES),
+            "groups": sorted(employers.groups),
+            "organisations": employers.count,
             "steps": report.times,
-        }  # fmt: skip
+        }
         db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, json.dumps(v)) for k, v in meta.items()))
         db.commit()
     finally:
@@ -182,14 +198,21 @@ def _write_employers(db: sqlite3.Connection, arrays: Path, employers: Employers)
     db.executemany(
         "INSERT INTO organisations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (i, employers.iris[i], json.dumps(employers.labels[i], ensure_ascii=False), employers.types[i],
-             employers.recognised[i], i in employers.ambassadors, employers.ambassador_since[i],
-             int(employers.measures[i]),
-             json.dumps({g: int(employers.groups[g][i]) for g in groups if employers.groups[g][i]}),
-             json.dumps(sorted(employers.provinces[i])))
+            (
+                i,
+                employers.iris[i],
+                json.dumps(employers.labels[i], ensure_ascii=False),
+                employers.types[i],
+                employers.recognised[i],
+                i in employers.ambassadors,
+                employers.ambassador_since[i],
+                int(employers.measures[i]),
+                json.dumps({g: int(employers.groups[g][i]) for g in groups if employers.groups[g][i]}),
+                json.dumps(sorted(employers.provinces[i])),
+            )
             for i in range(employers.count)
         ),
-    )  # fmt: skip
+    )
     for name, order in sort_orders(employers).items():
         np.save(arrays / f"order-{name.replace(':', '-')}.npy", order)
     matrix = np.stack([employers.groups[g] for g in groups]) if groups else np.zeros((0, employers.count), np.uint32)
@@ -197,15 +220,20 @@ def _write_employers(db: sqlite3.Connection, arrays: Path, employers: Employers)
     np.save(arrays / "measures.npy", employers.measures)
     db.executemany(
         "INSERT INTO sets VALUES (?, ?, ?, ?)",
-        ((kind, value, len(members), members.serialize())
-         for kind, sets in employers.sets.items() for value, members in sets.items()),
-    )  # fmt: skip
+        (
+            (kind, value, len(members), members.serialize())
+            for kind, sets in employers.sets.items()
+            for value, members in sets.items()
+        ),
+    )
 
 
 def _write_labels(db: sqlite3.Connection, store: Store, employers: Employers) -> None:
     """Labels (per language) of every facet value, concept and measure group."""
-    iris = sorted({value for kind in ("category", "partner", "province", "concept")
-                   for value in employers.sets.get(kind, {})} | set(employers.groups))  # fmt: skip
+    iris = sorted(
+        {value for kind in ("category", "partner", "province", "concept") for value in employers.sets.get(kind, {})}
+        | set(employers.groups)
+    )
     labels: dict[str, dict[str, str]] = {}
     for start in range(0, len(iris), LABEL_BATCH):
         for value, label in store.stream_select(queries.labels_query(iris[start : start + LABEL_BATCH])):
@@ -214,8 +242,10 @@ def _write_labels(db: sqlite3.Connection, store: Store, employers: Employers) ->
                 lang = label.language or ""
                 if lang not in found or label.value < found[lang]:
                     found[lang] = label.value
-    db.executemany("INSERT INTO labels VALUES (?, ?)",
-                   ((iri, json.dumps(by_lang, ensure_ascii=False)) for iri, by_lang in labels.items()))  # fmt: skip
+    db.executemany(
+        "INSERT INTO labels VALUES (?, ?)",
+        ((iri, json.dumps(by_lang, ensure_ascii=False)) for iri, by_lang in labels.items()),
+    )
 
 
 def _write_search(db: sqlite3.Connection, arrays: Path, store: Store, employers: Employers, report: Reporter) -> int:
@@ -231,8 +261,10 @@ def _write_search(db: sqlite3.Connection, arrays: Path, store: Store, employers:
         for partner in partners:
             for name in dict.fromkeys(partner_names.get(partner, {}).values()):
                 search.add(i, "partner", partner, None, name)
-    sources = [*((kind, text) for kind, text in queries.TEXTS.items()),
-               *(("quote", queries.quotes_query(path)) for path in queries.QUOTE_OWNERS)]  # fmt: skip
+    sources = [
+        *((kind, text) for kind, text in queries.TEXTS.items()),
+        *(("quote", queries.quotes_query(path)) for path in queries.QUOTE_OWNERS),
+    ]
     id_of = {iri: i for i, iri in enumerate(employers.iris)}
     for kind, text in sources:
         for org, source, value, line in report.rows(store.stream_select(text), f"{kind} texts"):

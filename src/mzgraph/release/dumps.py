@@ -43,8 +43,13 @@ class _Sink:
         self._plain = self.paths[0].open("wb")
         self._packed = self.paths[1].open("wb")
         self._packed_hash = _Hashing(self._packed)
-        self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self._packed_hash,  # type: ignore[arg-type]
-                                   compresslevel=GZIP_LEVEL, mtime=0)  # fmt: skip
+        self._gzip = gzip.GzipFile(
+            filename="",
+            mode="wb",
+            fileobj=self._packed_hash,  # type: ignore[arg-type]
+            compresslevel=GZIP_LEVEL,
+            mtime=0,
+        )
         self._hash = hashlib.sha256()
         self.lines = 0
 
@@ -98,8 +103,11 @@ def write_dumps(
     the default graph's triples (the first lines of ``mzgraph.nq``)."""
     contacts = [row[0].value for row in store.stream_select(queries.CONTACTS) if isinstance(row[0], ox.NamedNode)]
     ours = {private_graph(base_iri), release_graph(base_iri)}
-    graphs = sorted(row[0].value for row in store.stream_select(queries.NAMED_GRAPHS)
-                    if isinstance(row[0], ox.NamedNode) and row[0].value not in ours)  # fmt: skip
+    graphs = sorted(
+        row[0].value
+        for row in store.stream_select(queries.NAMED_GRAPHS)
+        if isinstance(row[0], ox.NamedNode) and row[0].value not in ours
+    )
     written: list[Dump] = []
     nquads = folder / "mzgraph.nq"
     with _Sink(folder, nquads.name) as sink:

@@ -67,8 +67,9 @@ class ReleaseIndex:
         if meta.get("format") != FORMAT:
             raise IndexMismatch(
                 f"the release index in {directory} has format {meta.get('format')}, this mzgraph reads format "
-                f"{FORMAT}; rebuild it", detail={"index": str(directory)},
-            )  # fmt: skip
+                f"{FORMAT}; rebuild it",
+                detail={"index": str(directory)},
+            )
         self.release: str = meta["tag"]
         """The release tag the index was built from."""
         self.modified = datetime.fromisoformat(meta["modified"])
@@ -78,8 +79,9 @@ class ReleaseIndex:
         self.count: int = meta["organisations"]
         self._groups: list[str] = meta["groups"]
         arrays = directory / ARRAYS
-        self._orders = {path.stem.removeprefix("order-"): np.load(path, mmap_mode="r")
-                        for path in arrays.glob("order-*.npy")}  # fmt: skip
+        self._orders = {
+            path.stem.removeprefix("order-"): np.load(path, mmap_mode="r") for path in arrays.glob("order-*.npy")
+        }
         self._ranks: dict[str, np.ndarray] = {}
         self._group_counts = np.load(arrays / "groups.npy", mmap_mode="r")
         self._searcher = Searcher(self._db, np.load(arrays / "length.npy"))
@@ -189,18 +191,26 @@ class ReleaseIndex:
             selected = filters.selected(name)
             if name == "ambassador":
                 yes = self._count(self._sets["ambassador"].get("yes", FrozenBitMap()), chosen)
-                values = [FacetValue("yes", "yes", yes, "yes" in selected),
-                          FacetValue("no", "no", total - yes, "no" in selected)]  # fmt: skip
+                values = [
+                    FacetValue("yes", "yes", yes, "yes" in selected),
+                    FacetValue("no", "no", total - yes, "no" in selected),
+                ]
                 shown = [v for v in values if v.count or v.selected]
                 facets[name] = Facet(name, shown, sum(v.count > 0 for v in values))
                 continue
             counted = [
-                FacetValue(value, value if name == "year" else self.label(value, langs), self._count(members, chosen),
-                           value in selected)
+                FacetValue(
+                    value,
+                    value if name == "year" else self.label(value, langs),
+                    self._count(members, chosen),
+                    value in selected,
+                )
                 for value, members in self._sets[name].items()
-            ]  # fmt: skip
-            counted += [FacetValue(value, value if name == "year" else self.label(value, langs), 0, True)
-                        for value in sorted(selected - self._sets[name].keys())]  # chosen, but unknown here: 0
+            ]
+            counted += [
+                FacetValue(value, value if name == "year" else self.label(value, langs), 0, True)
+                for value in sorted(selected - self._sets[name].keys())
+            ]  # chosen, but unknown here: 0
             shown = [v for v in counted if v.count or v.selected]
             if name == "year":
                 shown.sort(key=lambda v: (not v.selected, -int(v.value)))
@@ -256,8 +266,10 @@ class ReleaseIndex:
         found = self._dumps.get((format, gz))
         if found is None:
             offered = sorted({f"mzgraph.{name}" for name, _ in self._dumps})
-            raise BadRequest(f"there is no dump mzgraph.{format}; there are {', '.join(offered)} (and each .gz)",
-                             detail={"offered": offered})  # fmt: skip
+            raise BadRequest(
+                f"there is no dump mzgraph.{format}; there are {', '.join(offered)} (and each .gz)",
+                detail={"offered": offered},
+            )
         return found
 
     def dumps(self) -> list[Dump]:
@@ -272,15 +284,18 @@ class ReleaseIndex:
     def sitemap_chunks(self) -> list[SitemapChunk]:
         """The sitemaps of the release: every entity page, at most :data:`~mzgraph.release.sitemap.CHUNK` each."""
         total = self._sitemap_size
-        return [SitemapChunk(number, min(CHUNK, total - number * CHUNK), self.modified)
-                for number in range(-(-total // CHUNK))]  # fmt: skip
+        return [
+            SitemapChunk(number, min(CHUNK, total - number * CHUNK), self.modified)
+            for number in range(-(-total // CHUNK))
+        ]
 
     def sitemap(self, number: int) -> list[str]:
         """The entity page IRIs of sitemap ``number`` (0-based); raises :class:`BadRequest` past the last."""
         if not 0 <= number < max(1, -(-self._sitemap_size // CHUNK)):
             raise BadRequest(f"there is no sitemap {number}", detail={"sitemaps": len(self.sitemap_chunks())})
-        rows = self._db().execute("SELECT iri FROM sitemap WHERE n > ? AND n <= ? ORDER BY n",
-                                  (number * CHUNK, (number + 1) * CHUNK))  # fmt: skip
+        rows = self._db().execute(
+            "SELECT iri FROM sitemap WHERE n > ? AND n <= ? ORDER BY n", (number * CHUNK, (number + 1) * CHUNK)
+        )
         return [iri for (iri,) in rows]
 
     # --- the machinery -----------------------------------------------------------------------------------
@@ -296,8 +311,11 @@ class ReleaseIndex:
         empty = FrozenBitMap()
         for category in filters.categories:
             narrow(self._sets["category"].get(category, empty))
-        for facet, values in (("partner", filters.partners), ("province", filters.provinces),
-                              ("year", tuple(str(y) for y in filters.years))):  # fmt: skip
+        for facet, values in (
+            ("partner", filters.partners),
+            ("province", filters.provinces),
+            ("year", tuple(str(y) for y in filters.years)),
+        ):
             if values:
                 narrow(BitMap.union(empty, *(self._sets[facet].get(v, empty) for v in values)))
         if filters.ambassador is not None:
@@ -338,9 +356,7 @@ class ReleaseIndex:
         name = f"{sort.key}-{direction}"
         return Order(f"{sort.key}:{direction}", self._orders[name], lambda: self._rank(name))
 
-    def _page(
-        self, order: Order, chosen: BitMap | None, found: Found | None, cursor: str | None, size: int
-    ) -> Slice:
+    def _page(self, order: Order, chosen: BitMap | None, found: Found | None, cursor: str | None, size: int) -> Slice:
         if not 1 <= size <= MAX_SIZE:
             raise BadRequest(f"size must be between 1 and {MAX_SIZE}", detail={"size": size})
         where = decode(cursor, release=self.release, order=order.name) if cursor else None
@@ -392,12 +408,25 @@ class ReleaseIndex:
             _, iri, labels, kind, recognised, ambassador, since, measures, groups, provinces = rows[i]
             labels = json.loads(labels)
             year = int(recognised[:4]) if recognised and recognised[:4].isdigit() else None
-            items.append(Item(
-                id=i, iri=iri, name=pick(labels, langs) or local_name(iri), labels=labels, type=kind,
-                recognised=recognised, recognised_key=recognised, year=year, ambassador=bool(ambassador),
-                ambassador_since=since, measures=measures, groups=json.loads(groups),
-                provinces=tuple(json.loads(provinces)), matches=matches.get(i, ()), score=scores.get(i),
-            ))  # fmt: skip
+            items.append(
+                Item(
+                    id=i,
+                    iri=iri,
+                    name=pick(labels, langs) or local_name(iri),
+                    labels=labels,
+                    type=kind,
+                    recognised=recognised,
+                    recognised_key=recognised,
+                    year=year,
+                    ambassador=bool(ambassador),
+                    ambassador_since=since,
+                    measures=measures,
+                    groups=json.loads(groups),
+                    provinces=tuple(json.loads(provinces)),
+                    matches=matches.get(i, ()),
+                    score=scores.get(i),
+                )
+            )
         return items
 
 
@@ -410,8 +439,9 @@ def open_index(directory: Path, release: Release, *, rebuild: str) -> ReleaseInd
     try:
         index = ReleaseIndex(directory)
     except IndexMissing:
-        raise IndexMissing(f"no release index in {directory}; build it with `{rebuild}`",
-                           detail={"index": str(directory)}) from None  # fmt: skip
+        raise IndexMissing(
+            f"no release index in {directory}; build it with `{rebuild}`", detail={"index": str(directory)}
+        ) from None
     if index.release != release.tag:
         index.close()
         raise IndexMismatch(

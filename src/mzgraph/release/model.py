@@ -57,9 +57,12 @@ class Filters:
     def selected(self, facet: str) -> frozenset[str]:
         """The chosen values of ``facet``, as facet values (strings)."""
         chosen: tuple[object, ...] = {
-            "category": self.categories, "partner": self.partners, "province": self.provinces, "year": self.years,
+            "category": self.categories,
+            "partner": self.partners,
+            "province": self.provinces,
+            "year": self.years,
             "ambassador": () if self.ambassador is None else ("yes" if self.ambassador else "no",),
-        }[facet]  # fmt: skip
+        }[facet]
         return frozenset(str(value) for value in chosen)
 
 

@@ -150,8 +150,12 @@ def _read_sets(store: Store, report: Reporter, employers: Employers, id_of: dict
     for concept, parent in store.stream_select(queries.BROADER):
         if isinstance(concept, ox.NamedNode) and isinstance(parent, ox.NamedNode):
             broader.setdefault(concept.value, set()).add(parent.value)
-    sources = {"category": queries.CATEGORIES, "partner": queries.PARTNERS, "province": queries.PROVINCES,
-               "concept": queries.CONCEPTS_USED}  # fmt: skip
+    sources = {
+        "category": queries.CATEGORIES,
+        "partner": queries.PARTNERS,
+        "province": queries.PROVINCES,
+        "concept": queries.CONCEPTS_USED,
+    }
     for kind, text in sources.items():
         members: dict[str, array[int]] = {}
         for i, (value,) in _ids(report.rows(store.stream_select(text), f"{kind} values"), id_of):

@@ -48,9 +48,13 @@ class _Rich(Reporter):
 
         self._console = Console(file=stream, highlight=False)
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[count]}"),
-            TimeElapsedColumn(), console=self._console, transient=False,
-        )  # fmt: skip
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[count]}"),
+            TimeElapsedColumn(),
+            console=self._console,
+            transient=False,
+        )
 
     def __enter__(self) -> Reporter:
         self._progress.start()
@@ -66,8 +70,9 @@ class _Rich(Reporter):
         try:
             yield
         finally:
-            self._progress.update(task, total=1, completed=1,
-                                  description=f"{description} ({time.monotonic() - started:.1f} s)")  # fmt: skip
+            self._progress.update(
+                task, total=1, completed=1, description=f"{description} ({time.monotonic() - started:.1f} s)"
+            )
 
     def rows(self, items: Iterable[T], description: str) -> Iterator[T]:
         task = self._progress.add_task(f"  {description}", total=None, count="0")

@@ -45,8 +45,7 @@ PROVINCES = (
 )
 MEASURE_COUNTS = PROLOGUE + "SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?org mz:measure ?m } GROUP BY ?org"
 GROUP_COUNTS = (
-    PROLOGUE
-    + "SELECT ?org ?group (COUNT(DISTINCT ?m) AS ?n) WHERE { ?org mz:measure ?m . ?m mz:measureGroup ?group }"
+    PROLOGUE + "SELECT ?org ?group (COUNT(DISTINCT ?m) AS ?n) WHERE { ?org mz:measure ?m . ?m mz:measureGroup ?group }"
     " GROUP BY ?org ?group"
 )
 CATEGORIES = PROLOGUE + "SELECT DISTINCT ?org ?category WHERE { ?org mz:measure ?m . ?m mz:category ?category }"
@@ -75,8 +74,12 @@ TEXTS = {
 """The texts searched, by kind, each row ``?org ?src ?text ?line`` (names and partner names come from labels)."""
 
 QUOTE_OWNERS = (
-    "?org mz:recognition ?src", "?org mz:ambassadorRole ?src", "?org mz:figure ?src", "?org mz:measure ?src",
-    "?org mz:statement ?src", "?src mz:organisation ?org",
+    "?org mz:recognition ?src",
+    "?org mz:ambassadorRole ?src",
+    "?org mz:figure ?src",
+    "?org mz:measure ?src",
+    "?org mz:statement ?src",
+    "?src mz:organisation ?org",
 )
 """How an employer reaches the things whose ``mz:quote`` is searched (one simple query each)."""
 

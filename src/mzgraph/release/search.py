@@ -89,9 +89,11 @@ class SearchBuilder:
     def _flush(self) -> None:
         self._db.executemany(
             "INSERT INTO search_postings VALUES (?, ?, ?, ?)",
-            ((word, field, ids.tobytes(), self._weights[word, field].tobytes())
-             for (word, field), ids in self._ids.items()),
-        )  # fmt: skip
+            (
+                (word, field, ids.tobytes(), self._weights[word, field].tobytes())
+                for (word, field), ids in self._ids.items()
+            ),
+        )
         self._ids, self._weights, self._pending = {}, {}, 0
 
     def finish(self) -> int:
@@ -183,12 +185,14 @@ class Searcher:
         if len(word) < SHORT:  # the words that begin with it: a range of the vocabulary's unique index
             return db.execute(
                 "SELECT p.field, p.ids, p.weights FROM search_words w JOIN search_postings p ON p.word = w.id"
-                " WHERE w.word >= ? AND w.word < ?", (word, word + "\U0010ffff"),
-            ).fetchall()  # fmt: skip
+                " WHERE w.word >= ? AND w.word < ?",
+                (word, word + "\U0010ffff"),
+            ).fetchall()
         return db.execute(
             "SELECT p.field, p.ids, p.weights FROM search_vocabulary v JOIN search_postings p ON p.word = v.rowid"
-            " WHERE search_vocabulary MATCH ?", ('"' + word.replace('"', '""') + '"',),
-        ).fetchall()  # fmt: skip
+            " WHERE search_vocabulary MATCH ?",
+            ('"' + word.replace('"', '""') + '"',),
+        ).fetchall()
 
     def matches(self, orgs: Sequence[int], words: tuple[str, ...], per_org: int = 3) -> dict[int, tuple[Match, ...]]:
         """For each of ``orgs``, its texts that match, best first: most query words, then names before measures
@@ -207,4 +211,3 @@ class Searcher:
             key = (-marked.hits, KIND_ORDER.index(kind), line if line is not None else 1 << 30, source)
             found.setdefault(org, []).append((key, Match(kind, source, line, marked)))
         return {org: tuple(m for _, m in sorted(ms, key=lambda e: e[0])[:per_org]) for org, ms in found.items()}
-

@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mzgraph.config import Settings, default_index_cache
-from mzgraph.query_errors import QueryError
 from mzgraph.release.build import ensure_index
 from mzgraph.release.index import ReleaseIndex, open_index
 from mzgraph.release.progress import Reporter
+from mzgraph.sparql.errors import QueryError
 from mzgraph.store import RemoteStore, Store
 
 STORE_INDEX = "index"
@@ -72,7 +72,8 @@ class IndexHandle:
         if settings.store_path is not None:
             directory = settings.index_path or store_index(settings.store_path)
             rebuild = f"mzgraph index --store {settings.store_path}" + (
-                f" --out {settings.index_path}" if settings.index_path else "")  # fmt: skip
+                f" --out {settings.index_path}" if settings.index_path else ""
+            )
             return open_index(directory, store.release, rebuild=rebuild)
         if isinstance(store, RemoteStore):
             if settings.index_path is None:
@@ -94,6 +95,7 @@ class IndexHandle:
                 return index
             return open_index(settings.index_path, recorded, rebuild=rebuild)
         root = settings.index_path or default_index_cache()
-        directory = ensure_index(store, root, base_iri=settings.base_iri, prefixes=self._prefixes, shapes=self._shapes,
-                                 report=report)  # fmt: skip
+        directory = ensure_index(
+            store, root, base_iri=settings.base_iri, prefixes=self._prefixes, shapes=self._shapes, report=report
+        )
         return open_index(directory, store.release, rebuild="mzgraph serve (it builds the index at start-up)")

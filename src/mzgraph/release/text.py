@@ -19,7 +19,6 @@ SHORT = 3
 """Query words shorter than this match as the start of a word, not anywhere inside one."""
 
 
-
 @cache
 def _combining() -> dict[int, None]:
     return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}

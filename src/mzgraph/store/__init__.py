@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
-from mzgraph.namespaces import PREFIXES
-from mzgraph.resources import bundled_graph_files
-from mzgraph.sparql_guard import Limits
+from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.sparql.guard import Limits
 from mzgraph.store.base import Binding, QueryPolicy, QueryRequest, QueryResult, Release, Row, Store
 from mzgraph.store.embedded import EmbeddedStore
 from mzgraph.store.loading import expand, release_graph
@@ -55,13 +55,20 @@ def open_store(settings: Settings) -> Store:
         if settings.data_paths:
             raise InputError(str(settings.store_path), "--data is loaded with `mzgraph load`; serve the store alone")
         return EmbeddedStore.open_directory(
-            settings.store_path, policy=policy, workers=settings.query_workers, prefixes=prefixes,
+            settings.store_path,
+            policy=policy,
+            workers=settings.query_workers,
+            prefixes=prefixes,
             base_iri=settings.base_iri,
-        )  # fmt: skip
+        )
     return EmbeddedStore.from_files(
-        data_files(settings), base_iri=settings.base_iri, policy=policy, workers=settings.query_workers,
-        prefixes=prefixes, private=private_files(settings),
-    )  # fmt: skip
+        data_files(settings),
+        base_iri=settings.base_iri,
+        policy=policy,
+        workers=settings.query_workers,
+        prefixes=prefixes,
+        private=private_files(settings),
+    )
 
 
 def data_files(settings: Settings) -> list[Path]:
@@ -87,4 +94,3 @@ def policy_of(settings: Settings) -> QueryPolicy:
         max_concurrent=settings.max_concurrent_queries,
         limits=Limits(max_length=settings.max_query_length),
     )
-

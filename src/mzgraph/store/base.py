@@ -1,7 +1,7 @@
 """The Store interface: SPARQL text in, serialised results out, plus the release identity of the data.
 
 A backend implements one method, :meth:`Store._evaluate`; everything else is shared here: the static
-checks (:mod:`mzgraph.sparql_guard`), the graphs-held check, the concurrency limit, and the Python
+checks (:mod:`mzgraph.sparql.guard`), the graphs-held check, the concurrency limit, and the Python
 helpers :meth:`Store.select`, :meth:`Store.construct` and :meth:`Store.ask` that pages use.
 """
 
@@ -19,10 +19,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from mzgraph import formats
-from mzgraph.formats import Format
-from mzgraph.query_errors import QueryRejected, QueryTimeout, StoreBusy, TooManyRows
-from mzgraph.sparql_guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Format
+from mzgraph.sparql.errors import QueryRejected, QueryTimeout, StoreBusy, TooManyRows
+from mzgraph.sparql.guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -109,7 +109,7 @@ class Store(ABC):
         """Evaluate a checked SELECT or CONSTRUCT with no row cap: its solutions or triples as they come.
 
         Outside the worker pool and the admission limit; failures met while the caller reads (the network,
-        the store) are :class:`~mzgraph.query_errors.QueryError`. ``deadline`` is a ``time.monotonic()`` value.
+        the store) are :class:`~mzgraph.sparql.errors.QueryError`. ``deadline`` is a ``time.monotonic()`` value.
         """
 
     @abstractmethod
@@ -285,5 +285,6 @@ class Store(ABC):
 
 def _check_deadline(deadline: float, timeout: float) -> None:
     if time.monotonic() > deadline:
-        raise QueryTimeout(f"the streamed query ran for more than {timeout:g} s and was stopped",
-                           detail={"timeout": timeout})  # fmt: skip
+        raise QueryTimeout(
+            f"the streamed query ran for more than {timeout:g} s and was stopped", detail={"timeout": timeout}
+        )

@@ -18,11 +18,11 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from mzgraph import formats
 from mzgraph.errors import InputError
-from mzgraph.formats import Family, Format
-from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout
-from mzgraph.sparql_guard import parser_error
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Family, Format
+from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout
+from mzgraph.sparql.guard import parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import new_release, private_graph, read_into, read_release
 from mzgraph.store.pool import WorkerPool, return_freed_memory
@@ -102,8 +102,9 @@ class EmbeddedStore(Store):
         if not (directory / "CURRENT").is_file():
             raise InputError(str(directory), "no store here; fill one first with `mzgraph load --store DIR`")
         path = str(directory)
-        store = cls(lambda: ox.Store.read_only(path), read_release(directory), policy, workers=workers,
-                    prefixes=prefixes)  # fmt: skip
+        store = cls(
+            lambda: ox.Store.read_only(path), read_release(directory), policy, workers=workers, prefixes=prefixes
+        )
         try:
             graphs = store.named_graphs()  # opens it in a worker: a broken store fails here, not at the first query
         except QueryError as err:
@@ -157,9 +158,14 @@ class EmbeddedStore(Store):
         query = request.query
         explicit = request.default_graphs or request.named_graphs or query.from_graphs or query.from_named_graphs
         job = _Job(
-            query.text, fmt.family, fmt.media_type, request.default_graphs, request.named_graphs, max_rows,
+            query.text,
+            fmt.family,
+            fmt.media_type,
+            request.default_graphs,
+            request.named_graphs,
+            max_rows,
             () if explicit else self._also_default,
-        )  # fmt: skip
+        )
         body, truncated = self._pool.call(job, self.policy.timeout)
         return QueryResult(body, fmt, truncated, max_rows)
 

@@ -1,6 +1,6 @@
 """Getting RDF files into a store: safe reading, the base-IRI rewrite, the release identity.
 
-Every file goes through :mod:`mzgraph.rdf_io` (file:line errors, no DOCTYPE, no remote context), parsed
+Every file goes through :mod:`mzgraph.rdf.reading` (file:line errors, no DOCTYPE, no remote context), parsed
 by Oxigraph straight into the store unless its IRIs must be rewritten. If the configured base IRI is not the
 canonical one, entity IRIs (``{canonical}id/...``) are rewritten to it as they are read, so a deployment
 under another domain serves its own IRIs. The vocabulary
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
-from mzgraph.rdf_io import iter_file, load_file
-from mzgraph.resources import rdf_files
+from mzgraph.rdf.reading import iter_file, load_file
 from mzgraph.store.base import Release
 
 CANONICAL_ENTITIES = DEFAULT_BASE_IRI + "id/"
@@ -60,9 +60,12 @@ def release_record(release: Release, graph: str) -> list[ox.Triple]:
     node = ox.NamedNode(graph)
     record = [
         ox.Triple(node, ox.NamedNode(_DCT + "identifier"), ox.Literal(release.tag)),
-        ox.Triple(node, ox.NamedNode(_DCT + "modified"),
-                  ox.Literal(release.modified.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))),
-    ]  # fmt: skip
+        ox.Triple(
+            node,
+            ox.NamedNode(_DCT + "modified"),
+            ox.Literal(release.modified.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime")),
+        ),
+    ]
     if release.triples is not None:
         count = ox.Literal(str(release.triples), datatype=ox.NamedNode(_XSD + "integer"))
         record.append(ox.Triple(node, ox.NamedNode("http://rdfs.org/ns/void#triples"), count))

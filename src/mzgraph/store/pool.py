@@ -27,12 +27,12 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from mzgraph.query_errors import QueryCrashed, QueryError, QueryFailed, QueryTimeout, StoreBusy, StoreUnavailable
+from mzgraph.processes import die_with_parent
+from mzgraph.sparql.errors import QueryCrashed, QueryError, QueryFailed, QueryTimeout, StoreBusy, StoreUnavailable
 
 Handler = Callable[[Any], Any]
 """What a worker runs for each job; its return value (or QueryError) goes back to the caller."""
 
-_PR_SET_PDEATHSIG = 1
 _TRIM_AFTER = 0.2
 """Seconds of work after which a worker returns its free heap to the system (it costs about a millisecond)."""
 
@@ -204,8 +204,7 @@ def _zygote(handler: Handler, size: int, address: str, control: Connection) -> N
 
 def _worker(handler: Handler, address: str) -> NoReturn:  # pragma: no cover - runs in a worker
     """Answer jobs from the parent until it hangs up."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the zygote
+    die_with_parent()  # the zygote
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(address)
     conn = Connection(sock.detach())

@@ -30,12 +30,12 @@ from urllib.parse import unquote, urlencode, urlsplit
 import httpx
 import pyoxigraph as ox
 
-from mzgraph import formats
 from mzgraph.errors import InputError
-from mzgraph.formats import Format
-from mzgraph.query_errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
-from mzgraph.rdf_io import iter_file
-from mzgraph.sparql_guard import QueryForm, parser_error
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Format
+from mzgraph.rdf.reading import iter_file
+from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
+from mzgraph.sparql.guard import QueryForm, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import (
     CANONICAL_ENTITIES,
@@ -397,7 +397,11 @@ def _ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
 
 
 def _send(
-    client: httpx.Client, method: str, url: str, graph: str | None, body: Iterator[bytes] | None,
+    client: httpx.Client,
+    method: str,
+    url: str,
+    graph: str | None,
+    body: Iterator[bytes] | None,
     allow: tuple[int, ...] = (),
 ) -> None:
     params = {"graph": graph} if graph else {"default": ""}

@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from mzgraph import formats
-from mzgraph.formats import Format
+from mzgraph.rdf import formats
+from mzgraph.rdf.formats import Format
 
 
 class CapReached(Exception):

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
 
 from mzgraph import __version__
+from mzgraph.bundled import queries_dir, rdf_files, shapes_dir
 from mzgraph.config import Settings
-from mzgraph.namespaces import PREFIXES
+from mzgraph.errors import ErrorBody
+from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release.serving import IndexHandle
-from mzgraph.resources import queries_dir, rdf_files, shapes_dir
-from mzgraph.saved_queries import load_saved_queries
+from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
-from mzgraph.web import api_docs, errors, query_page, site, sparql
+from mzgraph.web import errors
+from mzgraph.web.responses import error
+from mzgraph.web.routes import api_docs, dataset, dereference, pages, queries, sparql, validate
+from mzgraph.web.services import PageServices
+from mzgraph.web.templating import static_files
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -24,7 +31,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     Opening the store here, not at start-up, makes bad data fail before a server starts; the store
     is closed when the app shuts down. ``app.state.settings`` and ``app.state.store`` are what the
-    routers depend on (see :mod:`mzgraph.web.deps`), and ``app.state.release_index`` (an
+    routers depend on (see :mod:`mzgraph.web.state`), and ``app.state.release_index`` (an
     :class:`~mzgraph.release.serving.IndexHandle`): the release index of an on-disk or remote store is opened
     here, so one of another release refuses to start; data in memory has its index built at start-up.
     """
@@ -70,11 +77,38 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(api_docs.router)
-    app.include_router(query_page.query_router(load_saved_queries(queries_dir())))  # /query, /queries
-    site.install(app, settings, store)  # the linked-data pages (mzgraph.web.site)
+    app.include_router(queries.query_router(load_saved_queries(queries_dir())))  # /query, /queries
+    install(app, settings, store)  # the linked-data pages
     return app
 
 
 def create_app_from_environment() -> FastAPI:
     """The app with settings from ``MZGRAPH_*`` variables (for ``uvicorn --factory`` and several workers)."""
     return create_app(Settings())
+
+
+def install(app: FastAPI, settings: Settings, store: Store) -> None:
+    """Add the pages to ``app``: their services on ``app.state.page_services``, closed when the app stops."""
+    services = PageServices(settings, store)
+    app.state.page_services = services
+    for module in (pages, dereference, dataset, validate):
+        app.include_router(module.router)
+    app.mount("/static", static_files(), name="static")
+    errors.install(app, render=render_error)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        services.warm_up()
+        try:
+            async with inner(application) as state:
+                yield state
+        finally:
+            services.close()
+
+    app.router.lifespan_context = lifespan
+
+
+def render_error(request: Request, status: int, body: ErrorBody, headers: Mapping[str, str]) -> Response:
+    """Errors of the whole app in the one shape: an HTML page for browsers, JSON for everyone else."""
+    return error(request, status, body.error, body.message, body.detail, headers=headers)

@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from mzgraph.errors import ErrorBody, InputError
-from mzgraph.formats import NotAcceptable
-from mzgraph.query_errors import (
+from mzgraph.rdf.formats import NotAcceptable
+from mzgraph.sparql.errors import (
     QueryCrashed,
     QueryError,
     QueryFailed,
@@ -39,9 +39,13 @@ QUERY_ERROR_STATUS: dict[type[QueryError], int] = {
 }
 
 _HTTP_CODES = {
-    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-    413: "too_large", 415: "unsupported_media_type",
-}  # fmt: skip
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 _log = logging.getLogger("mzgraph.web")
 
 

@@ -19,19 +19,19 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from jinja2 import Environment
 
+from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
-from mzgraph.entities.conformance import MAX_TRIPLES, Conformance, from_report, validate_ntriples
 from mzgraph.entities.describe import Description, describe_query
-from mzgraph.entities.sparql import Row, rows
+from mzgraph.entities.jsonld import entity_document
 from mzgraph.entities.vocab import m
-from mzgraph.jsonld import entity_document
 from mzgraph.processes import background_worker
-from mzgraph.query_errors import TooManyRows
-from mzgraph.rdf_io import read_files
-from mzgraph.resources import rdf_files, shapes_dir
+from mzgraph.rdf.reading import read_files
+from mzgraph.sparql.builders import Row, rows
+from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Release, Store
-from mzgraph.web.render import create_environment
+from mzgraph.validation.page_status import MAX_TRIPLES, Conformance, from_report, validate_ntriples
+from mzgraph.web.templating import create_environment
 
 T = TypeVar("T")
 
@@ -41,6 +41,7 @@ JSONLD_CACHE_SIZE = 512
 
 DESCRIPTION_ROWS = 200_000
 """Row cap of one description (its inbound links and relations are capped in the query itself)."""
+
 
 class PageServices:
     """Per-app state of the pages."""
@@ -109,6 +110,14 @@ class PageServices:
             return {m("Employer")} | {r["class"] for r in found if isinstance(r.get("class"), ox.NamedNode)}
 
         return await self.cached("employer_classes", make)
+
+    async def superclasses(self) -> dict[str, list[str]]:
+        """The class tree of the ontology: class IRI -> its direct superclasses (for schema.org types)."""
+
+        async def make() -> dict[str, list[str]]:
+            return ontology.read_superclasses(await self.select(ontology.superclasses_query()))
+
+        return await self.cached("superclasses", make)
 
     async def shape_rules(self, langs: Sequence[str]) -> dict[str, list[ontology.Rule]]:
         """What the shapes require of each class, with live coverage counts, in the reader's language."""

@@ -14,11 +14,6 @@ def to_path(iri: str, base: str) -> str | None:
     return None
 
 
-def to_iri(path: str, base: str) -> str:
-    """The canonical IRI served at ``path``."""
-    return base + path.lstrip("/")
-
-
 def safe_href(url: str | None) -> str | None:
     """``url`` if a browser may follow it from data (http, https or mailto), else None (no ``javascript:``)."""
     if not url:

@@ -1,0 +1,225 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only.
+
+GET with ``?query=``, POST as a form or as ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri`` for graphs held here; the answer's format by ``Accept`` (q-values) or by a
+``format``/``output`` parameter. Without a query, GET answers with the service description. Updates
+are refused. The store is called in a worker thread, so a long query never blocks other requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from urllib.parse import parse_qs
+
+import anyio.to_thread
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from mzgraph.rdf.formats import Family, Format, negotiate
+from mzgraph.sparql.errors import QueryRejected
+from mzgraph.store import QueryRequest, QueryResult, Store
+from mzgraph.web.caching import cache_headers, etag_for, is_not_modified, not_modified
+from mzgraph.web.state import SettingsDep, StoreDep
+from mzgraph.web.views.service_description import PREFIXES, describe_service
+
+router = APIRouter(tags=["SPARQL"])
+
+TRUNCATED_HEADER = "MZGraph-Truncated"
+"""Set when the row cap cut the results; its value is the cap (``max_rows``)."""
+
+_FORM = "application/x-www-form-urlencoded"
+_SPARQL_QUERY = "application/sparql-query"
+_SPARQL_UPDATE = "application/sparql-update"
+_POST_BODY = {
+    "required": True,
+    "content": {
+        _SPARQL_QUERY: {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"},
+        _FORM: {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string"},
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "format": {"type": "string"},
+                },
+                "required": ["query"],
+            }
+        },
+    },
+}
+_ANSWERS = {
+    200: {
+        "description": "Results: SPARQL JSON/XML/CSV/TSV (SELECT, ASK) or Turtle/N-Triples/JSON-LD/RDF/XML "
+        f"(CONSTRUCT, DESCRIBE). `{TRUNCATED_HEADER}` is set when the row cap cut them."
+    },
+    400: {"description": "Syntax error (with line and column), update, SERVICE, unknown graph, too big"},
+    406: {"description": "No supported format matches Accept or format"},
+    503: {"description": "Too many queries at once, or the store is unreachable (see Retry-After)"},
+    504: {"description": "The query ran past its deadline and was stopped"},
+}
+
+
+@router.head("/sparql", include_in_schema=False)
+@router.get("/sparql", responses=_ANSWERS, summary="Query (or describe the service)")
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    query: list[str] = Query([], description="The SPARQL query; without one, the service description"),  # noqa: B008
+    default_graph_uri: list[str] = Query([], alias="default-graph-uri"),  # noqa: B008
+    named_graph_uri: list[str] = Query([], alias="named-graph-uri"),  # noqa: B008
+    format_name: str | None = Query(
+        None, alias="format", description="json, xml, csv, tsv, ttl, nt, jsonld, rdfxml or a media type"
+    ),
+    output: str | None = Query(None, include_in_schema=False),
+) -> Response:
+    """SPARQL 1.1 Protocol query via GET."""
+    _refuse_update(request.query_params)
+    if not query:
+        return await _service_description(request, store, format_name or output)
+    return await answer_query(request, store, _one(query), default_graph_uri, named_graph_uri, format_name or output)
+
+
+@router.post("/sparql", responses=_ANSWERS, summary="Query", openapi_extra={"requestBody": _POST_BODY})
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """SPARQL 1.1 Protocol query via POST: an HTML form, or the query itself as the body."""
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    media_type = media_type.strip().lower()
+    url_params = request.query_params
+    _refuse_update(url_params)
+    if media_type == _SPARQL_UPDATE:
+        raise _update_refused()
+    if media_type not in (_FORM, _SPARQL_QUERY):
+        raise HTTPException(
+            415, f"send the query as {_FORM} (query=...) or as {_SPARQL_QUERY}; got {media_type or 'no Content-Type'}"
+        )
+    charset = _charset(parameters)
+    if charset not in ("utf-8", "utf8"):
+        raise HTTPException(415, f"the body must be UTF-8, not {charset}")
+    body = await _read_body(request, settings.max_body_bytes)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the body is not valid UTF-8") from None
+    defaults, named = url_params.getlist("default-graph-uri"), url_params.getlist("named-graph-uri")
+    if media_type == _SPARQL_QUERY:
+        return await answer_query(request, store, text, defaults, named, _format(url_params))
+    try:
+        form = parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the form is not valid UTF-8") from None
+    _refuse_update(form)
+    defaults += form.get("default-graph-uri", [])
+    named += form.get("named-graph-uri", [])
+    return await answer_query(
+        request, store, _one(form.get("query", [])), defaults, named, _format(form) or _format(url_params)
+    )
+
+
+_ALLOW = {"Allow": "GET, HEAD, POST, OPTIONS"}
+
+
+@router.api_route("/sparql", methods=["OPTIONS", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    """OPTIONS lists the methods (CORS preflights are answered by the middleware); others are not allowed."""
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=_ALLOW)
+    raise HTTPException(405, f"{request.method} is not allowed here: /sparql answers GET and POST", headers=_ALLOW)
+
+
+async def answer_query(
+    request: Request, store: Store, text: str, defaults: Sequence[str], named: Sequence[str], format_name: str | None
+) -> Response:
+    """Evaluate a query and answer it (for /sparql and the saved queries); a GET of a repeatable query carries
+    validators, and a current copy gets a 304.
+
+    The answer depends on the data release, the query, the dataset asked for and the format only (the row cap
+    is a setting), so the ETag is made of those, and a client or cache that holds it is answered without
+    evaluating anything. Queries using ``RAND``, ``NOW``, ``UUID`` or ``STRUUID`` get no validators.
+    """
+    accept = request.headers.get("accept")
+    cacheable = request.method in ("GET", "HEAD")
+
+    def evaluate() -> tuple[QueryResult | None, dict[str, str]]:  # one trip to a worker thread
+        prepared = store.prepare(text, defaults, named)
+        fmt = negotiate(prepared.form.family, accept, format_name)
+        headers = {"Vary": "Accept"}
+        if cacheable and prepared.query.repeatable:
+            release = store.release
+            headers = cache_headers(_etag(release.tag, prepared, fmt), release.modified)  # CORS: the middleware
+            if is_not_modified(request, headers["ETag"], release.modified):
+                return None, headers
+        return store.run(prepared, fmt), headers
+
+    result, headers = await anyio.to_thread.run_sync(evaluate)
+    if result is None:
+        return not_modified(headers)
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = str(result.max_rows)
+    return Response(result.body, media_type=result.format.content_type, headers=headers)
+
+
+def _etag(release_tag: str, prepared: QueryRequest, fmt: Format) -> str:
+    """A weak validator for one answer (weak: blank node labels may differ between evaluations)."""
+    key = "\0".join([prepared.query.text, *prepared.default_graphs, "", *prepared.named_graphs, fmt.media_type])
+    return "W/" + etag_for(release_tag, "sparql", hashlib.sha256(key.encode()).hexdigest()[:20])
+
+
+async def _service_description(request: Request, store: Store, format_name: str | None) -> Response:
+    fmt = negotiate(Family.GRAPH, request.headers.get("accept"), format_name)
+    graphs = await anyio.to_thread.run_sync(store.named_graphs)
+    endpoint = str(request.url.replace(query="", fragment=""))
+    body = ox.serialize(describe_service(endpoint, store.release, graphs), format=fmt.oxigraph, prefixes=PREFIXES)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _one(values: Sequence[str]) -> str:
+    if len(values) > 1:
+        raise QueryRejected(f"send one query per request, not {len(values)}", code="multiple_queries")
+    if not values:
+        raise QueryRejected("no query: send it as the `query` parameter", code="missing_query")
+    return values[0]
+
+
+def _format(params: Mapping[str, list[str]] | Mapping[str, str]) -> str | None:
+    """The ``format`` parameter, or ``output`` as SPARQLWrapper and Fuseki clients send it."""
+    for name in ("format", "output"):
+        value = params.get(name)
+        first = value[0] if isinstance(value, list) and value else value
+        if isinstance(first, str) and first:
+            return first
+    return None
+
+
+def _refuse_update(params: Mapping[str, object]) -> None:
+    if "update" in params:
+        raise _update_refused()
+
+
+def _update_refused() -> QueryRejected:
+    return QueryRejected("this endpoint is read-only: updates are not accepted", code="update_rejected")
+
+
+def _charset(parameters: str) -> str:
+    for parameter in parameters.split(";"):
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return "utf-8"
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

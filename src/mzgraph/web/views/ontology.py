@@ -1,0 +1,61 @@
+"""The ontology overview page: the vocabulary from the store, what the shapes require, live counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mzgraph.entities import ontology, schemaorg
+from mzgraph.entities.describe import Description
+from mzgraph.entities.labels import local_name, pick_text
+from mzgraph.entities.values import Link
+from mzgraph.entities.vocab import DCT_DESCRIPTION, DCT_TITLE, prefixed
+from mzgraph.rdf.namespaces import MZ
+from mzgraph.sparql.builders import prologue
+from mzgraph.web.services import PageServices
+
+VALIDATE_LIMIT_LABEL = "{:.1f} MB"
+
+
+def schemes_query() -> str:
+    """SELECT the concept schemes with their labels."""
+    return (
+        prologue()
+        + "SELECT ?scheme ?label WHERE { ?scheme a skos:ConceptScheme OPTIONAL { ?scheme skos:prefLabel ?label } }"
+    )
+
+
+async def overview_context(
+    services: PageServices, d: Description, langs: Sequence[str], page_url: str
+) -> dict[str, Any]:
+    """The template context of the overview (``d`` describes the ontology resource)."""
+    namespace = str(MZ._NS)
+    term_labels = await services.term_labels()
+    counts = ontology.read_counts(await services.select(ontology.class_counts_query(namespace)))
+    counts.update(ontology.read_counts(await services.select(ontology.property_counts_query(namespace))))
+    terms = ontology.read_terms(await services.select(ontology.terms_query(namespace)), counts, term_labels, langs)
+    rules = await services.shape_rules(langs)
+    for summary in terms:
+        summary.rules = rules.get(summary.term.iri, [])
+    scheme_rows = await services.select(schemes_query())
+    schemes: dict[str, list[Any]] = {}
+    for row in scheme_rows:
+        schemes.setdefault(row["scheme"].value, []).append(row.get("label"))
+    license_node = d.value(d.focus, prefixed("dcterms:license"))
+    title = d.text(d.focus, DCT_TITLE, langs) or d.label(d.focus, langs)
+    description = d.text(d.focus, DCT_DESCRIPTION, langs)
+    return {
+        "title": title,
+        "description": description,
+        "schema": schemaorg.term_set(d.focus.value, title, description, page_url),
+        "version": d.text(d.focus, prefixed("owl:versionInfo"), langs),
+        "license": license_node.value if license_node is not None else None,
+        "classes": [t for t in terms if t.kind == "Class"],
+        "properties": [t for t in terms if t.kind != "Class"],
+        "schemes": sorted(
+            (Link(iri, pick_text(labels, langs) or local_name(iri)) for iri, labels in schemes.items()),
+            key=lambda link: (link.label.casefold(), link.iri),
+        ),
+        "validate_limit": VALIDATE_LIMIT_LABEL.format(services.settings.max_body_bytes / 1_000_000),
+        "nav": "ontology",
+    }
