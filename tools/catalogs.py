@@ -50,6 +50,12 @@ def extract(output: Path) -> None:
         "--no-wrap",
         ".",  # the locations in the template are then paths in the repository
     )
+    # pybabel fills the header with placeholder addresses, which read like e-mail addresses: leave them empty
+    with output.open("rb") as pot:
+        extracted = read_po(pot)
+    extracted.language_team = extracted.last_translator = extracted.msgid_bugs_address = ""
+    with output.open("wb") as pot:
+        write_po(pot, extracted, width=0)
 
 
 def update() -> None:
