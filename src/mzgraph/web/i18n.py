@@ -21,17 +21,20 @@ The PO files are read with Babel and compiled in memory the first time a languag
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
 DOMAIN = "mzgraph"
 SOURCE_LANGUAGE = "en"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+"""A named placeholder, the only kind the messages use."""
 
 
 def locale_dir() -> Path:
@@ -56,18 +59,35 @@ def read_catalog(lang: str, folder: Path | None = None) -> Catalog:
 def translations(lang: str, folder: Path | None = None) -> Translations:
     """The messages in ``lang``, from the catalogs in ``folder`` (by default the package's).
 
-    A language without a catalog gets English. A message the catalog lacks, or marks fuzzy, is shown in
-    English: a missing translation is for the catalog tests to find, not for the reader to see as an error.
+    A language without a catalog gets English. A message the catalog lacks, marks fuzzy, leaves a plural form
+    empty in, or gives a text that its placeholders do not fill, is shown in English: a broken translation is
+    for the catalog tests to find, not for the reader to see as an error.
     """
     if lang not in catalog_languages(folder):
         lang = SOURCE_LANGUAGE
+    catalog = read_catalog(lang, folder)
+    for message in catalog:
+        if message.id and not _usable(message):
+            message.flags.add("fuzzy")  # left out below, like any fuzzy translation
     mo = BytesIO()
-    write_mo(mo, read_catalog(lang, folder), use_fuzzy=False)
+    write_mo(mo, catalog, use_fuzzy=False)
     mo.seek(0)
     compiled = Translations(mo, domain=DOMAIN)
     if lang != SOURCE_LANGUAGE:
         compiled.add_fallback(translations(SOURCE_LANGUAGE, folder))
     return compiled
+
+
+def _usable(message: Message) -> bool:
+    """Whether every form of the translation has a text that the id's placeholders format (as pages do)."""
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    texts = [message.string] if isinstance(message.string, str) else list(message.string)
+    values = dict.fromkeys((name for text in ids for name in PLACEHOLDER.findall(text)), "")
+    try:
+        [text % values for text in texts]
+    except (KeyError, ValueError, TypeError):
+        return False
+    return all(texts)
 
 
 def N_(message: str) -> str:
