@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -139,6 +140,22 @@ def test_the_templates_give_gettext_literal_texts_so_extraction_finds_every_mess
 
 def _render(env: Environment, source: str, lang: str) -> str:
     return env.from_string(source).render(lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("en", "1 triple checked against", "2 triples checked against"),
+        ("nl", "1 triple gecontroleerd tegen", "2 triples gecontroleerd tegen"),
+    ],
+)
+def test_the_validation_page_counts_one_triple_in_the_singular(server: str, lang: str, one: str, two: str) -> None:
+    headers = {"Accept": "text/html", "Accept-Language": lang}
+    for data, expected in (("<http://e/a> <http://e/b> 1 .", one), ("<http://e/a> <http://e/b> 1, 2 .", two)):
+        form = {"data": data, "format": "text/turtle"}
+        response = httpx.post(server + "/validate", data=form, headers=headers, timeout=60)
+        assert response.status_code == 200
+        assert expected in response.text
 
 
 def test_templates_show_the_readers_language_with_plural_forms(env: Environment) -> None:
