@@ -59,8 +59,8 @@ def read_catalog(lang: str, folder: Path | None = None) -> Catalog:
 def translations(lang: str, folder: Path | None = None) -> Translations:
     """The messages in ``lang``, from the catalogs in ``folder`` (by default the package's).
 
-    A language without a catalog gets English. A message the catalog lacks, marks fuzzy, leaves a plural form
-    empty in, or gives a text that its placeholders do not fill, is shown in English: a broken translation is
+    A language without a catalog gets English. A message without a translation, with a fuzzy one, with an
+    empty plural form or with a text its placeholders do not fill is shown in English: a broken translation is
     for the catalog tests to find, not for the reader to see as an error.
     """
     if lang not in catalog_languages(folder):
