@@ -2,7 +2,8 @@
 
 No tests, no developer tools (the conformance runner, the server helpers), no benchmarks: those stay in the
 repository. The package data that moved inside the package (the JSON-LD context, templates, static files)
-must be found from the wheel, not from a checkout.
+must be found from the wheel, not from a checkout; so must the pages' translations (PO files, compiled when
+first used).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def test_the_wheel_has_the_runtime_modules_and_the_bundled_data(names: list[str]
         "mzgraph/web/routes/sparql.py",
         "mzgraph/web/views/entities.py",
         "mzgraph/web/templates/base.html",
+        "mzgraph/web/locale/en/LC_MESSAGES/mzgraph.po",
+        "mzgraph/web/locale/nl/LC_MESSAGES/mzgraph.po",
         "mzgraph/entities/context/v1.jsonld",
         "mzgraph/_bundled/ontology/mzgraph.ttl",
         "mzgraph/_bundled/shapes/mzgraph-shapes.ttl",
@@ -84,13 +87,16 @@ def test_the_unpacked_wheel_answers_a_query_and_reads_its_context(wheel: Path, t
     env = {**os.environ, "PYTHONPATH": str(site)}
     check = (
         "import mzgraph, json; from mzgraph import bundled; from mzgraph.entities.jsonld import context;"
-        "print(mzgraph.__file__); print(bundled.queries_dir()); print(json.dumps(sorted(context())[:1]))"
+        "from mzgraph.web.i18n import translations;"
+        "print(mzgraph.__file__); print(bundled.queries_dir()); print(json.dumps(sorted(context())[:1]));"
+        "print(translations('nl').ngettext('%(num)s measure', '%(num)s measures', 2))"
     )
     shown = subprocess.run([sys.executable, "-c", check], env=env, cwd=elsewhere, capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
-    package, queries, _ = shown.stdout.splitlines()
+    package, queries, _, dutch = shown.stdout.splitlines()
     assert Path(package).is_relative_to(site)
     assert Path(queries) == site / "mzgraph" / "_bundled" / "queries"
+    assert dutch == "%(num)s maatregelen"  # the Dutch catalog, compiled from the wheel's PO file
 
     ask = "ASK { ?organisation <https://w3id.org/mzgraph/def/recognition> ?recognition }"
     answer = subprocess.run(

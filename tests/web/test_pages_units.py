@@ -10,7 +10,6 @@ from mzgraph.entities.describe import describe_query
 from mzgraph.entities.labels import preferred_languages
 from mzgraph.entities.values import Link, format_date
 from mzgraph.sparql.guard import check
-from mzgraph.web.i18n import MESSAGES
 from mzgraph.web.negotiation import negotiate
 from mzgraph.web.urls import href, safe_href, to_path
 
@@ -88,10 +87,6 @@ def test_canonical_iris_map_to_server_paths() -> None:
 )
 def test_dates_keep_the_precision_of_the_source(value: str, datatype: str, lang: str, expected: str) -> None:
     assert format_date(ox.Literal(value, datatype=ox.NamedNode(XSD + datatype)), lang) == expected
-
-
-def test_both_languages_have_every_message() -> None:
-    assert set(MESSAGES["en"]) == set(MESSAGES["nl"])
 
 
 def test_every_page_query_passes_the_endpoint_guard() -> None:

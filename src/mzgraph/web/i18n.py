@@ -1,407 +1,96 @@
-"""The pages' own words in English and Dutch. Data labels come from the graph; these are the frame."""
+"""The pages' own words in English and Dutch, from gettext catalogs. Data labels come from the graph.
+
+The catalogs are ``locale/{en,nl}/LC_MESSAGES/mzgraph.po``, made from the template ``locale/mzgraph.pot``
+that ``pybabel extract`` writes from the templates and the Python code of this package (``babel.cfg``;
+``docs/i18n.md`` has the commands).
+
+A message's id is its English text, not a key. That is what gettext and the tools translators use expect: a
+translator sees the English sentence beside the Dutch one; a new sentence in a template is found by
+``pybabel extract`` with nothing else to write; and when the English wording changes, ``pybabel update``
+marks the Dutch translation fuzzy, so it is looked at again, where a stable key would keep a translation of
+what the sentence used to say. English is the source language: its catalog repeats the ids, so both
+languages are checked the same way and English has its plural forms written out.
+
+Messages are plain text, never HTML: a page escapes them like any other value, and markup inside a sentence
+comes in through a placeholder. Placeholders are Python's ``%(name)s``; in a plural message the count is
+``%(num)s`` (Jinja's ``ngettext`` fills it in).
+
+The PO files are read with Babel and compiled in memory the first time a language is asked for; no compiled
+``.mo`` file is kept in the repository or made when the wheel is built.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from functools import cache
+from io import BytesIO
+from pathlib import Path
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "about_organisation": "About this organisation",
-        "all_organisations": "All {n} organisations|All {n} organisations",
-        "also_known_as": "Also known as",
-        "also_written_as": "Also written as",
-        "ambassador": "Ambassador",
-        "ambassador_role": "Ambassador role",
-        "ambassador_since": "Ambassador since {date}",
-        "awarded_by": "Awarded by",
-        "breadcrumbs": "Breadcrumbs",
-        "broader": "Broader",
-        "browse_intro": "Every recognised carer-friendly employer, with what it does. Filter, search the names and "
-        "measure texts, or download the list.",
-        "browse_organisations": "Browse the organisations",
-        "browse_with_category": "Browse the organisations with this measure type",
-        "browse_with_partner": "All organisations working with this partner",
-        "checked_triples": "{n} triples checked against the bundled SHACL shapes.",
-        "class": "Class",
-        "classes": "Classes",
-        "classes_intro": "What each class must, should and may have, from the SHACL shapes, with how many instances "
-        "in the live data have it.",
-        "concepts": "{n} concept|{n} concepts",
-        "conflicting_figure": "The source also gives",
-        "conforms": "Conforms: no shape reports a problem with this organisation or its {n} parts.",
-        "core_values": "Core values",
-        "count_ambassadors": "ambassadors",
-        "count_events": "events and campaigns",
-        "count_measures": "measures",
-        "count_organisations": "recognised employers",
-        "count_partners": "partner bodies",
-        "curation_notes": "Curator's notes",
-        "data": "Data",
-        "data_quality": "Data quality",
-        "dataset_description": "Dataset description",
-        "details": "Details",
-        "domain": "Domain",
-        "dumps": "Downloads",
-        "entities": "entities",
-        "events": "Events and campaigns",
-        "facet_ambassador": "Ambassador",
-        "facet_category": "Measure type",
-        "facet_partner": "Partner",
-        "facet_province": "Province",
-        "facet_year": "Year recognised",
-        "file": "File",
-        "filters": "Filters",
-        "fix": "How to fix",
-        "footer_data": "Open data, CC0.",
-        "for_programs": "For programs",
-        "format": "Format",
-        "go_home": "Home",
-        "groups_explained": "The four question sections of every recognition profile.",
-        "guided_by": "Guided by",
-        "having": "Have it",
-        "home_intro": "Dutch employers recognised by Werk&Mantelzorg as carer-friendly: what they do for staff who "
-        "care for someone, who they work with, and the profile text every statement comes from. Read it here, "
-        "query it with SPARQL, or use it as JSON-LD.",
-        "home_title": "Carer-friendly employers, as linked data",
-        "in_the_source": "In the source",
-        "instances": "Instances",
-        "key_facts": "Key facts",
-        "language": "Language",
-        "licence": "Licence",
-        "line_n": "line {n}",
-        "list_as_json": "The list as JSON",
-        "measures": "Measures",
-        "measures_intro": "Each measure verbatim from the profile, in the four question sections, with its types.",
-        "measures_per_group": "Measures per group",
-        "measures_per_group_here": "Measures per group in these results",
-        "mentioned_by": "Also mentioned by",
-        "n_instances": "{n} instance|{n} instances",
-        "n_measures": "{n} measure|{n} measures",
-        "n_organisations": "{n} organisation|{n} organisations",
-        "n_results": "{n} organisation|{n} organisations",
-        "n_results_shacl": "{n} result|{n} results",
-        "narrower": "Narrower",
-        "nav": "Main",
-        "nav_data": "Data",
-        "nav_measure_types": "Measure types",
-        "nav_ontology": "Ontology",
-        "nav_organisations": "Organisations",
-        "nav_query": "Query",
-        "no": "No",
-        "no_collaborations": "No employer names this partner.",
-        "no_measures_in_group": "The profile has no measures in this group.",
-        "no_partners": "The profile names no partners.",
-        "no_results": "No organisation matches. Remove a filter or try other words.",
-        "no_statements": "Nothing is said about this resource itself.",
-        "not_used": "No organisation uses this concept.",
-        "nothing_here": "None among these results.",
-        "notation": "Notation",
-        "on_this_page": "On this page",
-        "organisation": "Organisation",
-        "other_formats": "This page in other formats",
-        "other_passages": "Other passages",
-        "other_passages_intro": "Text of the profile outside the four groups, kept as what it is.",
-        "pages": "Pages",
-        "partner": "Partner",
-        "partners": "Partners",
-        "permalink": "permalink",
-        "properties": "Properties",
-        "property": "Property",
-        "published_by": "published by",
-        "range": "Range",
-        "rdf_data": "RDF data",
-        "recognised_employers": "Recognised employers",
-        "recognised_on": "Recognised on",
-        "recognised_since": "Recognised since {date}",
-        "recognition": "Recognition",
-        "release": "Release",
-        "remove_filter": "Remove filter {what}",
-        "report_conforms": "The data conforms to the shapes.",
-        "report_fails": "The data does not conform to the shapes.",
-        "req_may": "may",
-        "req_must": "must",
-        "req_should": "should",
-        "requirement": "Requirement",
-        "role": "Role",
-        "rules_summary": "What it must and may have: {must} required of {total} properties",
-        "schemes": "Concept schemes",
-        "search": "Search",
-        "search_label": "Search names and measure texts",
-        "search_placeholder": "Search names and measures, e.g. calamiteitenverlof",
-        "severity_Info": "Info",
-        "severity_Violation": "Violation",
-        "severity_Warning": "Warning",
-        "shape_results": "The shapes report {n} results for this organisation or its parts:",
-        "showing_first": "Showing the first {n}.",
-        "showing_most": "Showing the {n} that use it most.",
-        "signed_by": "signed by",
-        "since": "Since",
-        "site_description": "Recognised carer-friendly employers in the Netherlands as linked data.",
-        "skip": "Skip to content",
-        "sort_by": "Sort by",
-        "sort_desc_measures": "Most measures",
-        "sort_desc_name": "Name (Z–A)",
-        "sort_desc_recognised": "Recognised most recently",
-        "sort_measures": "Fewest measures",
-        "sort_name": "Name (A–Z)",
-        "sort_recognised": "Recognised longest ago",
-        "source": "Source",
-        "source_explained": "Every text on this page is quoted verbatim from this file, with its line number.",
-        "source_section": "Section of the source",
-        "sources": "Sources",
-        "sparql_endpoint": "SPARQL endpoint",
-        "status_400": "This request cannot be answered",
-        "status_404": "Not found",
-        "status_405": "Method not allowed",
-        "status_406": "Not available in this format",
-        "status_413": "Too large",
-        "status_415": "Unsupported format",
-        "status_500": "Something went wrong",
-        "status_503": "Busy, try again in a moment",
-        "status_504": "This took too long",
-        "status_other": "Error",
-        "statements": "What it says",
-        "subclass_of": "Subclass of",
-        "tagline": "carer-friendly employers",
-        "top_concept": "Top concept",
-        "triples": "triples",
-        "triples_using": "triples use it as property",
-        "truncated": "cut off in the source",
-        "truncated_help": "The source text itself ends here; it is kept verbatim.",
-        "unit_of": "Part of",
-        "uri_space": "URI space",
-        "used_by_organisations": "Used by {n} organisation|Used by {n} organisations",
-        "uses": "Uses",
-        "uses_explained": "Measures, passages, figures or partner relations of the organisation that use this "
-        "concept or a narrower one.",
-        "validate": "Validate",
-        "validate_data": "Validate data",
-        "validate_intro": "Paste RDF (Turtle, JSON-LD or N-Triples, at most {limit}) and check it against the "
-        "bundled shapes. Remote JSON-LD contexts are never fetched.",
-        "validate_more": "Validate other data",
-        "validation_pending": "The shapes are still being checked for this data release; reload in a moment.",
-        "validation_report": "Validation report",
-        "validation_unavailable": "Validation is not available for this data.",
-        "value": "Value",
-        "values": "Values",
-        "version": "version",
-        "void_intro": "The dataset described with VoID and DCAT: where it lives, how big it is, where it comes "
-        "from, and how to get it.",
-        "website": "Website",
-        "what_it_has": "What an instance has",
-        "what_points_here": "What points here",
-        "with": "With",
-        "with_bundled": "together with the bundled ontology",
-        "works_with": "Works with {n} employer|Works with {n} employers",
-        "write_query": "Write a SPARQL query",
-        "yes": "Yes",
-    },
-    "nl": {
-        "about_organisation": "Over deze organisatie",
-        "all_organisations": "Alle {n} organisaties|Alle {n} organisaties",
-        "also_known_as": "Ook bekend als",
-        "also_written_as": "Ook geschreven als",
-        "ambassador": "Ambassadeur",
-        "ambassador_role": "Ambassadeurschap",
-        "ambassador_since": "Ambassadeur sinds {date}",
-        "awarded_by": "Toegekend door",
-        "breadcrumbs": "Kruimelpad",
-        "broader": "Breder",
-        "browse_intro": "Alle erkende mantelzorgvriendelijke werkgevers en wat ze doen. Filter, zoek in namen en "
-        "maatregelen, of download de lijst.",
-        "browse_organisations": "Bekijk de organisaties",
-        "browse_with_category": "Organisaties met deze soort maatregel",
-        "browse_with_partner": "Alle organisaties die met deze partner werken",
-        "checked_triples": "{n} triples gecontroleerd tegen de meegeleverde SHACL-shapes.",
-        "class": "Klasse",
-        "classes": "Klassen",
-        "classes_intro": "Wat elke klasse moet, zou moeten en mag hebben volgens de SHACL-shapes, met hoeveel "
-        "instanties in de actuele gegevens het hebben.",
-        "concepts": "{n} begrip|{n} begrippen",
-        "conflicting_figure": "De bron noemt ook",
-        "conforms": "In orde: geen shape meldt een probleem met deze organisatie of haar {n} onderdelen.",
-        "core_values": "Kernwaarden",
-        "count_ambassadors": "ambassadeurs",
-        "count_events": "evenementen en campagnes",
-        "count_measures": "maatregelen",
-        "count_organisations": "erkende werkgevers",
-        "count_partners": "partnerorganisaties",
-        "curation_notes": "Notities van de samensteller",
-        "data": "Gegevens",
-        "data_quality": "Kwaliteit van de gegevens",
-        "dataset_description": "Beschrijving van de dataset",
-        "details": "Details",
-        "domain": "Domein",
-        "dumps": "Downloads",
-        "entities": "entiteiten",
-        "events": "Evenementen en campagnes",
-        "facet_ambassador": "Ambassadeur",
-        "facet_category": "Soort maatregel",
-        "facet_partner": "Partner",
-        "facet_province": "Provincie",
-        "facet_year": "Jaar van erkenning",
-        "file": "Bestand",
-        "filters": "Filters",
-        "fix": "Zo los je het op",
-        "footer_data": "Open data, CC0.",
-        "for_programs": "Voor programma's",
-        "format": "Formaat",
-        "go_home": "Home",
-        "groups_explained": "De vier vraagsecties van elk erkenningsprofiel.",
-        "guided_by": "Begeleid door",
-        "having": "Hebben het",
-        "home_intro": "Nederlandse werkgevers die Werk&Mantelzorg als mantelzorgvriendelijk erkende: wat ze doen "
-        "voor medewerkers die voor iemand zorgen, met wie ze samenwerken, en de profieltekst waar elke bewering "
-        "vandaan komt. Lees het hier, bevraag het met SPARQL of gebruik het als JSON-LD.",
-        "home_title": "Mantelzorgvriendelijke werkgevers, als linked data",
-        "in_the_source": "In de bron",
-        "instances": "Instanties",
-        "key_facts": "Kerngegevens",
-        "language": "Taal",
-        "licence": "Licentie",
-        "line_n": "regel {n}",
-        "list_as_json": "De lijst als JSON",
-        "measures": "Maatregelen",
-        "measures_intro": "Elke maatregel letterlijk uit het profiel, in de vier vraagsecties, met de soorten.",
-        "measures_per_group": "Maatregelen per groep",
-        "measures_per_group_here": "Maatregelen per groep in deze resultaten",
-        "mentioned_by": "Ook genoemd door",
-        "n_instances": "{n} instantie|{n} instanties",
-        "n_measures": "{n} maatregel|{n} maatregelen",
-        "n_organisations": "{n} organisatie|{n} organisaties",
-        "n_results": "{n} organisatie|{n} organisaties",
-        "n_results_shacl": "{n} melding|{n} meldingen",
-        "narrower": "Specifieker",
-        "nav": "Hoofdmenu",
-        "nav_data": "Gegevens",
-        "nav_measure_types": "Soorten maatregelen",
-        "nav_ontology": "Ontologie",
-        "nav_organisations": "Organisaties",
-        "nav_query": "Bevragen",
-        "no": "Nee",
-        "no_collaborations": "Geen werkgever noemt deze partner.",
-        "no_measures_in_group": "Het profiel noemt geen maatregelen in deze groep.",
-        "no_partners": "Het profiel noemt geen partners.",
-        "no_results": "Geen organisatie voldoet. Verwijder een filter of probeer andere woorden.",
-        "no_statements": "Over deze resource zelf wordt niets gezegd.",
-        "not_used": "Geen organisatie gebruikt dit begrip.",
-        "nothing_here": "Geen in deze resultaten.",
-        "notation": "Notatie",
-        "on_this_page": "Op deze pagina",
-        "organisation": "Organisatie",
-        "other_formats": "Deze pagina in andere formaten",
-        "other_passages": "Overige passages",
-        "other_passages_intro": "Tekst uit het profiel buiten de vier groepen, bewaard als wat het is.",
-        "pages": "Pagina's",
-        "partner": "Partner",
-        "partners": "Partners",
-        "permalink": "permalink",
-        "properties": "Eigenschappen",
-        "property": "Eigenschap",
-        "published_by": "gepubliceerd door",
-        "range": "Bereik",
-        "rdf_data": "RDF-gegevens",
-        "recognised_employers": "Erkende werkgevers",
-        "recognised_on": "Erkend op",
-        "recognised_since": "Erkend sinds {date}",
-        "recognition": "Erkenning",
-        "release": "Versie",
-        "remove_filter": "Filter {what} verwijderen",
-        "report_conforms": "De gegevens voldoen aan de shapes.",
-        "report_fails": "De gegevens voldoen niet aan de shapes.",
-        "req_may": "mag",
-        "req_must": "moet",
-        "req_should": "hoort",
-        "requirement": "Eis",
-        "role": "Rol",
-        "rules_summary": "Wat het moet en mag hebben: {must} verplicht van {total} eigenschappen",
-        "schemes": "Begrippenkaders",
-        "search": "Zoeken",
-        "search_label": "Zoek in namen en maatregelen",
-        "search_placeholder": "Zoek in namen en maatregelen, bijv. calamiteitenverlof",
-        "severity_Info": "Info",
-        "severity_Violation": "Fout",
-        "severity_Warning": "Waarschuwing",
-        "shape_results": "De shapes melden {n} punten voor deze organisatie of haar onderdelen:",
-        "showing_first": "De eerste {n} staan hier.",
-        "showing_most": "De {n} die het het meest gebruiken staan hier.",
-        "signed_by": "ondertekend door",
-        "since": "Sinds",
-        "site_description": "Erkende mantelzorgvriendelijke werkgevers in Nederland als linked data.",
-        "skip": "Naar de inhoud",
-        "sort_by": "Sorteer op",
-        "sort_desc_measures": "Meeste maatregelen",
-        "sort_desc_name": "Naam (Z–A)",
-        "sort_desc_recognised": "Meest recent erkend",
-        "sort_measures": "Minste maatregelen",
-        "sort_name": "Naam (A–Z)",
-        "sort_recognised": "Langst erkend",
-        "source": "Bron",
-        "source_explained": "Elke tekst op deze pagina staat letterlijk in dit bestand, met het regelnummer.",
-        "source_section": "Sectie van de bron",
-        "sources": "Bronnen",
-        "sparql_endpoint": "SPARQL-endpoint",
-        "status_400": "Dit verzoek kan niet beantwoord worden",
-        "status_404": "Niet gevonden",
-        "status_405": "Methode niet toegestaan",
-        "status_406": "Niet beschikbaar in dit formaat",
-        "status_413": "Te groot",
-        "status_415": "Formaat niet ondersteund",
-        "status_500": "Er ging iets mis",
-        "status_503": "Druk, probeer het zo opnieuw",
-        "status_504": "Dit duurde te lang",
-        "status_other": "Fout",
-        "statements": "Wat erover gezegd wordt",
-        "subclass_of": "Subklasse van",
-        "tagline": "mantelzorgvriendelijke werkgevers",
-        "top_concept": "Topbegrip",
-        "triples": "triples",
-        "triples_using": "triples gebruiken het als eigenschap",
-        "truncated": "afgebroken in de bron",
-        "truncated_help": "De brontekst houdt hier zelf op; letterlijk overgenomen.",
-        "unit_of": "Onderdeel van",
-        "uri_space": "URI-ruimte",
-        "used_by_organisations": "Gebruikt door {n} organisatie|Gebruikt door {n} organisaties",
-        "uses": "Gebruik",
-        "uses_explained": "Maatregelen, passages, kengetallen of partnerrelaties van de organisatie met dit begrip "
-        "of een specifieker begrip.",
-        "validate": "Controleren",
-        "validate_data": "Gegevens controleren",
-        "validate_intro": "Plak RDF (Turtle, JSON-LD of N-Triples, hoogstens {limit}) en controleer het tegen de "
-        "meegeleverde shapes. Externe JSON-LD-contexten worden nooit opgehaald.",
-        "validate_more": "Andere gegevens controleren",
-        "validation_pending": "De shapes worden voor deze versie van de gegevens nog gecontroleerd; herlaad zo meteen.",
-        "validation_report": "Controlerapport",
-        "validation_unavailable": "Controle is voor deze gegevens niet beschikbaar.",
-        "value": "Waarde",
-        "values": "Waarden",
-        "version": "versie",
-        "void_intro": "De dataset beschreven met VoID en DCAT: waar hij staat, hoe groot hij is, waar hij vandaan "
-        "komt en hoe je hem krijgt.",
-        "website": "Website",
-        "what_it_has": "Wat een instantie heeft",
-        "what_points_here": "Wat hiernaar verwijst",
-        "with": "Met",
-        "with_bundled": "samen met de meegeleverde ontologie",
-        "works_with": "Werkt met {n} werkgever|Werkt met {n} werkgevers",
-        "write_query": "Schrijf een SPARQL-query",
-        "yes": "Ja",
-    },
-}
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+DOMAIN = "mzgraph"
+SOURCE_LANGUAGE = "en"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+"""A named placeholder, the only kind the messages use."""
 
 
-def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **values)`` for ``lang``, falling back to English, then to the key itself.
+def locale_dir() -> Path:
+    """The folder of the catalogs: ``{lang}/LC_MESSAGES/mzgraph.po`` and the template ``mzgraph.pot``."""
+    return Path(__file__).with_name("locale")
 
-    A message ``"one|many"`` has a singular and a plural form, chosen by the value ``n``.
+
+def catalog_languages(folder: Path | None = None) -> tuple[str, ...]:
+    """The languages that have a catalog in ``folder`` (by default the package's), sorted."""
+    found = (folder or locale_dir()).glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    return tuple(sorted(path.parents[1].name for path in found))
+
+
+def read_catalog(lang: str, folder: Path | None = None) -> Catalog:
+    """The PO catalog of ``lang`` in ``folder`` (by default the package's), obsolete entries left out."""
+    path = (folder or locale_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po:
+        return read_po(po, locale=lang, domain=DOMAIN, ignore_obsolete=True)
+
+
+@cache
+def translations(lang: str, folder: Path | None = None) -> Translations:
+    """The messages in ``lang``, from the catalogs in ``folder`` (by default the package's).
+
+    A language without a catalog gets English. A message without a translation, with a fuzzy one, with an
+    empty plural form or with a text its placeholders do not fill is shown in English: a broken translation is
+    for the catalog tests to find, not for the reader to see as an error.
     """
-    messages = MESSAGES.get(lang, MESSAGES["en"])
+    if lang not in catalog_languages(folder):
+        lang = SOURCE_LANGUAGE
+    catalog = read_catalog(lang, folder)
+    for message in catalog:
+        if message.id and not _usable(message):
+            message.flags.add("fuzzy")  # left out below, like any fuzzy translation
+    mo = BytesIO()
+    write_mo(mo, catalog, use_fuzzy=False)
+    mo.seek(0)
+    compiled = Translations(mo, domain=DOMAIN)
+    if lang != SOURCE_LANGUAGE:
+        compiled.add_fallback(translations(SOURCE_LANGUAGE, folder))
+    return compiled
 
-    def t(key: str, **values: object) -> str:
-        text = messages.get(key) or MESSAGES["en"].get(key) or key
-        if "|" in text:  # "one|many", chosen by the count n
-            one, many = text.split("|", 1)
-            text = one if values.get("n") == 1 else many
-        return text.format(**values) if values else text
 
-    return t
+def _usable(message: Message) -> bool:
+    """Whether every form of the translation has a text that the id's placeholders format (as pages do)."""
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    texts = [message.string] if isinstance(message.string, str) else list(message.string)
+    values = dict.fromkeys((name for text in ids for name in PLACEHOLDER.findall(text)), "")
+    try:
+        [text % values for text in texts]
+    except (KeyError, ValueError, TypeError):
+        return False
+    return all(texts)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for ``pybabel extract`` (which knows this name) where it is written; it is translated
+    where it is shown."""
+    return message

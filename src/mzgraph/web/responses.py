@@ -11,12 +11,23 @@ from fastapi.responses import JSONResponse, Response
 from mzgraph.entities.jsonld import script_json
 from mzgraph.entities.labels import SUPPORTED, preferred_languages
 from mzgraph.errors import ErrorBody
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import N_, translations
 from mzgraph.web.negotiation import HTML, JSON, negotiate
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import render
 
-STATUS_TITLES = (400, 404, 405, 406, 413, 415, 500, 503, 504)
+STATUS_TITLES = {
+    400: N_("This request cannot be answered"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    406: N_("Not available in this format"),
+    413: N_("Too large"),
+    415: N_("Unsupported format"),
+    500: N_("Something went wrong"),
+    503: N_("Busy, try again in a moment"),
+    504: N_("This took too long"),
+}
+"""The title of the HTML error page of each status (others have a plain "Error")."""
 
 
 LANG_COOKIE = "mzgraph_lang"
@@ -72,11 +83,8 @@ def error(
     """The one error shape, as an HTML page for browsers and as JSON for everyone else."""
     body = ErrorBody(code, message, detail)
     if negotiate(request.headers.get("accept"), (JSON, HTML)) is HTML:
-        t = translator(languages(request)[0])
-        context = {
-            "error": body,
-            "status": status_code,
-            "title": t(f"status_{status_code}") if status_code in STATUS_TITLES else t("status_other"),
-        }
+        gettext = translations(languages(request)[0]).gettext
+        title = STATUS_TITLES.get(status_code, N_("Error"))
+        context = {"error": body, "status": status_code, "title": gettext(title)}
         return page(request, "error.html", context, status_code=status_code, headers=headers)
     return JSONResponse(body.as_dict(), status_code=status_code, headers=dict(headers or {}))

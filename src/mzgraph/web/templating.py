@@ -1,4 +1,8 @@
-"""Rendering HTML pages: one Jinja2 environment (autoescaped, strict about undefined names) per app."""
+"""Rendering HTML pages: one Jinja2 environment (autoescaped, strict about undefined names) per app.
+
+Templates translate with Jinja's i18n extension: ``_("...")`` and ``ngettext("...", "...", n)``, in the
+reader's language (the page's ``lang``), from the catalogs of :mod:`mzgraph.web.i18n`.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,12 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import escape
 
 from mzgraph.entities.labels import local_name
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import translations
 from mzgraph.web.urls import href
 
 
@@ -37,11 +43,30 @@ def create_environment(base: str) -> Environment:
         trim_blocks=False,
         lstrip_blocks=False,
         auto_reload=False,  # templates are part of the release: no stat() of each template on every page
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["href"] = lambda iri: href(iri, base)
     env.filters["local_name"] = lambda iri: local_name(str(iri))
     env.filters["anchor"] = anchor
     return env
+
+
+@pass_context
+def gettext(context: Context, message: str) -> str:
+    """``message`` in the page's language."""
+    return _as_text(context, translations(context["lang"]).gettext(message))
+
+
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    """The form of a message for the count ``n``, in the page's language."""
+    return _as_text(context, translations(context["lang"]).ngettext(singular, plural, n))
+
+
+def _as_text(context: Context, text: str) -> str:
+    # Jinja takes a translation for markup; ours are text, escaped like every other value on the page.
+    return escape(text) if context.eval_ctx.autoescape else text
 
 
 def anchor(iri: str) -> str:
@@ -61,7 +86,7 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` with the page frame's variables (language, translator, links to this page)."""
+    """Render ``template`` with the page frame's variables (language, links to this page)."""
 
     def path_with(**changes: str | None) -> str:
         params = {k: v for k, v in request.query_params.items() if k not in changes}
@@ -72,7 +97,6 @@ def render(
     frame: dict[str, Any] = {
         "lang": lang,
         "langs": langs,
-        "t": translator(lang),
         "path_with": path_with,
         "alternates": [],
         "canonical": None,

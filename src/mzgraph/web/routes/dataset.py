@@ -21,7 +21,7 @@ from mzgraph.entities.values import Link
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.errors import TooManyRows
 from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import translations
 from mzgraph.web.negotiation import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
@@ -152,7 +152,7 @@ async def _void(request: Request, extension: str | None) -> Response:
         return not_modified(headers)
     facts = await services.cached("void", lambda: gather_facts(services))
     if rep is HTML:
-        t = translator(langs[0])
+        gettext = translations(langs[0]).gettext
         term_labels = await services.term_labels()
         view = {
             "triples": facts.triples,
@@ -171,7 +171,7 @@ async def _void(request: Request, extension: str | None) -> Response:
         }
         schema = schemaorg.dataset(
             "mzgraph",
-            t("site_description"),
+            gettext("Recognised carer-friendly employers in the Netherlands as linked data."),
             facts.base,
             [(facts.base + path, media) for path, media in void.DUMPS],
             facts.licenses[0] if facts.licenses else "",
@@ -179,7 +179,7 @@ async def _void(request: Request, extension: str | None) -> Response:
         context = {
             "void": view,
             "alternates": alternates,
-            "title": t("dataset_description"),
+            "title": gettext("Dataset description"),
             "nav": "data",
             "schema": schema,
         }

@@ -16,7 +16,7 @@ from mzgraph.entities import browse, dataset, schemaorg
 from mzgraph.entities.labels import local_name
 from mzgraph.store.base import Release
 from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import N_, translations
 from mzgraph.web.negotiation import CSV, HTML, JSON, json_bytes, negotiate
 from mzgraph.web.responses import error, languages, page
 from mzgraph.web.state import services_of
@@ -40,8 +40,22 @@ class Chip:
 @dataclass(frozen=True)
 class FacetView:
     name: str
+    label: str
     entries: list[dict[str, Any]]
     open: bool
+
+
+FACET_LABELS = {
+    "category": N_("Measure type"),
+    "partner": N_("Partner"),
+    "province": N_("Province"),
+    "year": N_("Year recognised"),
+    "ambassador": N_("Ambassador"),
+}
+"""The browse page's facets in their order, with their headings."""
+
+AMBASSADOR_VALUES = {"yes": N_("Yes"), "no": N_("No")}
+"""The values of the ambassador facet, shown as words."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +83,10 @@ async def home(request: Request) -> Response:
         services.groups(),
     )
     by_group = browse_view.group_counts(group_rows)
-    t = translator(langs[0])
+    gettext = translations(langs[0]).gettext
     base = str(request.base_url)
     context = {
-        "title": t("home_title"),
+        "title": gettext("Carer-friendly employers, as linked data"),
         "counts": dataset.read_counts(counts),
         "organisations": items,
         "groups": groups,
@@ -80,7 +94,7 @@ async def home(request: Request) -> Response:
         "release": release.tag,
         "schema": schemaorg.dataset(
             "mzgraph",
-            t("site_description"),
+            gettext("Recognised carer-friendly employers in the Netherlands as linked data."),
             base,
             [
                 (base + "download/mzgraph.ttl", "text/turtle"),
@@ -163,36 +177,40 @@ def _alternates(request: Request, current: str) -> list[Alternate]:
 
 def browse_context(request: Request, result: BrowseResult, langs: tuple[str, ...], release: Release) -> dict[str, Any]:
     """The template context of the browse page."""
-    t = translator(langs[0])
+    gettext = translations(langs[0]).gettext
+
+    def label(name: str, value: browse.FacetValue) -> str:
+        return gettext(AMBASSADOR_VALUES[value.value]) if name == "ambassador" else value.label
+
     facets = []
-    for name in ("category", "partner", "province", "year", "ambassador"):
+    for name, heading in FACET_LABELS.items():
         values = [
             {
-                "label": t(v.value) if name == "ambassador" else v.label,
+                "label": label(name, v),
                 "count": v.count,
                 "selected": v.selected,
                 "url": toggle_url(request, name, v.value, single=name == "ambassador"),
             }
             for v in result.facets[name]
         ]
-        facets.append(FacetView(name, values, open=name != "category" or any(v["selected"] for v in values)))
+        opened = name != "category" or any(v["selected"] for v in values)
+        facets.append(FacetView(name, gettext(heading), values, open=opened))
     chips = (
         [Chip(f'"{" ".join(result.filters.words)}"', toggle_url(request, "q", request.query_params.get("q", "")))]
         if result.filters.words
         else []
     )
-    for name in ("category", "partner", "province", "year", "ambassador"):
+    for name, heading in FACET_LABELS.items():
         for v in result.facets[name]:
             if v.selected:
-                label = t(v.value) if name == "ambassador" else v.label
-                chips.append(Chip(f"{t('facet_' + name)}: {label}", toggle_url(request, name, v.value)))
+                chips.append(Chip(f"{gettext(heading)}: {label(name, v)}", toggle_url(request, name, v.value)))
     last = max(1, -(-result.total // result.page.size))
     sort = ("-" if result.page.descending else "") + result.page.sort
     hidden = [(k, v) for k, v in request.query_params.multi_items() if k not in ("q", "sort", "page")]
     base = str(request.base_url).rstrip("/")
     base_iri = services_of(request).settings.base_iri
     return {
-        "title": t("nav_organisations"),
+        "title": gettext("Organisations"),
         "nav": "organisations",
         "q": request.query_params.get("q", ""),
         "sort": sort,

@@ -22,7 +22,7 @@ from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.rdf.reading import FORMAT_BY_MEDIA_TYPE, parse_bytes
 from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.validation.page_status import validate_document
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import translations
 from mzgraph.web.negotiation import HTML, JSON, TURTLE, negotiate
 from mzgraph.web.responses import error, languages, page, services_of
 
@@ -94,7 +94,8 @@ async def validate(request: Request) -> Response:
     if rep is JSON:
         return Response(json.dumps(data, ensure_ascii=False, indent=2).encode(), media_type=JSON.media_type)
     view = {"conforms": data["conforms"], "triples": len(quads), "results": [_result_view(r) for r in data["results"]]}
-    return page(request, "validation.html", {"report": view, "title": translator(langs[0])("validation_report")})
+    title = translations(langs[0]).gettext("Validation report")
+    return page(request, "validation.html", {"report": view, "title": title})
 
 
 _DOCUMENT_NAMES = {

@@ -33,7 +33,7 @@ from mzgraph.entities.vocab import (
     SKOS_SCHEME,
     m,
 )
-from mzgraph.web.i18n import translator
+from mzgraph.web.i18n import N_, translations
 from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
 from mzgraph.web.views.ontology import overview_context
@@ -101,7 +101,7 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
         "schema": schemaorg.organisation(
             org, page_url, await services.superclasses(), services.settings.canonical("id/scheme/approximation")
         ),
-        "crumbs": [_crumb("/organisations", "nav_organisations", langs)],
+        "crumbs": [_crumb("/organisations", N_("Organisations"), langs)],
     }
     return "organisation.html", context
 
@@ -217,7 +217,7 @@ async def term_view(services: PageServices, d: Description, langs: Sequence[str]
         "rules": rules,
         "count": literal_int(row.get("instances"), 0),
         "is_class": OWL_CLASS in d.types(d.focus),
-        "crumbs": [_crumb("/def/", "nav_ontology", langs)],
+        "crumbs": [_crumb("/def/", N_("Ontology"), langs)],
         "schema": schemaorg.defined_term(d.focus.value, term.label, definition, None, page_url),
     }
 
@@ -244,5 +244,5 @@ def _as_term_labels(labels: dict[str, str]) -> dict[str, dict[str, str]]:
     return {iri: {"": label} for iri, label in labels.items()}
 
 
-def _crumb(path: str, key: str, langs: Sequence[str]) -> Link:
-    return Link(path, translator(langs[0])(key))
+def _crumb(path: str, message: str, langs: Sequence[str]) -> Link:
+    return Link(path, translations(langs[0]).gettext(message))
