@@ -44,9 +44,6 @@ class Settings(BaseSettings):
     max_rows: int = Field(10_000, gt=0, description="Row cap on SELECT results; reported when applied.")
     max_query_length: int = Field(100_000, gt=0, description="Longest accepted query text, in characters.")
     max_body_bytes: int = Field(2_000_000, gt=0, description="Largest accepted request body.")
-    max_dump_triples: int = Field(
-        2_000_000, gt=0, description="Largest graph offered as a dump (/download); larger ones get a 403 that says so."
-    )
     max_concurrent_queries: int = Field(8, gt=0, description="Queries running at once before 503.")
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries (embedded).")
 

@@ -130,8 +130,10 @@ def test_browse_search_facets_sort_and_pages(server: str) -> None:
     assert names == ["gemeente-emmen", "gemeente-haarlem", "gemeente-enschede"]
     for facet in ("Measure type", "Partner", "Province", "Year recognised", "Ambassador"):
         assert f"<summary>{facet}</summary>" in text
-    paged = page(server, "/organisations?size=2&page=2")
-    assert 'aria-current="page">2<' in paged and len(re.findall(r'<li class="result-item">', paged)) == 2
+    paged = page(server, "/organisations?size=2&page=2")  # an old page-number link: the page at the same place
+    assert 'aria-current="page">3–4 of 5<' in paged and len(re.findall(r'<li class="result-item">', paged)) == 2
+    for rel in ("first", "prev", "next", "last"):
+        assert f'rel="{rel}">' in paged
 
 
 def test_browse_as_json_and_csv(server: str) -> None:

@@ -1,7 +1,8 @@
-"""The ontology pages: term labels, classes and properties with live counts, and what the shapes require.
+"""The ontology pages: term labels, classes and properties, and what the shapes require.
 
 Ontology queries run on the data store (the ontology is loaded with the data); shape queries run on
-the bundled shapes, which the server keeps in a small store of their own.
+the bundled shapes, which the server keeps in a small store of their own. The counts (instances of a class,
+triples using a property, the coverage of each rule) are the release index's statistics, counted once per release.
 """
 
 from __future__ import annotations
@@ -82,42 +83,6 @@ def terms_query(namespace: str) -> str:
     )
 
 
-def class_counts_query(namespace: str) -> str:
-    """SELECT the number of instances of each class of the vocabulary, its subclasses' included."""
-    return (
-        prologue()
-        + f"""SELECT ?term (COUNT(DISTINCT ?instance) AS ?n) WHERE {{
-  ?term a owl:Class .
-  FILTER(STRSTARTS(STR(?term), {text(namespace)}))
-  OPTIONAL {{ ?sub rdfs:subClassOf* ?term . ?instance a ?sub . }}
-}} GROUP BY ?term"""
-    )
-
-
-def property_counts_query(namespace: str) -> str:
-    """SELECT the number of triples using each property of the vocabulary."""
-    return (
-        prologue()
-        + f"""SELECT ?term (COUNT(?s) AS ?n) WHERE {{
-  VALUES ?kind {{ owl:ObjectProperty owl:DatatypeProperty }}
-  ?term a ?kind .
-  FILTER(STRSTARTS(STR(?term), {text(namespace)}))
-  OPTIONAL {{ ?s ?term ?o }}
-}} GROUP BY ?term"""
-    )
-
-
-def usage_count_query(iri: ox.NamedNode) -> str:
-    """SELECT how often a term is used: instances of it as a class, plus triples with it as predicate."""
-    return (
-        prologue()
-        + f"""SELECT ?instances ?triples WHERE {{
-  {{ SELECT (COUNT(DISTINCT ?i) AS ?instances) WHERE {{ ?sub rdfs:subClassOf* {term(iri)} . ?i a ?sub . }} }}
-  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ ?s {term(iri)} ?o }} }}
-}}"""
-    )
-
-
 @dataclass
 class TermSummary:
     """A class or property of the vocabulary, as listed on the overview."""
@@ -158,11 +123,6 @@ def read_terms(
             )
         )
     return sorted(summaries, key=lambda s: s.term.label.casefold())
-
-
-def read_counts(rows: Iterable[Row]) -> dict[str, int]:
-    """``?term ?n`` rows as a mapping."""
-    return {row["term"].value: literal_int(row.get("n"), 0) for row in rows}
 
 
 @dataclass
@@ -244,30 +204,12 @@ def read_rules(
     return rules
 
 
-def coverage_query(rules: Sequence[Rule]) -> str:
-    """SELECT, per (class, property) of ``rules``, how many instances of the class have the property."""
-    pairs = " ".join(
-        f"({term(ox.NamedNode(r.target))} {term(ox.NamedNode(r.path.iri))} {'true' if r.inverse else 'false'})"
-        for r in rules
-    )
-    return (
-        prologue()
-        + f"""SELECT ?class ?path ?inverse (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  VALUES (?class ?path ?inverse) {{ {pairs} }}
-  ?sub rdfs:subClassOf* ?class . ?s a ?sub .
-  FILTER((!?inverse && EXISTS {{ ?s ?path ?o }}) || (?inverse && EXISTS {{ ?o ?path ?s }}))
-}} GROUP BY ?class ?path ?inverse"""
-    )
-
-
-def apply_coverage(rules: Mapping[str, list[Rule]], rows: Iterable[Row]) -> None:
-    """Fill in :attr:`Rule.having` from the rows of :func:`coverage_query` (0 where no row)."""
-    having = {
-        (r["class"].value, r["path"].value, r["inverse"].value == "true"): literal_int(r.get("n"), 0) for r in rows
-    }
+def apply_coverage(rules: Mapping[str, list[Rule]], coverage: Mapping[tuple[str, str, bool], int]) -> None:
+    """Fill in :attr:`Rule.having` from the release's coverage counts ((class, property, inverse) -> instances
+    having it; 0 where none)."""
     for found in rules.values():
         for rule in found:
-            rule.having = having.get((rule.target, rule.path.iri, rule.inverse), 0)
+            rule.having = coverage.get((rule.target, rule.path.iri, rule.inverse), 0)
 
 
 def _label(iri: str, term_labels: Mapping[str, Mapping[str, str]], langs: Sequence[str]) -> str:

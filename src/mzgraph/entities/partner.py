@@ -8,17 +8,26 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
+from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.organisation import Figure, PartnerRelation, read_figure
 from mzgraph.entities.values import Link, format_date, link, links, literal_int
 from mzgraph.entities.vocab import ORG_UNIT_OF, RDFS_COMMENT, SCHEMA_URL, SKOS_ALT, m
-from mzgraph.sparql.builders import prologue, term
+from mzgraph.sparql.builders import Row, prologue, term, values
 
 
-def employers_count_query(partner: ox.NamedNode) -> str:
-    """SELECT how many employers name ``partner`` in a partner relation (the page shows a capped list)."""
+def relations_query(partner: ox.NamedNode, organisations: Sequence[ox.NamedNode]) -> str:
+    """SELECT the partner relations naming ``partner`` of the given employers (one page of them), with role,
+    date, quote and source line."""
     return (
         prologue()
-        + f"SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {{ ?rel mz:partner {term(partner)} ; mz:organisation ?org }}"
+        + f"""SELECT ?org ?rel ?role ?roleLabel ?date ?quote ?line WHERE {{
+  {values("org", organisations)}
+  ?rel mz:partner {term(partner)} ; mz:organisation ?org .
+  OPTIONAL {{ ?rel mz:partnerRole ?role OPTIONAL {{ ?role skos:prefLabel ?roleLabel }} }}
+  OPTIONAL {{ ?rel mz:date ?date }}
+  OPTIONAL {{ ?rel mz:quote ?quote }}
+  OPTIONAL {{ ?rel mz:sourceLine ?line }}
+}}"""
     )
 
 
@@ -43,13 +52,44 @@ class Partner:
     notes: list[str]
     collaborations: list[Collaboration]
     employers: int = 0
-    """How many employers work with it in all (the description holds a capped number of relations)."""
+    """How many employers work with it in all (from the release index; ``collaborations`` is one page of them)."""
 
     @property
     def roles(self) -> list[Link]:
         """Every distinct role the partner plays, by label."""
         found = {r.role.iri: r.role for c in self.collaborations for r in c.relations if r.role}
         return sorted(found.values(), key=lambda role: role.label.casefold())
+
+
+def read_collaborations(
+    rows: Sequence[Row], partner: ox.NamedNode, organisations: Sequence[Link], langs: Sequence[str]
+) -> list[Collaboration]:
+    """The employers ``organisations`` (one page, in its order) with their relations to ``partner``, from the
+    rows of :func:`relations_query`."""
+    by_relation: dict[str, list[Row]] = {}
+    for row in rows:
+        by_relation.setdefault(row["rel"].value, []).append(row)
+    found: dict[str, list[PartnerRelation]] = {}
+    partner_link = Link(partner.value, "")
+    for iri, group in sorted(by_relation.items()):
+        first = group[0]
+        role = first.get("role")
+        found.setdefault(first["org"].value, []).append(
+            PartnerRelation(
+                iri=iri,
+                partner=partner_link,
+                role=None
+                if not isinstance(role, ox.NamedNode)
+                else Link(role.value, pick_text((r.get("roleLabel") for r in group), langs) or local_name(role.value)),
+                date=format_date(first.get("date"), langs[0]),
+                quote=pick_text((r.get("quote") for r in group), langs),
+                line=literal_int(first.get("line")),
+            )
+        )
+    return [
+        Collaboration(org, sorted(found.get(org.iri, []), key=lambda r: r.role.label if r.role else ""))
+        for org in organisations
+    ]
 
 
 def read_partner(d: Description, langs: Sequence[str]) -> Partner:

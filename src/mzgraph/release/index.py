@@ -166,6 +166,31 @@ class ReleaseIndex:
             ids = order.ids(keys[start : start + _EXPORT_CHUNK], found)
             yield from self._items([int(i) for i in ids], langs, {}, found)
 
+    def cursor_at(
+        self,
+        filters: Filters,
+        search: str | None,
+        sort: Sort,
+        position: int,
+        langs: Sequence[str] = ("nl",),
+    ) -> str | None:
+        """The cursor of the page that starts at ``position`` (0-based) of the list, for links that still give a
+        page number; None for the first page. Past the end, the cursor of an empty page after the last item."""
+        words = query_words(search or "")
+        order = self._order(sort, langs, words)
+        chosen, found = self._select(filters, words)
+        if chosen is None:
+            total = self.count
+            key = min(position, total) - 1
+        else:
+            keys = order.keys(as_array(chosen), found)
+            total = len(keys)
+            at = min(position, total) - 1
+            key = int(np.partition(keys, at)[at]) if at >= 0 else -1
+        if key < 0:
+            return None
+        return Cursor(self.release, order.name, False, int(key)).encode()
+
     def position_of(self, iri: str) -> int | None:
         """The id of the employer ``iri`` (its place in the primary name order), or None if it is not one."""
         row = self._db().execute("SELECT id FROM organisations WHERE iri = ?", (iri,)).fetchone()

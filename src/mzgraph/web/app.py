@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or Settings()
     store = store or open_store(settings)
     index = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES)
-    if not index.in_memory:
+    if not index.built_at_start:
         try:
             index.open()
         except BaseException:
@@ -89,7 +89,7 @@ def create_app_from_environment() -> FastAPI:
 
 def install(app: FastAPI, settings: Settings, store: Store) -> None:
     """Add the pages to ``app``: their services on ``app.state.page_services``, closed when the app stops."""
-    services = PageServices(settings, store)
+    services = PageServices(settings, store, app.state.release_index)
     app.state.page_services = services
     for module in (pages, dereference, dataset, validate):
         app.include_router(module.router)

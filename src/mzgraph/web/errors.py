@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from mzgraph.errors import ErrorBody, InputError
 from mzgraph.rdf.formats import NotAcceptable
+from mzgraph.release import BadCursor, BadRequest
 from mzgraph.sparql.errors import (
     QueryCrashed,
     QueryError,
@@ -88,6 +89,10 @@ def install(app: FastAPI, render: Renderer = json_error) -> None:
         body = ErrorBody("bad_request", "; ".join(problems) or "invalid request", {"errors": problems})
         return render(request, 400, body, {})
 
+    async def on_index_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, BadCursor | BadRequest)
+        return render(request, 400, ErrorBody(error.code, error.message, error.detail or None), {})
+
     async def on_unexpected(request: Request, error: Exception) -> Response:
         _log.exception("unexpected error answering %s %s", request.method, request.url.path)
         body = ErrorBody("internal_error", "something went wrong on the server; it has been logged")
@@ -98,4 +103,6 @@ def install(app: FastAPI, render: Renderer = json_error) -> None:
     app.add_exception_handler(InputError, on_input_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(BadCursor, on_index_error)
+    app.add_exception_handler(BadRequest, on_index_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,19 +1,18 @@
 """What the pages need besides a request: the store's answers, caches per data release, shapes, templates.
 
 One :class:`PageServices` per app, made on first use. Everything derived from the data (term labels,
-measure groups, SHACL conformance, dumps) is cached under the store's release identity and dropped when
-the release changes. Validation runs in a separate process, once per release, never per request.
+measure groups, SHACL conformance) is cached under the store's release identity and dropped when the release
+changes; what spans the whole dataset (lists, counts, search, statistics, dumps) is read from the release index.
+Validation runs in a separate process, once per release, never per request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import tempfile
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -27,6 +26,8 @@ from mzgraph.entities.jsonld import entity_document
 from mzgraph.entities.vocab import m
 from mzgraph.processes import background_worker
 from mzgraph.rdf.reading import read_files
+from mzgraph.release import ReleaseIndex
+from mzgraph.release.serving import IndexHandle
 from mzgraph.sparql.builders import Row, rows
 from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Release, Store
@@ -46,16 +47,26 @@ DESCRIPTION_ROWS = 200_000
 class PageServices:
     """Per-app state of the pages."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, index: IndexHandle | None = None) -> None:
         self.settings = settings
         self.store = store
+        self._index = index
         self.env: Environment = create_environment(settings.base_iri)
         self._cache: dict[str, Any] = {}
         self._cache_tag: str | None = None
         self._shapes: ox.Store | None = None
         self._pool: ProcessPoolExecutor | None = None
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._warming: asyncio.Task[Conformance | None] | None = None
+
+    async def index(self) -> ReleaseIndex:
+        """The release index: every dataset-wide list, count, search, statistic and dump is read from it."""
+        handle = self._index
+        if handle is None:
+            raise RuntimeError("these page services were made without a release index")
+        opened = handle.index or await asyncio.to_thread(handle.open)  # opened at start-up; built here only if not
+        if opened is None:
+            raise RuntimeError("the release index could not be opened")
+        return opened
 
     async def select(self, query: str, *, max_rows: int | None = None) -> list[Row]:
         """The rows of a SELECT query on the store (run off the event loop)."""
@@ -120,14 +131,12 @@ class PageServices:
         return await self.cached("superclasses", make)
 
     async def shape_rules(self, langs: Sequence[str]) -> dict[str, list[ontology.Rule]]:
-        """What the shapes require of each class, with live coverage counts, in the reader's language."""
+        """What the shapes require of each class, with the release's coverage counts, in the reader's language."""
 
         async def make() -> dict[str, list[ontology.Rule]]:
             term_labels = await self.term_labels()
             rules = ontology.read_rules(await self.select_shapes(ontology.shape_rules_query()), term_labels, langs)
-            flat = [rule for found in rules.values() for rule in found]
-            if flat:
-                ontology.apply_coverage(rules, await self.select(ontology.coverage_query(flat)))
+            ontology.apply_coverage(rules, (await self.index()).stats().coverage)
             return rules
 
         return await self.cached("shape_rules:" + ",".join(langs), make)
@@ -194,17 +203,8 @@ class PageServices:
             )
         return self._pool
 
-    def scratch_dir(self) -> Path:
-        """A temporary folder of this app for files made per release (dumps), removed on :meth:`close`."""
-        if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="mzgraph-")
-        return Path(self._scratch.name)
-
     def close(self) -> None:
-        """Stop the validation worker and remove the scratch folder."""
-        if self._scratch is not None:
-            self._scratch.cleanup()
-            self._scratch = None
+        """Stop the validation worker."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

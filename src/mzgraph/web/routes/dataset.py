@@ -1,26 +1,31 @@
 """Dataset-level resources: the dumps, the VoID/DCAT description and the published JSON-LD context.
 
-Dumps hold the published graph only (personal data left out) and are written once per data release
-to a temporary file, then streamed from disk with validators.
+The dumps and the description's figures are the release index's: dumps hold the published graph only (personal
+data left out), written once per release and served from disk with validators and byte ranges.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from pathlib import Path
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from mzgraph.entities import dataset, schemaorg, void
+from mzgraph.entities import schemaorg, void
 from mzgraph.entities.jsonld import CONTEXT_PATH, context_text, graph_document
+from mzgraph.entities.labels import local_name
 from mzgraph.entities.resource import term_label
 from mzgraph.entities.values import Link
-from mzgraph.rdf.namespaces import PREFIXES
-from mzgraph.sparql.errors import TooManyRows
-from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
+from mzgraph.web.caching import (
+    CORS,
+    cache_headers,
+    etag_for,
+    http_date,
+    is_not_modified,
+    link_header,
+    not_modified,
+    per_release,
+)
 from mzgraph.web.i18n import translations
 from mzgraph.web.negotiation import DATA_FORMATS, HTML, JSONLD, by_extension, json_bytes, negotiate, serialise
 from mzgraph.web.responses import error, languages, page
@@ -30,82 +35,49 @@ from mzgraph.web.templating import Alternate
 
 router = APIRouter(tags=["dataset"])
 
-DUMP_FORMATS = {
-    "ttl": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-    "nq": ("application/n-quads; charset=utf-8", ox.RdfFormat.N_QUADS),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-}
+DUMP_NAMES = ("nq", "ttl", "jsonld")
 
 
 @router.head("/download/mzgraph.{extension}", include_in_schema=False)
 @router.get("/download/mzgraph.{extension}", summary="Dump of the published graph")
 async def download(request: Request, extension: str) -> Response:
-    """The whole published graph as Turtle, N-Quads or JSON-LD (expanded); no personal data."""
-    if extension not in DUMP_FORMATS:
+    """The whole published graph as N-Quads, Turtle or JSON-LD, each also gzipped (``.gz``); no personal data.
+
+    Written once per release by the release index and served from its files, with ``Content-Length``, a strong
+    ``ETag`` (from the file's SHA-256) and byte ranges (``Range``: 206, or 416 past the end).
+    """
+    name, _, packed = extension.partition(".")
+    if name not in DUMP_NAMES or packed not in ("", "gz"):
+        offered = [f"/download/mzgraph.{n}{gz}" for n in DUMP_NAMES for gz in ("", ".gz")]
         return error(
             request,
             404,
             "not_found",
-            "Dumps exist as mzgraph.ttl, mzgraph.nq and mzgraph.jsonld.",
-            {"offered": [f"/download/mzgraph.{ext}" for ext in DUMP_FORMATS]},
+            "Dumps exist as mzgraph.nq, .ttl and .jsonld, each also as .gz.",
+            {"offered": offered},
         )
     services = services_of(request)
     release = await services.release()
+    dump = (await services.index()).dump(name, gz=bool(packed))
     headers = {
-        **cache_headers(etag_for(release.tag, "dump", extension), release.modified, vary="Accept-Encoding"),
+        "ETag": dump.etag,
+        "Last-Modified": http_date(release.modified),
+        "Cache-Control": "public, max-age=60",
+        "Content-Disposition": f'attachment; filename="mzgraph.{extension}"',
         **CORS,
     }
-    if is_not_modified(request, headers["ETag"], release.modified):
+    if is_not_modified(request, dump.etag, release.modified):
         return not_modified(headers)
-    limit = services.settings.max_dump_triples
-    if release.triples is not None and release.triples > limit:
-        return _too_large(request, limit)
-    path = await services.cached(f"dump:{extension}", lambda: write_dump(services, extension, release.tag))
-    if path is None:  # found too large once per release, so not read again on every request
-        return _too_large(request, limit)
-    media_type = DUMP_FORMATS[extension][0]
-    headers["Content-Disposition"] = f'inline; filename="mzgraph.{extension}"'
-    return FileResponse(path, media_type=media_type, headers=headers)
+    media_type = "application/gzip" if dump.gzip else _with_charset(dump.media_type)
+    return FileResponse(dump.path, media_type=media_type, headers=headers)
 
 
-def _too_large(request: Request, limit: int) -> Response:
-    return error(
-        request,
-        403,
-        "dump_too_large",
-        f"This graph has more than {limit:,} triples, the most offered as a "
-        "dump here (the server would have to hold it whole). Query /sparql with LIMIT and OFFSET, or ask the "
-        "maintainers for the source files.",
-        {"max_dump_triples": limit},
-    )
+def _title(titles: dict[str, str]) -> str | None:
+    return next((titles[lang] for lang in ("en", "nl", "") if lang in titles), next(iter(titles.values()), None))
 
 
-async def write_dump(services: PageServices, extension: str, tag: str) -> Path | None:
-    """Write the published graph in one format to a file of its own (named after the release).
-
-    At most ``max_dump_triples`` are read (more: None, too big), so a store of unknown size (a remote one) is never
-    pulled into memory whole.
-    """
-    fmt = DUMP_FORMATS[extension][1]
-    cap = services.settings.max_dump_triples
-    try:
-        if fmt == ox.RdfFormat.N_QUADS:
-            rows = await services.select(dataset.published_quads_query(), max_rows=cap)
-            quads = dict.fromkeys(
-                ox.Quad(r["s"], r["p"], r["o"], r["g"] if "g" in r else ox.DefaultGraph())  # type: ignore[arg-type]
-                for r in rows
-            )
-            data: list[ox.Quad] | list[ox.Triple] = list(quads)
-        else:
-            data = await services.construct(dataset.published_triples_query(), max_rows=cap)
-    except TooManyRows:
-        return None
-    folder = services.scratch_dir()
-    digest = hashlib.sha256(tag.encode()).hexdigest()[:16]
-    target = folder / f"mzgraph-{digest}.{extension}"
-    prefixes = dict(PREFIXES) if fmt == ox.RdfFormat.TURTLE else None
-    await asyncio.to_thread(ox.serialize, data, str(target), fmt, prefixes=prefixes)
-    return target
+def _with_charset(media_type: str) -> str:
+    return media_type if media_type.endswith("json") else f"{media_type}; charset=utf-8"
 
 
 @router.head("/.well-known/void", include_in_schema=False)
@@ -150,7 +122,7 @@ async def _void(request: Request, extension: str | None) -> Response:
     }
     if is_not_modified(request, etag, release.modified):
         return not_modified(headers)
-    facts = await services.cached("void", lambda: gather_facts(services))
+    facts = await gather_facts(services)
     if rep is HTML:
         gettext = translations(langs[0]).gettext
         term_labels = await services.term_labels()
@@ -192,25 +164,21 @@ async def _void(request: Request, extension: str | None) -> Response:
 
 
 async def gather_facts(services: PageServices) -> void.DatasetFacts:
-    """Counts, sources and licences for the description of the current release."""
-    base = services.settings.base_iri
-    release = await services.release()
-    counts, sources, examples = await asyncio.gather(
-        services.select(dataset.void_counts_query(base + "id/")),
-        services.select(dataset.sources_query()),
-        services.select(dataset.example_query()),
-    )
-    triples, entities, classes = void.read_void_counts(counts)
+    """Counts, sources and licences for the description of the current release (its statistics)."""
+    stats = (await services.index()).stats()
     return void.DatasetFacts(
-        base=base,
-        triples=triples,
-        entities=entities,
-        classes=classes,
-        sources=dataset.source_links(sources, ("en", "nl")),
-        licenses=void.licenses_of(sources),
-        release=release.tag,
-        modified=release.modified,
-        examples=[row["org"].value for row in examples if "org" in row],
+        base=services.settings.base_iri,
+        triples=stats.triples,
+        entities=stats.entities,
+        classes=stats.class_partitions,
+        sources=sorted(
+            (Link(s.iri, _title(s.titles) or local_name(s.iri)) for s in stats.sources),
+            key=lambda link: (link.label.casefold(), link.iri),
+        ),
+        licenses=stats.licenses,
+        release=stats.release,
+        modified=stats.modified,
+        examples=stats.examples,
     )
 
 

@@ -8,6 +8,7 @@ The ontology itself (``{base}def/``) is the overview page, and its data is the w
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -26,6 +27,7 @@ from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 from mzgraph.web.views.entities import view_for
 from mzgraph.web.views.ontology import overview_context
+from mzgraph.web.views.paging import CURSOR
 
 router = APIRouter(tags=["linked data"])
 
@@ -77,7 +79,8 @@ async def dereference(request: Request, local: str) -> Response:
         )
     release = await services.release()
     langs = languages(request)
-    etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "")
+    page_of = request.query_params.get(CURSOR, "") if rep is HTML else ""
+    etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "", _digest(page_of))
     headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
     headers["Link"] = link_header(alternates_for(local, rep), [f'<{iri.value}>; rel="canonical"'])
     if negotiated:
@@ -105,7 +108,8 @@ async def html_page(
     if local == "def/":
         template, extra = "ontology.html", await overview_context(services, description, langs, page_url)
     else:
-        template, extra = await view_for(services, description, langs, page_url)
+        cursor = request.query_params.get(CURSOR) or None  # the page of a long list of employers
+        template, extra = await view_for(services, description, langs, page_url, cursor)
     context.update(extra)
     context.setdefault("title", description.label(description.focus, langs))
     return page(request, template, context, headers=headers)
@@ -146,6 +150,10 @@ def alternates_for(local: str, current: Representation) -> list[Alternate]:
 def _path_of(local: str, rep: Representation) -> str:
     stem = local + ONTOLOGY_INDEX if local.endswith("/") else local
     return f"/{stem}.{rep.extension}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
 def _data(body: bytes, rep: Representation, headers: dict[str, str]) -> Response:

@@ -1,19 +1,23 @@
-"""The home page and the browse list (HTML, JSON and CSV from the same result)."""
+"""The home page and the browse list (HTML, JSON and CSV from the same result; every row with ``_stream``).
+
+Both read the release index only: counts and the first employers for the home page; a page of the list, its
+facet counts and its neighbours' cursors for the browse list.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
-from mzgraph.entities import browse, dataset, schemaorg
-from mzgraph.entities.labels import local_name
+from mzgraph.entities import schemaorg
+from mzgraph.release import BadRequest as IndexBadRequest
+from mzgraph.release import FacetValue
 from mzgraph.store.base import Release
 from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, link_header, not_modified, per_release
 from mzgraph.web.i18n import N_, translations
@@ -23,7 +27,9 @@ from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 from mzgraph.web.urls import href
 from mzgraph.web.views import browse as browse_view
-from mzgraph.web.views.browse import BadRequest, BrowseResult, page_url, toggle_url
+from mzgraph.web.views.browse import BadRequest, BrowseResult, toggle_url
+from mzgraph.web.views.browse_data import STREAM, list_csv, list_json, stream_csv, stream_json
+from mzgraph.web.views.paging import link_values
 
 router = APIRouter(tags=["pages"])
 
@@ -43,6 +49,8 @@ class FacetView:
     label: str
     entries: list[dict[str, Any]]
     open: bool
+    more: int = 0
+    """Values with a count that are not shown (a facet shows the top ones)."""
 
 
 FACET_LABELS = {
@@ -58,39 +66,34 @@ AMBASSADOR_VALUES = {"yes": N_("Yes"), "no": N_("No")}
 """The values of the ambassador facet, shown as words."""
 
 
-@dataclass(frozen=True)
-class PageLink:
-    number: int
-    url: str
-    current: bool
-
-
 @router.get("/", summary="Home page", response_class=Response)
 @per_release
 async def home(request: Request) -> Response:
-    """What the graph is, its counts, and where to go next."""
+    """What the graph is, its counts, and where to go next (all from the release index)."""
     services = services_of(request)
     release = await services.release()
     langs = languages(request)
     headers = cache_headers(etag_for(release.tag, "home", langs[0]), release.modified, vary="Accept-Language")
     if is_not_modified(request, headers["ETag"], release.modified):
         return not_modified(headers)
-    everyone = browse.Filters()
-    counts, items, group_rows, groups = await asyncio.gather(
-        services.select(dataset.counts_query()),
-        browse_view.list_items(services, everyone, browse.Page(size=HOME_LIST), langs),
-        services.select(browse.group_counts_query(everyone)),
-        services.groups(),
-    )
-    by_group = browse_view.group_counts(group_rows)
+    index = await services.index()
+    stats = index.stats()
+    first = await asyncio.to_thread(index.browse, size=HOME_LIST, langs=langs)
+    groups, term_labels = await asyncio.gather(services.groups(), services.term_labels())
     gettext = translations(langs[0]).gettext
     base = str(request.base_url)
     context = {
         "title": gettext("Carer-friendly employers, as linked data"),
-        "counts": dataset.read_counts(counts),
-        "organisations": items,
+        "counts": {
+            "organisations": stats.organisations,
+            "ambassadors": stats.ambassadors,
+            "measures": stats.measures,
+            "partners": stats.partners,
+            "events": stats.events,
+        },
+        "organisations": [browse_view.item_view(item, langs, term_labels) for item in first.items],
         "groups": groups,
-        "chart_rows": [(g.label(langs), by_group.get(g.iri, 0), g.key) for g in groups],
+        "chart_rows": [(g.label(langs), stats.measures_per_group.get(g.iri, 0), g.key) for g in groups],
         "release": release.tag,
         "schema": schemaorg.dataset(
             "mzgraph",
@@ -141,24 +144,49 @@ async def _browse(request: Request, form: str, *, negotiated: bool = False) -> R
     services = services_of(request)
     langs = languages(request)
     try:
-        filters, page_spec = browse_view.parse(request.query_params, request.query_params.getlist)
-    except BadRequest as err:
-        return error(request, 400, "bad_parameter", f"Cannot browse with these parameters: {err}.")
+        query = browse_view.parse(request.query_params, request.query_params.getlist)
+    except (BadRequest, IndexBadRequest) as err:
+        message = err.message if isinstance(err, IndexBadRequest) else str(err)
+        return error(request, 400, "bad_parameter", f"Cannot browse with these parameters: {message}.")
+    streamed = request.query_params.get(STREAM) not in (None, "", "0")
+    if streamed and form == "html":
+        return error(request, 400, "bad_parameter", "_stream is for the CSV and JSON forms of the list.")
     release = await services.release()
     etag = etag_for(release.tag, "organisations", form, langs[0], _digest(request.url.query))
     headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
-    headers["Link"] = link_header(_alternates(request, form))
     if form != "html":
         headers.update(CORS)
     if is_not_modified(request, etag, release.modified):
+        headers["Link"] = link_header(_alternates(request, form))
         return not_modified(headers)
-    result = await browse_view.run(services, filters, page_spec, langs)
+    if streamed:
+        return await _stream(request, form, query, langs, headers)
+    result = await browse_view.run(services, request, query, langs)
+    headers["Link"] = link_header(_alternates(request, form), link_values(result.pager))
     if form == "json":
-        return Response(json_bytes(list_json(request, result)), media_type=JSON.media_type, headers=headers)
+        return Response(json_bytes(list_json(result)), media_type=JSON.media_type, headers=headers)
     if form == "csv":
         headers["Content-Disposition"] = 'inline; filename="organisations.csv"'
         return Response(list_csv(result), media_type=CSV.content_type, headers=headers)
     return page(request, "browse.html", browse_context(request, result, langs, release), headers=headers)
+
+
+async def _stream(
+    request: Request, form: str, query: browse_view.Query, langs: tuple[str, ...], headers: dict[str, str]
+) -> Response:
+    """Every employer of the list, written as it is read from the index."""
+    services = services_of(request)
+    index = await services.index()
+    total = (await asyncio.to_thread(index.facets, query.filters, query.search, langs, 0)).total
+    groups, term_labels = await asyncio.gather(services.groups(), services.term_labels())
+    kinds = {iri: browse_view.kind_label(iri, langs, term_labels) for iri in term_labels}
+    rows = browse_view.export_rows(index, query, langs)
+    headers["Link"] = link_header(_alternates(request, form))
+    if form == "csv":
+        headers["Content-Disposition"] = 'attachment; filename="organisations.csv"'
+        return StreamingResponse(stream_csv(rows, groups, kinds), media_type=CSV.content_type, headers=headers)
+    body = stream_json(rows, total, str(query.sort), groups, kinds)
+    return StreamingResponse(body, media_type=JSON.media_type, headers=headers)
 
 
 def _digest(text: str) -> str:
@@ -179,11 +207,12 @@ def browse_context(request: Request, result: BrowseResult, langs: tuple[str, ...
     """The template context of the browse page."""
     gettext = translations(langs[0]).gettext
 
-    def label(name: str, value: browse.FacetValue) -> str:
+    def label(name: str, value: FacetValue) -> str:
         return gettext(AMBASSADOR_VALUES[value.value]) if name == "ambassador" else value.label
 
     facets = []
     for name, heading in FACET_LABELS.items():
+        facet = result.facets.facets[name]
         values = [
             {
                 "label": label(name, v),
@@ -191,39 +220,43 @@ def browse_context(request: Request, result: BrowseResult, langs: tuple[str, ...
                 "selected": v.selected,
                 "url": toggle_url(request, name, v.value, single=name == "ambassador"),
             }
-            for v in result.facets[name]
+            for v in facet.values
         ]
         opened = name != "category" or any(v["selected"] for v in values)
-        facets.append(FacetView(name, gettext(heading), values, open=opened))
-    chips = (
-        [Chip(f'"{" ".join(result.filters.words)}"', toggle_url(request, "q", request.query_params.get("q", "")))]
-        if result.filters.words
-        else []
-    )
+        more = max(0, facet.total_values - sum(1 for v in facet.values if v.count))
+        facets.append(FacetView(name, gettext(heading), values, open=opened, more=more))
+    search = result.query.search
+    chips = [Chip(f'"{search.strip()}"', toggle_url(request, "q", search))] if search.strip() else []
     for name, heading in FACET_LABELS.items():
-        for v in result.facets[name]:
+        for v in result.facets.facets[name].values:
             if v.selected:
                 chips.append(Chip(f"{gettext(heading)}: {label(name, v)}", toggle_url(request, name, v.value)))
-    last = max(1, -(-result.total // result.page.size))
-    sort = ("-" if result.page.descending else "") + result.page.sort
-    hidden = [(k, v) for k, v in request.query_params.multi_items() if k not in ("q", "sort", "page")]
+    hidden = [(k, v) for k, v in request.query_params.multi_items() if k not in ("q", "sort", "page", "cursor")]
     base = str(request.base_url).rstrip("/")
     base_iri = services_of(request).settings.base_iri
+    searching = bool(search.split())
     return {
         "title": gettext("Organisations"),
         "nav": "organisations",
-        "q": request.query_params.get("q", ""),
-        "sort": sort,
-        "sorts": browse_view.SORT_KEYS,
+        "q": search,
+        "sort": str(result.page.sort),
+        "sorts": (browse_view.SEARCH_SORT, *browse_view.SORT_KEYS) if searching else browse_view.SORT_KEYS,
         "hidden": hidden,
         "facets": facets,
         "chips": chips,
-        "total": result.total,
+        "total": result.pager.total,
         "rows": result.items,
         "groups": result.groups,
-        "pages": [PageLink(n, page_url(request, n), n == result.page.number) for n in range(1, last + 1)],
-        "chart_rows": [(g.label(langs), result.group_counts.get(g.iri, 0), g.key) for g in result.groups],
+        "pager": result.pager,
+        "chart_rows": [(g.label(langs), result.facets.group_measures.get(g.iri, 0), g.key) for g in result.groups],
         "alternates": _alternates(request, "html"),
+        "exports": [
+            Alternate(label, media, path + "?" + urlencode([*_list_params(request), (STREAM, "1")]))
+            for label, media, path in (
+                ("CSV", CSV.media_type, "/organisations.csv"),
+                ("JSON", JSON.media_type, "/organisations.json"),
+            )
+        ],
         "release": release.tag,
         "schema": schemaorg.item_list(
             [(base + (href(item.link.iri, base_iri) or ""), item.link.label) for item in result.items]
@@ -231,58 +264,6 @@ def browse_context(request: Request, result: BrowseResult, langs: tuple[str, ...
     }
 
 
-def list_json(request: Request, result: BrowseResult) -> dict[str, Any]:
-    """The documented JSON of the list."""
-    keys = {g.iri: g.key for g in result.groups}
-    last = max(1, -(-result.total // result.page.size))
-    return {
-        "total": result.total,
-        "page": result.page.number,
-        "size": result.page.size,
-        "sort": ("-" if result.page.descending else "") + result.page.sort,
-        "next": page_url(request, result.page.number + 1) if result.page.number < last else None,
-        "items": [
-            {
-                "id": item.link.iri,
-                "name": item.link.label,
-                "type": item.kind,
-                "recognised": item.recognised_raw,
-                "ambassadorSince": item.ambassador_raw,
-                "measures": item.measures,
-                "measuresByGroup": {keys.get(g, local_name(g)): n for g, n in item.groups.items()},
-            }
-            for item in result.items
-        ],
-        "facets": {
-            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
-            for name, values in result.facets.items()
-        },
-        "measuresByGroup": {keys.get(g, local_name(g)): n for g, n in result.group_counts.items()},
-    }
-
-
-def list_csv(result: BrowseResult) -> bytes:
-    """The list as CSV (cells that a spreadsheet would run as a formula are quoted with a leading ')."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    keys = [g.key for g in result.groups]
-    writer.writerow(["id", "name", "type", "recognised", "ambassador_since", "measures", *keys])
-    for item in result.items:
-        by_key = {g.key: item.groups.get(g.iri, 0) for g in result.groups}
-        cells = [
-            item.link.iri,
-            item.link.label,
-            item.kind,
-            item.recognised_raw or "",
-            item.ambassador_raw or "",
-            item.measures,
-            *(by_key[k] for k in keys),
-        ]
-        writer.writerow([_cell(c) for c in cells])
-    return out.getvalue().encode()
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _list_params(request: Request) -> list[tuple[str, str]]:
+    """The parameters that choose the list (not its page)."""
+    return [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "cursor", "size", STREAM)]

@@ -11,17 +11,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
 from mzgraph.entities import concept as concepts
-from mzgraph.entities import ontology, schemaorg
+from mzgraph.entities import schemaorg
 from mzgraph.entities.describe import Description
 from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
-from mzgraph.entities.partner import employers_count_query, read_partner
+from mzgraph.entities.partner import read_collaborations, read_partner, relations_query
 from mzgraph.entities.resource import read_resource, term_label
-from mzgraph.entities.values import Link, link, literal_int
+from mzgraph.entities.values import Link, link
 from mzgraph.entities.vocab import (
     OWL_CLASS,
     OWL_DATATYPE_PROPERTY,
@@ -36,7 +36,9 @@ from mzgraph.entities.vocab import (
 from mzgraph.web.i18n import N_, translations
 from mzgraph.web.services import ConformancePending, PageServices
 from mzgraph.web.urls import safe_href
+from mzgraph.web.views.browse import item_view
 from mzgraph.web.views.ontology import overview_context
+from mzgraph.web.views.paging import pager
 
 View = tuple[str, dict[str, Any]]
 _log = logging.getLogger("mzgraph.web.pages")
@@ -47,19 +49,21 @@ saying it is pending; every page waits while it is, so this bounds their latency
 TERM_KINDS = (OWL_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY)
 
 
-async def view_for(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
-    """Pick the view for the resource's types."""
+async def view_for(
+    services: PageServices, d: Description, langs: Sequence[str], page_url: str, cursor: str | None = None
+) -> View:
+    """Pick the view for the resource's types (``cursor``: the page of a partner's or concept's employers)."""
     types = set(d.types(d.focus))
     if types & await services.employer_classes():
         return await organisation_view(services, d, langs, page_url)
     if m("PartnerBody") in types:
-        return await partner_view(services, d, langs, page_url)
+        return await partner_view(services, d, langs, page_url, cursor)
     if OWL_ONTOLOGY in types:
         return "ontology.html", await overview_context(services, d, langs, page_url)
     if SKOS_SCHEME in types:
         return await scheme_view(services, d, langs, page_url)
     if SKOS_CONCEPT in types:
-        return await concept_view(services, d, langs, page_url)
+        return await concept_view(services, d, langs, page_url, cursor)
     if types & set(TERM_KINDS):
         return await term_view(services, d, langs, page_url)
     return await resource_view(services, d, langs, page_url)
@@ -157,35 +161,49 @@ def ontology_label(path: str, term_labels: dict[str, dict[str, str]], langs: Seq
     return path
 
 
-async def partner_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
+async def partner_view(
+    services: PageServices, d: Description, langs: Sequence[str], page_url: str, cursor: str | None = None
+) -> View:
     body = read_partner(d, langs)
-    counted = await services.select(employers_count_query(d.focus))
-    body.employers = literal_int(counted[0].get("n"), 0) if counted else len(body.collaborations)
+    roles = body.roles  # from the relations the description holds (a partner's first ones by IRI)
+    index = await services.index()
+    members = await asyncio.to_thread(index.members, "partner", d.focus.value, cursor, MEMBERS_PAGE, langs)
+    body.employers = members.total
+    orgs = [ox.NamedNode(item.iri) for item in members.items]
+    rows = await services.select(relations_query(d.focus, orgs)) if orgs else []
+    body.collaborations = read_collaborations(rows, d.focus, [Link(i.iri, i.name) for i in members.items], langs)
     skip = (m("partner").value,)
     other = read_resource(d, langs, await services.term_labels(), skip=skip)
     website = safe_href(body.url)
     return "partner.html", {
         "partner": body,
+        "roles": roles,
         "browse_url": "/organisations?" + urlencode({"partner": body.iri}),
+        "pager": pager(members, _path(page_url), ()),
         "other": other,
         "website": website,
         "schema": schemaorg.partner(body, page_url, website),
     }
 
 
-async def concept_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
-    used, total = await asyncio.gather(
-        services.select(concepts.usage_query(d.focus)), services.select(concepts.usage_count_query(d.focus))
-    )
-    concept = concepts.read_concept(d, langs, concepts.read_usage(used, langs))
-    concept.used_by_total = literal_int(total[0].get("n"), 0) if total else len(concept.used_by)
-    other = read_resource(d, langs, await services.term_labels())
+async def concept_view(
+    services: PageServices, d: Description, langs: Sequence[str], page_url: str, cursor: str | None = None
+) -> View:
+    index = await services.index()
+    members = await asyncio.to_thread(index.members, "concept", d.focus.value, cursor, MEMBERS_PAGE, langs)
+    term_labels = await services.term_labels()
+    concept = concepts.read_concept(d, langs)
+    concept.used_by_total = members.total
+    other = read_resource(d, langs, term_labels)
     is_measure_type = any("/measure-type" in s.iri for s in concept.schemes)
     crumbs = [Link(s.iri, s.label) for s in concept.schemes]
     return "concept.html", {
         "concept": concept,
+        "employers": [item_view(item, langs, term_labels) for item in members.items],
         "other": other,
         "crumbs": crumbs,
+        "pager": pager(members, _path(page_url), ()),
+        "groups": await services.groups(),
         "browse_url": "/organisations?" + urlencode({"category": concept.iri}) if is_measure_type else None,
         "schema": schemaorg.concept(concept, page_url),
     }
@@ -193,7 +211,8 @@ async def concept_view(services: PageServices, d: Description, langs: Sequence[s
 
 async def scheme_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     resource = read_resource(d, langs, await services.term_labels())
-    entries = concepts.read_scheme(await services.select(concepts.scheme_query(d.focus)), langs)
+    usage = (await services.index()).stats().concept_usage
+    entries = concepts.read_scheme(await services.select(concepts.scheme_query(d.focus)), usage, langs)
     definition = d.text(d.focus, SKOS_DEFINITION, langs)
     return "scheme.html", {
         "resource": resource,
@@ -206,16 +225,17 @@ async def scheme_view(services: PageServices, d: Description, langs: Sequence[st
 async def term_view(services: PageServices, d: Description, langs: Sequence[str], page_url: str) -> View:
     term_labels = await services.term_labels()
     term = read_resource(d, langs, term_labels)
-    row = (await services.select(ontology.usage_count_query(d.focus)) or [{}])[0]
+    stats = (await services.index()).stats()
+    instances = stats.class_usage.get(d.focus.value, 0)
     rules = (await services.shape_rules(langs)).get(d.focus.value, [])
     definition = d.text(d.focus, SKOS_DEFINITION, langs)
     return "term.html", {
         "term": term,
         "definition": definition,
-        "instances": literal_int(row.get("instances"), 0),
-        "triples": literal_int(row.get("triples"), 0),
+        "instances": instances,
+        "triples": stats.property_usage.get(d.focus.value, 0),
         "rules": rules,
-        "count": literal_int(row.get("instances"), 0),
+        "count": instances,
         "is_class": OWL_CLASS in d.types(d.focus),
         "crumbs": [_crumb("/def/", N_("Ontology"), langs)],
         "schema": schemaorg.defined_term(d.focus.value, term.label, definition, None, page_url),
@@ -238,6 +258,14 @@ async def resource_view(services: PageServices, d: Description, langs: Sequence[
         "crumbs": [owner] if owner else [],
         "schema": schemaorg.thing(d.focus.value, resource.label, page_url),
     }
+
+
+MEMBERS_PAGE = 50
+"""Employers listed per page on a concept's or a partner's page (the rest by the pager's links)."""
+
+
+def _path(page_url: str) -> str:
+    return urlsplit(page_url).path
 
 
 def _as_term_labels(labels: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -1,4 +1,4 @@
-"""The ontology overview page: the vocabulary from the store, what the shapes require, live counts."""
+"""The ontology overview page: the vocabulary from the store, what the shapes require, the release's counts."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ async def overview_context(
     """The template context of the overview (``d`` describes the ontology resource)."""
     namespace = str(MZ._NS)
     term_labels = await services.term_labels()
-    counts = ontology.read_counts(await services.select(ontology.class_counts_query(namespace)))
-    counts.update(ontology.read_counts(await services.select(ontology.property_counts_query(namespace))))
+    stats = (await services.index()).stats()
+    counts = {**stats.property_usage, **stats.class_usage}
     terms = ontology.read_terms(await services.select(ontology.terms_query(namespace)), counts, term_labels, langs)
     rules = await services.shape_rules(langs)
     for summary in terms:
