@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pyoxigraph as ox
 import pytest
 
-from mzgraph.entities import browse
 from mzgraph.release import Filters, Item, ReleaseIndex, Sort
 from mzgraph.store import Store
 
+from . import reference as browse
 from .conftest import ORGANISATIONS, count
 
 ID = "https://w3id.org/mzgraph/id/"

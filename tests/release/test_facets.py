@@ -7,10 +7,10 @@ import dataclasses
 import pyoxigraph as ox
 import pytest
 
-from mzgraph.entities import browse
 from mzgraph.release import Filters, ReleaseIndex
 from mzgraph.store import Store
 
+from . import reference as browse
 from .test_browse import FILTERS, PARTNER, _sparql_filters
 
 PATHS = {

@@ -88,24 +88,3 @@ def test_a_remote_graph_too_big_for_the_pages_validation_is_answered_once_not_re
         assert asyncio.run(twice()) == [None, None]
     finally:
         services.close()
-
-
-@pytest.mark.parametrize("backend", ["embedded", "remote"])
-def test_a_graph_larger_than_the_dump_limit_is_refused_with_a_reason_on_both_backends(
-    backend: str, start_server: Callable[..., Any], start_oxigraph: Callable[[], Any]
-) -> None:
-    """The embedded store knows its size; a remote one is read only one triple past the limit."""
-    settings: dict[str, Any] = {"max_dump_triples": 100}
-    if backend == "remote":
-        store = start_oxigraph()
-        nquads = ox.serialize(read_files(bundled_graph_files()), format=ox.RdfFormat.N_QUADS)
-        httpx.post(store.store_url, content=nquads, headers={"Content-Type": "application/n-quads"}, timeout=60)
-        settings |= {"backend": "remote", "sparql_endpoint": store.query_url}
-    url = start_server(**settings).url
-
-    for extension in ("ttl", "nq", "jsonld"):
-        first = httpx.get(f"{url}/download/mzgraph.{extension}", timeout=60)
-        again = httpx.get(f"{url}/download/mzgraph.{extension}", timeout=60)
-        assert first.status_code == again.status_code == 403
-        assert first.json()["error"] == "dump_too_large"
-        assert first.json()["detail"] == {"max_dump_triples": 100}

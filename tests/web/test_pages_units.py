@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from mzgraph.entities import browse, concept, dataset, ontology, organisation
+from mzgraph.entities import concept, dataset, ontology, organisation, partner
 from mzgraph.entities.describe import describe_query
 from mzgraph.entities.labels import preferred_languages
-from mzgraph.entities.values import Link, format_date
+from mzgraph.entities.values import format_date
 from mzgraph.sparql.guard import check
 from mzgraph.web.negotiation import negotiate
 from mzgraph.web.urls import href, safe_href, to_path
@@ -91,50 +91,18 @@ def test_dates_keep_the_precision_of_the_source(value: str, datatype: str, lang:
 
 def test_every_page_query_passes_the_endpoint_guard() -> None:
     iri = ox.NamedNode(BASE + "id/organisation/gemeente-emmen")
-    every = browse.Filters(
-        words=("a",), categories=(iri,), partners=(iri,), provinces=(iri,), years=(2011,), ambassador=True
-    )
-    rule = ontology.Rule(
-        BASE + "def/Employer",
-        Link(BASE + "def/measure", "measure"),
-        False,
-        1,
-        None,
-        None,
-        None,
-        "Violation",
-        None,
-        None,
-    )
     queries = [
         describe_query(iri),
         organisation.sources_query(iri),
-        concept.usage_query(iri),
         concept.scheme_query(iri),
+        partner.relations_query(iri, [iri, iri]),
         ontology.term_labels_query(),
         ontology.terms_query(BASE),
-        ontology.class_counts_query(BASE),
-        ontology.property_counts_query(BASE),
-        ontology.usage_count_query(iri),
         ontology.vocabulary_query(BASE),
         ontology.subclasses_query(iri),
-        ontology.coverage_query([rule]),
         ontology.shape_rules_query(),
-        browse.list_query(every, browse.Page(), ("en", "nl")),
-        browse.count_query(every),
-        browse.facet_query(every, "partner"),
-        browse.year_facet_query(every),
-        browse.ambassador_facet_query(every),
-        browse.group_counts_query(every),
-        browse.per_organisation_groups_query([iri]),
-        browse.matches_query([iri], ["a"]),
-        dataset.counts_query(),
         dataset.groups_query(iri),
         dataset.published_triples_query(),
-        dataset.published_quads_query(),
-        dataset.void_counts_query(BASE),
-        dataset.sources_query(),
-        dataset.example_query(),
     ]
     for query in queries:
         check(query)

@@ -1,16 +1,14 @@
-"""The dataset described with VoID and DCAT, as triples built from live counts."""
+"""The dataset described with VoID and DCAT, as triples built from the release's statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyoxigraph as ox
 
-from mzgraph.entities.values import Link, literal_int
+from mzgraph.entities.values import Link
 from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
-from mzgraph.sparql.builders import Row
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DUMPS = (
@@ -37,15 +35,6 @@ class DatasetFacts:
     @property
     def iri(self) -> str:
         return self.base + ".well-known/void#mzgraph"
-
-
-def read_void_counts(rows: Sequence[Row]) -> tuple[int, int, dict[str, int]]:
-    """Triples, entities and instances per class from :func:`mzgraph.entities.dataset.void_counts_query`."""
-    first = rows[0] if rows else {}
-    classes = {
-        r["class"].value: literal_int(r.get("instances"), 0) for r in rows if isinstance(r.get("class"), ox.NamedNode)
-    }
-    return literal_int(first.get("triples"), 0), literal_int(first.get("entities"), 0), classes
 
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -121,8 +110,3 @@ def _partitions(dataset: ox.NamedNode, classes: dict[str, int]) -> list[Statemen
 
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-
-
-def licenses_of(rows: Iterable[Row]) -> list[str]:
-    """The licence IRIs in the rows of :func:`mzgraph.entities.dataset.sources_query`."""
-    return sorted({row["license"].value for row in rows if isinstance(row.get("license"), ox.NamedNode)})
