@@ -2,6 +2,7 @@
 
     python -m benchmarks --sizes 1000,10000,100000 --out benchmarks/results
     python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 200, under two minutes
+    python -m benchmarks --mix site --sizes 1000,10000   # every kind of page on the three backends (site_mix)
 
 Results (JSON and PNG) are rewritten after each size, so a long run that is stopped keeps what it measured.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks import generate, report
+from benchmarks import generate, report, site_mix
 from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
 from benchmarks.peers import STANDALONE, SYSTEMS, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
 from benchmarks.workload import THROUGHPUT, query_mix
@@ -242,8 +243,16 @@ def main(argv: list[str] | None = None) -> int:
         default=100_000,
         help="above this size only the entity requests are timed (whole-graph queries time out)",
     )
-    parser.add_argument("--name", help="file name of the results (default: quick or full)")
+    parser.add_argument(
+        "--mix",
+        choices=("queries", "site"),
+        default="queries",
+        help="queries: SPARQL and entity pages against the peers; site: every kind of page on mzgraph's backends",
+    )
+    parser.add_argument("--name", help="file name of the results (default: quick, full or site)")
     args = parser.parse_args(argv)
+    if args.mix == "site":
+        return run_site(args)
     # A stopped run (kill, or Ctrl-C under nohup) still stops the systems it started, in the finally blocks.
     signal.signal(signal.SIGTERM, _interrupted)
     plan = plan_from(args)
@@ -260,6 +269,42 @@ def main(argv: list[str] | None = None) -> int:
         for size in plan.sizes:
             results["sizes"][str(size)] = run_size(size, plan, Path(tmp))  # type: ignore[index]
             paths = report.write(results, args.out, name)
+            progress(f"size {size} done; wrote {', '.join(str(p) for p in paths)}")
+    print(report.table(results))
+    return 0
+
+
+def run_site(args: argparse.Namespace) -> int:
+    """The site mix (:mod:`benchmarks.site_mix`) at each size, results rewritten after each."""
+    signal.signal(signal.SIGTERM, _interrupted)
+    sizes = args.sizes or ([200] if args.quick else [1000, 10000])
+    reps = 3 if args.quick else args.reps
+    backends = tuple(name for name in site_mix.BACKENDS if not args.systems or name in args.systems)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, object] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "mode": "site",
+        "plan": {"sizes": sizes, "reps": reps, "backends": backends, "timeout_s": args.timeout},
+        "machine": machine(),
+        "load_average": os.getloadavg()[0],
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="mzgraph-site-") as tmp:
+        for size in sizes:
+            measured = site_mix.run_size(
+                size,
+                Path(tmp),
+                backends=backends,
+                reps=reps,
+                timeout=args.timeout,
+                start_budget=args.start_budget,
+                progress=progress,
+            )
+            results["sizes"][str(size)] = measured  # type: ignore[index]
+            results["load_average_after"] = os.getloadavg()[0]
+            for path in Path(tmp).glob("*-store"):
+                shutil.rmtree(path, ignore_errors=True)
+            paths = report.write(results, args.out, args.name or "site")
             progress(f"size {size} done; wrote {', '.join(str(p) for p in paths)}")
     print(report.table(results))
     return 0

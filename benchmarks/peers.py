@@ -228,9 +228,13 @@ def _mzgraph_args(port: int) -> list[str]:
 
 
 def start_mzgraph_memory(data: Path, workdir: Path, budget: float) -> Running:
-    """mzgraph serve on the embedded in-memory store: the file is parsed at start."""
+    """mzgraph serve on the embedded in-memory store: the file is parsed and its release index built at start (into
+    a fresh folder, so an index cached by an earlier run is not reused)."""
     port = free_port()
-    return _serve("mzgraph-memory", [*_mzgraph_args(port), "--data", str(data)], port, "/sparql", workdir, budget)
+    cache = workdir / "mzgraph-memory-index"
+    shutil.rmtree(cache, ignore_errors=True)
+    args = [*_mzgraph_args(port), "--data", str(data), "--index", str(cache)]
+    return _serve("mzgraph-memory", args, port, "/sparql", workdir, budget)
 
 
 def start_mzgraph_disk(data: Path, workdir: Path, budget: float) -> Running:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks import site_report
 from benchmarks.peers import SYSTEMS
 
 MZGRAPH = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote")
@@ -236,7 +237,9 @@ def _target_rows(results: dict[str, Any]) -> list[list[str]]:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The terminal report: summary, per-query medians and the targets."""
+    """The terminal report: summary, per-query medians and the targets (a site-mix run: its own tables)."""
+    if results.get("mode") == "site":
+        return site_report.table(results)
     head, rows = query_rows(results)
     return "\n\n".join(
         [
@@ -250,6 +253,8 @@ def table(results: dict[str, Any]) -> str:
 
 def markdown(results: dict[str, Any]) -> str:
     """The same tables in Markdown."""
+    if results.get("mode") == "site":
+        return site_report.markdown(results)
     head, rows = query_rows(results)
     return "\n\n".join(
         [
@@ -301,7 +306,7 @@ def write(results: dict[str, Any], out: Path, name: str) -> list[Path]:
     """Write ``{name}.json`` and ``{name}.png`` into ``out``; their paths."""
     json_path, png_path = out / f"{name}.json", out / f"{name}.png"
     json_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    plot(results, png_path)
+    (site_report.plot if results.get("mode") == "site" else plot)(results, png_path)
     return [json_path, png_path]
 
 

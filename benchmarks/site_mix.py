@@ -1,0 +1,208 @@
+"""The site mix: every kind of page a reader or a partner site asks for, on every mzgraph backend.
+
+    python -m benchmarks --mix site --sizes 1000,10000 --out benchmarks/results
+
+Each size's graph is generated, then served by mzgraph in memory (``serve --data``: the store loaded and the
+release index built at start-up), on disk (``load --store``, which builds the index, then ``serve --store``)
+and in front of ``oxigraph serve`` (``serve --sparql-endpoint``, its index built from the endpoint at start-up).
+The load and start times include building the release index. Every route is then asked ``reps`` times, one
+client, warm (after one request that is not counted), each time with a query string of its own so no answer
+comes from the pages' per-release cache: the median, p95 and errors of each route are reported, with the
+issue's budget beside them. An organisation is asked as HTML, JSON-LD and Turtle, a different one each time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks import generate
+from benchmarks.measure import percentile
+from benchmarks.peers import (
+    OutOfBudget,
+    Running,
+    start_mzgraph_disk,
+    start_mzgraph_memory,
+    start_mzgraph_remote,
+    start_oxigraph,
+)
+from benchmarks.workload import ID, entity_iri
+from mzgraph.config import DEFAULT_BASE_IRI
+
+BACKENDS = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote")
+Send = Callable[[httpx.Client, str, int], httpx.Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One kind of request: ``send(client, base_url, i)`` asks its i-th instance; ``budget_ms`` is the issue's."""
+
+    name: str
+    budget_ms: float | None
+    send: Send
+
+
+def _get(path: str, accept: str = "text/html") -> Send:
+    def send(client: httpx.Client, base: str, i: int) -> httpx.Response:
+        joiner = "&" if "?" in path else "?"
+        return client.get(f"{base}{path}{joiner}_bench={i}", headers={"Accept": accept, "Accept-Language": "en"})
+
+    return send
+
+
+def _later(path: str) -> Send:
+    """A page far into the list: the first page's ``last`` link, found once, then asked."""
+    found: dict[str, str] = {}
+
+    def send(client: httpx.Client, base: str, i: int) -> httpx.Response:
+        if base not in found:
+            first = client.get(f"{base}/organisations.json{path}").json()
+            found[base] = str(first["last"]).removeprefix("/organisations.json")
+        return _get("/organisations" + found[base])(client, base, i)
+
+    return send
+
+
+def _entity(size: int, accept: str) -> Send:
+    def send(client: httpx.Client, base: str, i: int) -> httpx.Response:
+        path = entity_iri(size, i).removeprefix(DEFAULT_BASE_IRI)
+        return client.get(f"{base}/{path}", headers={"Accept": accept})
+
+    return send
+
+
+def _head(path: str) -> Send:
+    def send(client: httpx.Client, base: str, i: int) -> httpx.Response:
+        return client.head(base + path)
+
+    return send
+
+
+FILTERED = f"?partner={ID}partner/mezzo&partner={ID}partner/tandem&province={ID}place/overijssel&sort=-measures"
+
+
+def routes(size: int) -> list[Route]:
+    """Every route kind of the site, with the issue's budget (server time, warm) where it sets one."""
+    return [
+        Route("home", 50, _get("/")),
+        Route("browse first page", 100, _get("/organisations")),
+        Route("browse last page (cursor)", 100, _later("?sort=-recognised")),
+        Route("browse filtered", 100, _get("/organisations" + FILTERED)),
+        Route("search 'verlof'", 100, _get("/organisations?q=verlof")),
+        Route("search 'mantelzorg'", 100, _get("/organisations?q=mantelzorg")),
+        Route("facets (JSON, filtered search)", 200, _get("/organisations.json" + FILTERED + "&q=zorg", "*/*")),
+        Route("VoID (Turtle)", 50, _get("/.well-known/void", "text/turtle")),
+        Route("ontology /def/", 50, _get("/def/")),
+        Route("measure group", 50, _get("/id/measure-group/awareness")),
+        Route("measure type", 50, _get("/id/measure-type/leave")),
+        Route("partner", 50, _get("/id/partner/mezzo")),
+        Route("organisation HTML", None, _entity(size, "text/html")),
+        Route("organisation JSON-LD", None, _entity(size, "application/ld+json")),
+        Route("organisation Turtle", None, _entity(size, "text/turtle")),
+        Route("dump head (HEAD .nq)", None, _head("/download/mzgraph.nq")),
+    ]
+
+
+def measure_route(system: Running, route: Route, *, reps: int, timeout: float) -> dict[str, Any]:
+    """Median and p95 (ms) of ``reps`` requests after one warm-up, and how many failed (not 200, or no answer)."""
+    samples: list[float] = []
+    errors: list[str] = []
+    with httpx.Client(timeout=timeout) as client:
+        for i in range(reps + 1):
+            started = time.perf_counter()
+            try:
+                answer = route.send(client, system.base_url, i)
+                elapsed = (time.perf_counter() - started) * 1000
+                if answer.status_code != 200:
+                    errors.append(f"HTTP {answer.status_code}: {answer.text[:120]}")
+                    continue
+            except (httpx.HTTPError, ValueError, KeyError) as err:
+                errors.append(f"{type(err).__name__}: {err}"[:160])
+                continue
+            if i:  # the first is the warm-up
+                samples.append(elapsed)
+    return {
+        "samples": len(samples),
+        "median_ms": round(statistics.median(samples), 2) if samples else None,
+        "p95_ms": round(percentile(samples, 0.95), 2) if samples else None,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "budget_ms": route.budget_ms,
+    }
+
+
+def measure_system(
+    system: Running, size: int, *, reps: int, timeout: float, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": "ok", "load_s": round(system.load_s, 1), "start_s": round(system.start_s, 1)}
+    measured = {}
+    for route in routes(size):
+        measured[route.name] = measure_route(system, route, reps=reps, timeout=timeout)
+        found = measured[route.name]
+        progress(
+            f"  {system.name} {route.name}: {found['median_ms']} ms (p95 {found['p95_ms']}), {found['errors']} errors"
+        )
+    system.sampler.sample()
+    result["routes"] = measured
+    result["peak_pss_mb"] = round(system.sampler.peak_pss_mb, 1)
+    return result
+
+
+def run_size(
+    size: int,
+    workdir: Path,
+    *,
+    backends: tuple[str, ...],
+    reps: int,
+    timeout: float,
+    start_budget: float,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """The site mix on every backend at one graph size."""
+    data = workdir / f"graph-{size}.nt"
+    progress(f"size {size}: generating {data.name}")
+    with data.open("w", encoding="utf-8") as out:
+        triples = generate.write_graph(out, size)
+    systems: dict[str, Any] = {}
+
+    @contextmanager
+    def started(name: str, start: Callable[[], Running]) -> Iterator[Running | None]:
+        progress(f"size {size}: starting {name}")
+        try:
+            system = start()
+        except OutOfBudget as err:
+            systems[name] = {"status": "out of budget", "detail": str(err)}
+            yield None
+            return
+        progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
+        try:
+            yield system
+        finally:
+            system.stop()
+
+    def measure(name: str, system: Running | None) -> None:
+        if system is not None:
+            systems[name] = measure_system(system, size, reps=reps, timeout=timeout, progress=progress)
+
+    for name, start in (("mzgraph-memory", start_mzgraph_memory), ("mzgraph-disk", start_mzgraph_disk)):
+        if name in backends:
+            with started(name, partial(start, data, workdir, start_budget)) as system:
+                measure(name, system)
+    if "mzgraph-remote" in backends:
+        with started("oxigraph", partial(start_oxigraph, data, workdir, start_budget)) as oxigraph:
+            if oxigraph is not None:
+                remote = partial(start_mzgraph_remote, oxigraph, workdir, start_budget)
+                with started("mzgraph-remote", remote) as system:
+                    measure("mzgraph-remote", system)
+                    if system is not None:
+                        systems["mzgraph-remote"]["oxigraph_load_s"] = round(oxigraph.load_s, 1)
+    data.unlink()
+    return {"organisations": size, "triples": triples, "systems": systems}
