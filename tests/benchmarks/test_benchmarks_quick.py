@@ -75,3 +75,28 @@ def test_quick_benchmark_measures_every_system_and_query(tmp_path: Path) -> None
     assert validation["mzgraph"]["seconds"] > 0 and validation["pyshacl"]["seconds"] > 0
     assert validation["mzgraph"]["conforms"] == validation["pyshacl"]["conforms"]
     assert validation["mzgraph"]["results"] == validation["pyshacl"]["results"]
+
+
+def test_quick_site_mix_asks_every_route_on_every_backend(tmp_path: Path) -> None:
+    from benchmarks.site_mix import BACKENDS, routes
+
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--mix", "site", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((tmp_path / "site.json").read_text(encoding="utf-8"))
+    assert results["mode"] == "site" and (tmp_path / "site.png").stat().st_size > 10_000
+    (size,) = results["sizes"].values()
+    for name in BACKENDS:
+        system = size["systems"][name]
+        assert system["status"] == "ok" and system["start_s"] > 0, (name, system)
+        assert set(system["routes"]) == {route.name for route in routes(200)}
+        for route, measured in system["routes"].items():
+            assert measured["errors"] == 0, (name, route, measured)
+            assert measured["samples"] == 3 and measured["p95_ms"] >= measured["median_ms"] > 0
+    assert "browse last page (cursor)" in done.stdout and "budget (ms)" in done.stdout
