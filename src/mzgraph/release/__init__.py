@@ -18,6 +18,7 @@ Reading (open once per process, share between threads; every call is cheap at an
     page = index.browse(Filters(partners=(mezzo,)), search="verlof", sort=Sort.parse("-recognised"), size=20)
     page.items, page.total, page.next, page.prev, page.last      # cursors are opaque strings
     index.browse(..., cursor=page.next)                          # the next page costs what the first did
+    index.cursor_at(filters, search, sort, 40)                   # the page at row 40 (old page-number links)
     index.facets(filters, search)                                # counts for the current list, per facet value
     index.iter_all(filters, search, sort)                        # every row, for exports, in flat memory
     index.members("concept", measure_type_iri, cursor, size)     # employers of a type/group/role, in name order
