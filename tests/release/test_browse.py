@@ -190,3 +190,25 @@ def test_the_export_streams_the_same_rows_as_the_pages(index: ReleaseIndex, case
     everything = index.iter_all()
     assert iter(everything) is everything  # a generator: rows are read as they are taken
     assert sum(1 for _ in everything) == index.browse(size=1).total
+
+
+@pytest.mark.parametrize(
+    ("case", "sort", "search"),
+    [
+        ("none", "name", None),
+        ("none", "-recognised", None),
+        ("provinces", "measures", None),
+        ("none", "relevance", "zorg"),
+    ],
+)
+def test_the_cursor_at_a_row_gives_the_page_that_starts_there(
+    index: ReleaseIndex, case: str, sort: str, search: str | None
+) -> None:
+    filters, order = FILTERS[case], Sort.parse(sort)
+    listed = [i.iri for i in index.iter_all(filters, search, order)]
+    assert index.cursor_at(filters, search, order, 0) is None, "row 0 is the first page, which has no cursor"
+    for row in (1, 40, len(listed) - 7):
+        page = index.browse(filters, search, order, index.cursor_at(filters, search, order, row), size=20)
+        assert page.position == row and [i.iri for i in page.items] == listed[row : row + 20]
+    past = index.browse(filters, search, order, index.cursor_at(filters, search, order, len(listed) + 100), size=20)
+    assert past.items == [] and past.total == len(listed) and past.next is None

@@ -40,8 +40,8 @@ class Pager:
 
     @property
     def several(self) -> bool:
-        """Whether the list needs more than this page."""
-        return bool(self.prev or self.next)
+        """Whether the list needs more than this page (or this page is past its end)."""
+        return bool(self.prev or self.next or self.first)
 
     def links(self) -> list[tuple[str, str]]:
         """(rel, URL) of each neighbour there is."""
