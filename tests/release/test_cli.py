@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -16,8 +17,9 @@ from common import PRIVATE_FIXTURES, LiveServer
 from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.reading import read_files
 from mzgraph.release import Filters, ReleaseIndex, Reporter, Sort, build_index, reporter
-from tools.servers import OxigraphServer
+from tools.servers import OxigraphServer, replace_oxigraph_data
 
 from .conftest import build, embedded
 
@@ -112,6 +114,49 @@ def test_a_remote_store_gets_the_same_index(
     assert server.app.state.release_index.index.release == server.store.release.tag == remote.release
     no_out = mzgraph("index", "--sparql-endpoint", oxigraph.query_url)
     assert no_out.returncode == 2 and "give --out FOLDER" in no_out.stderr
+
+
+def test_a_remote_store_served_without_an_index_gets_one_built_at_start_up(
+    start_oxigraph: Callable[[], OxigraphServer],
+    mzgraph: RUN,
+    small_files: list[Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mzgraph.bundled import rdf_files, shapes_dir
+    from mzgraph.config import Settings
+    from mzgraph.release.serving import IndexHandle
+    from mzgraph.store import open_store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    oxigraph = start_oxigraph()
+    nquads = ox.serialize(read_files(small_files), format=ox.RdfFormat.N_QUADS)
+    with httpx.Client(timeout=60) as client:
+        replace_oxigraph_data(client, oxigraph.url, nquads)
+    settings = Settings(backend="remote", sparql_endpoint=oxigraph.query_url)
+
+    def opened() -> tuple[IndexHandle, ReleaseIndex]:
+        handle = IndexHandle(settings, open_store(settings), shapes=rdf_files(shapes_dir()), prefixes=PREFIXES)
+        assert handle.built_at_start
+        index = handle.open()
+        assert index is not None
+        return handle, index
+
+    handle, index = opened()  # the store records no release: an index of this process only
+    assert index.count == 308 and index.browse(search="verlof").total > 0
+    handle.close()
+    assert not index.directory.exists(), "removed when the server stops"
+    assert not (tmp_path / "cache").exists()
+
+    done = mzgraph("load", "--sparql-endpoint", oxigraph.query_url, *_flags(small_files), "--quiet")
+    assert done.returncode == 0, done.stderr
+    handle, index = opened()  # a recorded release: built into the cache, kept and reused
+    recorded = open_store(settings).release.tag
+    assert index.directory.is_relative_to(tmp_path / "cache") and index.release == recorded
+    handle.close()
+    again_handle, again = opened()
+    assert again.directory == index.directory and again.built == index.built, "not built again"
+    again_handle.close()
 
 
 def test_personal_data_is_loaded_into_its_own_graph_and_never_published(
