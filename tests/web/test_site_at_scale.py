@@ -349,3 +349,9 @@ def test_a_second_request_is_answered_the_same(site: str) -> None:
     first = get(site, "/organisations.json?q=zorg&partner=" + ID + "partner/tandem")
     again = get(site, "/organisations.json?q=zorg&partner=" + ID + "partner/tandem")
     assert json.loads(first.content) == json.loads(again.content)
+
+
+@pytest.mark.parametrize("path", ["/id/measure-type/leave?cursor=garbage", "/id/partner/mezzo?cursor=garbage"])
+def test_a_bad_cursor_on_a_member_list_is_a_400(site: str, path: str) -> None:
+    response = httpx.get(site + path, headers={"Accept": "text/html"}, timeout=60)
+    assert response.status_code == 400 and "start again from the first page" in response.text
