@@ -194,7 +194,7 @@ async def concept_view(
     term_labels = await services.term_labels()
     concept = concepts.read_concept(d, langs)
     concept.used_by_total = members.total
-    other = read_resource(d, langs, term_labels)
+    other = read_resource(d, langs, term_labels, skip=USING)  # who uses it: the employer list instead
     is_measure_type = any("/measure-type" in s.iri for s in concept.schemes)
     crumbs = [Link(s.iri, s.label) for s in concept.schemes]
     return "concept.html", {
@@ -259,6 +259,13 @@ async def resource_view(services: PageServices, d: Description, langs: Sequence[
         "schema": schemaorg.thing(d.focus.value, resource.label, page_url),
     }
 
+
+USING = tuple(
+    m(name).value
+    for name in ("category", "measureGroup", "partnerRole", "statementKind", "quantityKind", "approximation")
+)
+"""The properties by which measures, passages, figures and partner relations use a concept: a concept's page lists
+the employers using it (paged) rather than every node pointing at it."""
 
 MEMBERS_PAGE = 50
 """Employers listed per page on a concept's or a partner's page (the rest by the pager's links)."""
