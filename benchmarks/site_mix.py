@@ -139,10 +139,26 @@ def measure_route(system: Running, route: Route, *, reps: int, timeout: float) -
     }
 
 
+def settle(system: Running, size: int, *, timeout: float, budget: float = 300.0) -> float:
+    """Seconds until an organisation page answers without waiting for the release's first validation (which
+    the server starts at start-up, and a page waits for up to 8 s): a cost of starting, not of every page."""
+    started = time.perf_counter()
+    page = _entity(size, "text/html")
+    with httpx.Client(timeout=timeout) as client:
+        for i in range(10_000):
+            asked = time.perf_counter()
+            page(client, system.base_url, i)
+            if time.perf_counter() - asked < 2.0 or time.perf_counter() - started > budget:
+                break
+    return round(time.perf_counter() - started, 1)
+
+
 def measure_system(
     system: Running, size: int, *, reps: int, timeout: float, progress: Callable[[str], None]
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"status": "ok", "load_s": round(system.load_s, 1), "start_s": round(system.start_s, 1)}
+    result["settle_s"] = settle(system, size, timeout=timeout)
+    progress(f"  {system.name}: organisation pages answer without waiting after {result['settle_s']:.1f} s")
     measured = {}
     for route in routes(size):
         measured[route.name] = measure_route(system, route, reps=reps, timeout=timeout)

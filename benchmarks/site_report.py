@@ -34,7 +34,7 @@ def _systems(results: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def start_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Per size and backend: load and start time (both include building the release index) and peak memory."""
-    head = ["organisations", "backend", "load (s)", "start (s)", "peak PSS (MB)", "errors"]
+    head = ["organisations", "backend", "load (s)", "start (s)", "first validation (s)", "peak PSS (MB)", "errors"]
     rows = []
     for size_key, name, system in _systems(results):
         load = system["load_s"] + system.get("oxigraph_load_s", 0)
@@ -45,6 +45,7 @@ def start_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 SHORT[name],
                 f"{load:.1f}",
                 f"{system['start_s']:.1f}",
+                f"{system.get('settle_s', 0):.1f}",
                 f"{system['peak_pss_mb']:.0f}",
                 str(errors),
             ]
