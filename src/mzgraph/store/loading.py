@@ -105,8 +105,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 BULK_FILE_BYTES = 8 << 20
-"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load costs
-~35 ms however small the file: 3,000 files would take minutes)."""
+"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load has a fixed cost
+however small the file, which thousands of small files would pay thousands of times; docs/benchmarks.md)."""
 
 
 def read_into(
@@ -124,8 +124,8 @@ def read_into(
 
     With the canonical base, Oxigraph parses each file straight into the store (:func:`load_file`), with no
     Python object per triple: in memory one transaction per file; into an on-disk store being built
-    (``bulk``), large files are bulk loaded. Building a list of a whole file's quads took ~1 KB of Python heap
-    per triple (10.9 GB for 11 M triples).
+    (``bulk``), large files are bulk loaded. A list of a whole file's quads would cost a Python object per
+    triple, more memory than the store itself.
 
     With another base the entity IRIs must be rewritten, so quads pass through Python, streamed as they are
     parsed (:func:`iter_file`) into one bulk load over every file: never a list of a whole file.
