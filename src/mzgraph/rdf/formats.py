@@ -8,9 +8,9 @@ Each format knows the pyoxigraph serialiser that writes it, so nothing here re-i
 from __future__ import annotations
 
 import enum
-from typing import TypeVar
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
