@@ -1,5 +1,6 @@
-"""Which release index a served store uses, and opening it: built at start-up for data in memory, opened (and
-checked against the store's release) for an on-disk or a remote store."""
+"""Which release index a served store uses, and opening it: built at start-up for data in memory and for a remote
+store served without one, opened (and checked against the store's release) for an on-disk store or a remote store
+given ``--index``."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mzgraph.config import Settings, default_index_cache
+from mzgraph.progress import Reporter
 from mzgraph.release.build import build_index, ensure_index
 from mzgraph.release.errors import ReleaseIndexError
 from mzgraph.release.index import ReleaseIndex, open_index
-from mzgraph.release.progress import Reporter
 from mzgraph.sparql.errors import QueryError
 from mzgraph.store import RemoteStore, Store
 
