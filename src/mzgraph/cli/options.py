@@ -30,7 +30,6 @@ GROUPS = {
         "max_rows",
         "max_query_length",
         "max_body_bytes",
-        "max_dump_triples",
         "max_concurrent_queries",
         "query_workers",
     ),
