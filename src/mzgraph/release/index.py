@@ -21,12 +21,11 @@ from typing import Literal
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
-from mzgraph.release.build import ARRAYS, DATABASE, DUMPS, FORMAT
+from mzgraph.release.build import ARRAYS, DATABASE, FORMAT
 from mzgraph.release.cursor import Cursor, decode
 from mzgraph.release.errors import BadRequest, IndexMismatch, IndexMissing
 from mzgraph.release.model import (
     FACETS,
-    Dump,
     Facet,
     Facets,
     FacetValue,
@@ -34,16 +33,13 @@ from mzgraph.release.model import (
     Item,
     Match,
     Page,
-    SitemapChunk,
     Sort,
-    Stats,
 )
-from mzgraph.release.organisations import local_name, pick
+from mzgraph.release.organisations import item_of, local_name, pick
 from mzgraph.release.paging import Order, Slice, as_array, sort_of, window
 from mzgraph.release.search import Found, Searcher
-from mzgraph.release.sitemap import CHUNK
-from mzgraph.release.statistics import decode as decode_stats
 from mzgraph.release.text import query_words
+from mzgraph.release.wide import ReleaseWide
 from mzgraph.store import Release
 
 MAX_SIZE = 1000
@@ -54,7 +50,7 @@ MEMBER_KINDS: tuple[MemberKind, ...] = ("concept", "partner")
 _EXPORT_CHUNK = 500
 
 
-class ReleaseIndex:
+class ReleaseIndex(ReleaseWide):
     """A release index opened for reading (thread-safe). See :mod:`mzgraph.release` for the contract."""
 
     def __init__(self, directory: Path) -> None:
@@ -265,64 +261,6 @@ class ReleaseIndex:
     def _count(members: FrozenBitMap, chosen: BitMap | None) -> int:
         return len(members) if chosen is None else members.intersection_cardinality(chosen)
 
-    # --- release-wide ------------------------------------------------------------------------------------
-
-    @cached_property
-    def _stats(self) -> Stats:
-        (text,) = self._db().execute("SELECT json FROM stats").fetchone()
-        return decode_stats(text)
-
-    def stats(self) -> Stats:
-        """The release's statistics (read once, then kept)."""
-        return self._stats
-
-    @cached_property
-    def _dumps(self) -> dict[tuple[str, bool], Dump]:
-        found = {}
-        for name, media_type, file, gz, size, sha256 in self._db().execute("SELECT * FROM dumps"):
-            found[(name.rsplit(".", 1)[-1], bool(gz))] = Dump(
-                name, self.directory / DUMPS / file, media_type, bool(gz), size, sha256
-            )
-        return found
-
-    def dump(self, format: str, gz: bool = False) -> Dump:
-        """The dump ``mzgraph.{format}`` (``nq``, ``ttl`` or ``jsonld``), gzipped if ``gz``: a file to serve, with
-        its size and ETag. Raises :class:`BadRequest` for another format."""
-        found = self._dumps.get((format, gz))
-        if found is None:
-            offered = sorted({f"mzgraph.{name}" for name, _ in self._dumps})
-            raise BadRequest(
-                f"there is no dump mzgraph.{format}; there are {', '.join(offered)} (and each .gz)",
-                detail={"offered": offered},
-            )
-        return found
-
-    def dumps(self) -> list[Dump]:
-        """Every dump file of the release."""
-        return sorted(self._dumps.values(), key=lambda d: (d.name, d.gzip))
-
-    @cached_property
-    def _sitemap_size(self) -> int:
-        (count,) = self._db().execute("SELECT COUNT(*) FROM sitemap").fetchone()
-        return int(count)
-
-    def sitemap_chunks(self) -> list[SitemapChunk]:
-        """The sitemaps of the release: every entity page, at most :data:`~mzgraph.release.sitemap.CHUNK` each."""
-        total = self._sitemap_size
-        return [
-            SitemapChunk(number, min(CHUNK, total - number * CHUNK), self.modified)
-            for number in range(-(-total // CHUNK))
-        ]
-
-    def sitemap(self, number: int) -> list[str]:
-        """The entity page IRIs of sitemap ``number`` (0-based); raises :class:`BadRequest` past the last."""
-        if not 0 <= number < max(1, -(-self._sitemap_size // CHUNK)):
-            raise BadRequest(f"there is no sitemap {number}", detail={"sitemaps": len(self.sitemap_chunks())})
-        rows = self._db().execute(
-            "SELECT iri FROM sitemap WHERE n > ? AND n <= ? ORDER BY n", (number * CHUNK, (number + 1) * CHUNK)
-        )
-        return [iri for (iri,) in rows]
-
     # --- the machinery -----------------------------------------------------------------------------------
 
     def _select(self, filters: Filters, words: tuple[str, ...]) -> tuple[BitMap | None, Found | None]:
@@ -428,31 +366,7 @@ class ReleaseIndex:
         if found is not None:
             where = np.searchsorted(found.ids, np.asarray(ids, dtype=np.uint32))
             scores = {i: float(found.scores[w]) for i, w in zip(ids, where, strict=True)}
-        items = []
-        for i in ids:
-            _, iri, labels, kind, recognised, ambassador, since, measures, groups, provinces = rows[i]
-            labels = json.loads(labels)
-            year = int(recognised[:4]) if recognised and recognised[:4].isdigit() else None
-            items.append(
-                Item(
-                    id=i,
-                    iri=iri,
-                    name=pick(labels, langs) or local_name(iri),
-                    labels=labels,
-                    type=kind,
-                    recognised=recognised,
-                    recognised_key=recognised,
-                    year=year,
-                    ambassador=bool(ambassador),
-                    ambassador_since=since,
-                    measures=measures,
-                    groups=json.loads(groups),
-                    provinces=tuple(json.loads(provinces)),
-                    matches=matches.get(i, ()),
-                    score=scores.get(i),
-                )
-            )
-        return items
+        return [item_of(rows[i], langs, matches.get(i, ()), scores.get(i)) for i in ids]
 
 
 def open_index(directory: Path, release: Release, *, rebuild: str) -> ReleaseIndex:

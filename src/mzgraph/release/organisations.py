@@ -6,6 +6,7 @@ An employer is an instance of ``mz:Employer`` or one of its subclasses. Its id i
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pyroaring import BitMap
 
 from mzgraph.progress import Reporter
 from mzgraph.release import queries
+from mzgraph.release.model import Item, Match
 from mzgraph.store import Store
 
 LANGUAGES = ("nl", "en")
@@ -213,3 +215,28 @@ def sort_orders(employers: Employers) -> dict[str, np.ndarray]:
         orders[f"{name}:asc"] = sorted(known, key=lambda i: values[i]) + unknown  # type: ignore[arg-type,return-value]
         orders[f"{name}:desc"] = sorted(known, key=lambda i: values[i], reverse=True) + unknown  # type: ignore[arg-type,return-value]
     return {name: np.asarray(order, dtype=np.uint32) for name, order in orders.items()}
+
+
+def item_of(row: Sequence[object], langs: Sequence[str], matches: tuple[Match, ...], score: float | None) -> Item:
+    """An employer of the list from its row of the index's ``organisations`` table."""
+    i, iri, labels, kind, recognised, ambassador, since, measures, groups, provinces = row
+    assert isinstance(iri, str) and isinstance(labels, str) and isinstance(groups, str) and isinstance(provinces, str)
+    names = json.loads(labels)
+    recognised_text = recognised if isinstance(recognised, str) else None
+    return Item(
+        id=int(i),  # type: ignore[call-overload]
+        iri=iri,
+        name=pick(names, langs) or local_name(iri),
+        labels=names,
+        type=str(kind),
+        recognised=recognised_text,
+        recognised_key=recognised_text,
+        year=year_of(recognised_text),
+        ambassador=bool(ambassador),
+        ambassador_since=since if isinstance(since, str) else None,
+        measures=int(measures),  # type: ignore[call-overload]
+        groups=json.loads(groups),
+        provinces=tuple(json.loads(provinces)),
+        matches=matches,
+        score=score,
+    )
