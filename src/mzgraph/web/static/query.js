@@ -62,6 +62,8 @@
     for (const area of root.querySelectorAll(".CodeMirror textarea")) nameIt(area, labels.labelQuery);
     for (const input of root.querySelectorAll("input.autocomplete")) nameIt(input, labels.labelEndpoint);
     for (const input of root.querySelectorAll(".tabsList input")) nameIt(input, labels.labelQuery);
+    for (const select of root.querySelectorAll(".yasr select.tableSizer")) nameIt(select, labels.labelPageSize);
+    for (const input of root.querySelectorAll(".yasr input.tableFilter")) nameIt(input, labels.labelFilter);
     for (const scroller of root.querySelectorAll(".CodeMirror-scroll")) {
       scroller.setAttribute("tabindex", "0");
       scroller.setAttribute("role", "region");
