@@ -101,9 +101,9 @@ def oxigraph_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def mzgraph_server(*options: str) -> Iterator[str]:
-    """``mzgraph serve OPTIONS`` as a process of its own on a free port; yields its base URL."""
-    port = free_port()
+def mzgraph_server(*options: str, port: int | None = None) -> Iterator[str]:
+    """``mzgraph serve OPTIONS`` as a process of its own on ``port`` (by default a free one); yields its base URL."""
+    port = port or free_port()
     command = [str(_command("mzgraph")), "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
     with _process(command, f"http://127.0.0.1:{port}", ready_path="/sparql") as base_url:
         yield base_url
