@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,6 +48,11 @@ PAGES = {
 HTML = {"Accept": "text/html"}
 
 
+def get(url: str, **options: Any) -> httpx.Response:
+    """``httpx.get`` with time for a page of a busy machine."""
+    return httpx.get(url, timeout=60, **options)
+
+
 def schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(FIXTURES / "crawlers" / f"{name}.xsd")))
 
@@ -76,13 +82,13 @@ def robots_allows(robots: str, path: str) -> bool:
 
 def sitemap_urls(base: str, headers: dict[str, str] | None = None) -> tuple[list[str], list[datetime]]:
     """Every URL the sitemaps of the server at ``base`` list (schemas checked), and every lastmod found."""
-    index = httpx.get(base + "/sitemap.xml", headers=headers)
+    index = get(base + "/sitemap.xml", headers=headers)
     assert index.status_code == 200 and index.headers["content-type"].startswith("application/xml")
     tree = valid(index.content, "siteindex")
     urls: list[str] = []
     dates = [datetime.fromisoformat(d) for d in tree.xpath("//s:lastmod/text()", namespaces=NS)]
     for loc in tree.xpath("//s:sitemap/s:loc/text()", namespaces=NS):
-        part = httpx.get(str(loc).replace(_origin(str(loc)), base), headers=headers, timeout=60)
+        part = get(str(loc).replace(_origin(str(loc)), base), headers=headers)
         assert part.status_code == 200, loc
         found = valid(part.content, "sitemap")
         listed = found.xpath("//s:url/s:loc/text()", namespaces=NS)
@@ -99,16 +105,14 @@ def _origin(url: str) -> str:
 
 def entity_subjects(server: LiveServer) -> set[str]:
     """Every subject under ``{base}id/``, asked of the server's own SPARQL endpoint."""
-    answer = httpx.get(
-        server.sparql, params={"query": SUBJECTS}, headers={"Accept": "text/csv"}, timeout=60
-    ).raise_for_status()
+    answer = get(server.sparql, params={"query": SUBJECTS}, headers={"Accept": "text/csv"}).raise_for_status()
     return set(answer.text.split("\r\n")[1:]) - {""}
 
 
 def test_robots_opens_entity_pages_vocabulary_and_dumps_and_closes_query_strings_and_services(
     live_server: LiveServer,
 ) -> None:
-    answer = httpx.get(live_server.url + "/robots.txt")
+    answer = get(live_server.url + "/robots.txt")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
     robots = answer.text
     for path in ("/id/organisation/gemeente-emmen", "/def/Employer", "/def/", "/download/mzgraph.nq.gz"):
@@ -133,9 +137,9 @@ def test_robots_opens_entity_pages_vocabulary_and_dumps_and_closes_query_strings
 
 
 def test_robots_names_the_sitemap_at_the_address_the_client_used(live_server: LiveServer) -> None:
-    robots = httpx.get(live_server.url + "/robots.txt").text
+    robots = get(live_server.url + "/robots.txt").text
     assert f"Sitemap: {live_server.url}/sitemap.xml" in robots.splitlines()
-    elsewhere = httpx.get(live_server.url + "/robots.txt", headers={"Host": "data.example.org:8443"}).text
+    elsewhere = get(live_server.url + "/robots.txt", headers={"Host": "data.example.org:8443"}).text
     assert "Sitemap: http://data.example.org:8443/sitemap.xml" in elsewhere.splitlines()
 
 
@@ -148,7 +152,7 @@ def test_the_sitemaps_list_every_entity_page_and_the_site_pages_once(live_server
     assert {"/", "/organisations", "/def/", "/.well-known/void"} <= pages
     assert len(set(dates)) == 1 and dates[0].tzinfo is not None  # one release, one date
     for path in ["/", "/organisations", "/def/", *sorted(entities)[::40]]:
-        page = httpx.get(live_server.url + path, headers=HTML)
+        page = get(live_server.url + path, headers=HTML)
         assert page.status_code == 200, path
 
 
@@ -156,17 +160,17 @@ def test_the_sitemaps_use_the_address_the_client_used(live_server: LiveServer) -
     host = {"Host": "data.example.org"}
     urls, _ = sitemap_urls(live_server.url, host)
     assert urls and all(url.startswith("http://data.example.org/") for url in urls)
-    assert httpx.get(live_server.url + "/sitemap.xml").text.count(live_server.url) >= 2  # not a cached copy
+    assert get(live_server.url + "/sitemap.xml").text.count(live_server.url) >= 2  # not a cached copy
 
 
 def test_sitemaps_answer_conditional_requests_and_refuse_numbers_past_the_last(live_server: LiveServer) -> None:
-    first = httpx.get(live_server.url + "/sitemap-1.xml")
+    first = get(live_server.url + "/sitemap-1.xml")
     assert first.status_code == 200 and first.headers["etag"]
-    again = httpx.get(live_server.url + "/sitemap-1.xml", headers={"If-None-Match": first.headers["etag"]})
+    again = get(live_server.url + "/sitemap-1.xml", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert httpx.head(live_server.url + "/sitemap.xml").status_code == 200
     for number in ("2", "0", "99999999"):
-        missing = httpx.get(live_server.url + f"/sitemap-{number}.xml", headers={"Accept": "application/json"})
+        missing = get(live_server.url + f"/sitemap-{number}.xml", headers={"Accept": "application/json"})
         assert missing.status_code == 404, number
         assert missing.json()["error"] == "not_found" and "/sitemap.xml" in missing.json()["message"]
 
@@ -201,7 +205,7 @@ def large(
 @pytest.mark.slow
 def test_more_than_50000_entity_pages_are_split_into_sitemaps_of_at_most_50000(large: LargeSite) -> None:
     url = large.server.url
-    index = valid(httpx.get(url + "/sitemap.xml").content, "siteindex")
+    index = valid(get(url + "/sitemap.xml").content, "siteindex")
     locs = index.xpath("//s:sitemap/s:loc/text()", namespaces=NS)
     assert len(locs) >= 3  # the site's pages and at least two files of entity pages
     urls, _ = sitemap_urls(url)
@@ -209,7 +213,7 @@ def test_more_than_50000_entity_pages_are_split_into_sitemaps_of_at_most_50000(l
     assert len(large.subjects) > LIMIT
     assert len(entity_pages) == len(set(entity_pages)) == len(large.subjects)
     assert set(entity_pages) == {iri.removeprefix(DEFAULT_BASE_IRI.rstrip("/")) for iri in large.subjects}
-    first = valid(httpx.get(url + "/sitemap-1.xml").content, "sitemap")
+    first = valid(get(url + "/sitemap-1.xml").content, "sitemap")
     assert len(first.xpath("//s:url", namespaces=NS)) == LIMIT
 
 
@@ -221,10 +225,10 @@ def canonical_of(document: str) -> list[str]:
 def test_every_page_names_its_canonical_url_without_crawl_parameters(live_server: LiveServer, name: str) -> None:
     path = PAGES[name]
     noisy = path + "?sort=-name&category=x&cursor=abc&page=3&q=verlof&size=5"
-    page = httpx.get(live_server.url + noisy, headers=HTML)
+    page = get(live_server.url + noisy, headers=HTML)
     assert page.status_code in (200, 400), page.status_code
     assert canonical_of(page.text) == [live_server.url + path]
-    dutch = httpx.get(live_server.url + path + "?lang=nl&sort=name", headers=HTML)
+    dutch = get(live_server.url + path + "?lang=nl&sort=name", headers=HTML)
     in_dutch = "" if name == "docs" else "?lang=nl"  # the API docs are in English only
     assert canonical_of(dutch.text) == [live_server.url + path + in_dutch]
     tree = html.fromstring(dutch.text)
@@ -235,30 +239,31 @@ def test_every_page_names_its_canonical_url_without_crawl_parameters(live_server
             "nl": live_server.url + path + "?lang=nl",
             "x-default": live_server.url + path,
         }
-    elsewhere = httpx.get(live_server.url + path, headers={**HTML, "Host": "mz.example.org"})
+    elsewhere = get(live_server.url + path, headers={**HTML, "Host": "mz.example.org"})
     assert canonical_of(elsewhere.text) == ["http://mz.example.org" + path]
 
 
 def test_error_and_validation_pages_have_a_canonical_url_and_error_pages_are_not_indexed(
     live_server: LiveServer,
 ) -> None:
-    missing = httpx.get(live_server.url + "/id/organisation/nobody?lang=nl&sort=x", headers=HTML)
+    missing = get(live_server.url + "/id/organisation/nobody?lang=nl&sort=x", headers=HTML)
     assert missing.status_code == 404
     assert canonical_of(missing.text) == [live_server.url + "/id/organisation/nobody?lang=nl"]
     assert html.fromstring(missing.text).xpath("//meta[@name='robots']/@content") == ["noindex"]
     report = httpx.post(
         live_server.url + "/validate",
+        timeout=60,
         content=b"<https://example.org/x> a <https://w3id.org/mzgraph/def/Employer> .",
         headers={**HTML, "Content-Type": "text/turtle"},
     )
     assert report.status_code == 200
     assert canonical_of(report.text) == [live_server.url + "/validate"]
-    ok = httpx.get(live_server.url + "/organisations", headers=HTML)
+    ok = get(live_server.url + "/organisations", headers=HTML)
     assert not html.fromstring(ok.text).xpath("//meta[@name='robots']")
 
 
 def test_facet_sort_and_filter_links_are_nofollow(live_server: LiveServer) -> None:
-    browse = html.fromstring(httpx.get(live_server.url + "/organisations?ambassador=yes", headers=HTML).text)
+    browse = html.fromstring(get(live_server.url + "/organisations?ambassador=yes", headers=HTML).text)
     facet_links = browse.xpath("//aside[contains(@class, 'facets')]//a")
     assert facet_links and all("nofollow" in str(a.get("rel", "")).split() for a in facet_links)
     chips = browse.xpath("//*[contains(@class, 'chips')]//a")
@@ -266,7 +271,7 @@ def test_facet_sort_and_filter_links_are_nofollow(live_server: LiveServer) -> No
     crawl_links = [a for a in browse.xpath("//a[@href]") if "?" in str(a.get("href")) and not _lang_only(a)]
     assert crawl_links and all("nofollow" in str(a.get("rel", "")).split() for a in crawl_links)
     for path in ("/id/measure-type/leave", "/"):
-        tree = html.fromstring(httpx.get(live_server.url + path, headers=HTML).text)
+        tree = html.fromstring(get(live_server.url + path, headers=HTML).text)
         filtered = [a for a in tree.xpath("//a[@href]") if str(a.get("href")).startswith("/organisations?")]
         assert filtered and all("nofollow" in str(a.get("rel", "")).split() for a in filtered), path
 
@@ -277,7 +282,7 @@ def _lang_only(anchor: html.HtmlElement) -> bool:
 
 
 def test_robots_and_sitemap_paths_are_not_in_the_api_description(live_server: LiveServer) -> None:
-    paths = httpx.get(live_server.url + "/openapi.json").json()["paths"]
+    paths = get(live_server.url + "/openapi.json").json()["paths"]
     assert not [p for p in paths if "sitemap" in p or "robots" in p]
 
 
