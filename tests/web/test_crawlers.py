@@ -25,6 +25,8 @@ from common import FIXTURES, LiveServer
 from mzgraph.bundled import bundled_graph_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.rdf.reading import read_files
+from tools.nginx import certificate, nginx, render_site
+from tools.servers import free_port, mzgraph_server
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 LIMIT = 50_000
@@ -291,3 +293,40 @@ def test_the_xsd_fixtures_reject_what_the_protocol_rejects() -> None:
     assert not schema("sitemap").validate(etree.fromstring(too_short))
     wrong_ns = b'<urlset xmlns="http://example.org/"><url><loc>http://example.org/a</loc></url></urlset>'
     assert not schema("sitemap").validate(etree.fromstring(wrong_ns))
+
+
+NGINX_SITE = """\
+upstream nodes {
+@UPSTREAMS@
+}
+server {
+    listen 127.0.0.1:@PORT@ ssl;
+    ssl_certificate @CERT@;
+    ssl_certificate_key @KEY@;
+    location / {
+        proxy_pass http://nodes;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_behind_a_tls_proxy_robots_sitemaps_and_canonical_links_name_the_public_address() -> None:
+    with mzgraph_server() as node, certificate() as tls:
+        port = free_port()
+        site = render_site(NGINX_SITE, upstreams=[node.removeprefix("http://")], port=port, tls=tls)
+        with nginx(site, port=port) as proxy, httpx.Client(verify=tls.client_context(), timeout=60) as client:
+            public = proxy.url("https")
+            robots = client.get(public + "/robots.txt").text
+            assert f"Sitemap: {public}/sitemap.xml" in robots.splitlines()
+            index = valid(client.get(public + "/sitemap.xml").content, "siteindex")
+            locs = [str(loc) for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=NS)]
+            assert locs and all(loc.startswith(public + "/sitemap-") for loc in locs)
+            pages = valid(client.get(locs[-1]).content, "sitemap")
+            urls = [str(url) for url in pages.xpath("//s:url/s:loc/text()", namespaces=NS)]
+            assert urls and all(url.startswith(public + "/id/") for url in urls)
+            page = client.get(public + "/id/partner/mezzo?lang=nl&sort=x", headers=HTML)
+            assert canonical_of(page.text) == [public + "/id/partner/mezzo?lang=nl"]
