@@ -140,3 +140,25 @@ def test_axe_finds_what_it_should(browser: Browser, axe_source: str) -> None:
     found = {v["id"] for v in violations(page, axe_source) if v["impact"] in BLOCKING}
     assert {"label", "color-contrast"} <= found
     page.close()
+
+
+def test_the_query_pages_own_new_tab_button_and_editor_work_from_the_keyboard(server: str, browser: Browser) -> None:
+    """The "+" moved out of YASGUI's tab list still adds a tab, and the keyboard reaches the editor's scroll area."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    try:
+        page.goto(server + "/query?lang=nl")
+        page.wait_for_selector(".yasgui .tabsList [role=tab]")
+        assert page.locator(".yasgui .tabsList .addTab").is_hidden()
+        ours = page.locator(".yasgui .mzgraph-add-tab")
+        assert ours.get_attribute("aria-label") == "Nieuw tabblad"
+        ours.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('.yasgui .tabsList [role=tab]').length === 2")
+        assert page.locator(".yasgui .mzgraph-add-tab").count() == 1
+        scroller = page.locator(".yasgui .CodeMirror-scroll >> visible=true")  # the new tab's editor
+        assert scroller.first.get_attribute("tabindex") == "0"
+        textarea = page.locator(".yasgui .CodeMirror textarea >> visible=true").first
+        assert textarea.get_attribute("aria-label") == "SPARQL-query"
+    finally:
+        context.close()

@@ -50,7 +50,7 @@
   }
 
   /* What YASGUI leaves out for assistive technology, added wherever it (re)draws: names for the editor's
-     text area and the endpoint field, a keyboard stop on the editor's scrolling area, and the "+" that adds a
+     text area, the endpoint field, a tab's name field and the results table's controls, a keyboard stop on the editor's scrolling area, and the "+" that adds a
      tab moved out of the tab list (a tab list holds only tabs; ours calls the same addTab). */
   const labels = root.dataset;
 
@@ -61,7 +61,7 @@
   function accessible() {
     for (const area of root.querySelectorAll(".CodeMirror textarea")) nameIt(area, labels.labelQuery);
     for (const input of root.querySelectorAll("input.autocomplete")) nameIt(input, labels.labelEndpoint);
-    for (const input of root.querySelectorAll(".tabsList input")) nameIt(input, labels.labelQuery);
+    for (const input of root.querySelectorAll(".tabsList input")) nameIt(input, labels.labelTabName);
     for (const select of root.querySelectorAll(".yasr select.tableSizer")) nameIt(select, labels.labelPageSize);
     for (const input of root.querySelectorAll(".yasr input.tableFilter")) nameIt(input, labels.labelFilter);
     for (const scroller of root.querySelectorAll(".CodeMirror-scroll")) {
