@@ -330,3 +330,11 @@ def test_behind_a_tls_proxy_robots_sitemaps_and_canonical_links_name_the_public_
             assert urls and all(url.startswith(public + "/id/") for url in urls)
             page = client.get(public + "/id/partner/mezzo?lang=nl&sort=x", headers=HTML)
             assert canonical_of(page.text) == [public + "/id/partner/mezzo?lang=nl"]
+
+
+def test_a_remote_store_gets_valid_sitemaps_whether_or_not_it_has_a_release_index(remote_server: str) -> None:
+    urls, _ = sitemap_urls(remote_server)
+    assert {remote_server + "/", remote_server + "/organisations"} <= set(urls)
+    first = get(remote_server + "/sitemap-1.xml", headers={"Accept": "application/json"})
+    has_entities = any(url.startswith(remote_server + "/id/") for url in urls)
+    assert first.status_code == (200 if has_entities else 404)
