@@ -1,4 +1,5 @@
-"""What crawlers read: ``/robots.txt`` and the sitemaps (``/sitemap.xml``, an index of ``/sitemap-N.xml``).
+"""What crawlers read: ``/robots.txt`` and the sitemaps (``/sitemap.xml``, an index of ``/sitemap-N.xml``); their
+text is made by :mod:`mzgraph.web.views.crawlers`.
 
 The sitemaps list every entity page of the release, from the release index (built once per release, at most
 50,000 pages per file, the protocol's limit), plus the site's own pages (``/sitemap-pages.xml``), each with the
@@ -9,9 +10,7 @@ crawler used, behind a proxy too.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from xml.sax.saxutils import escape
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -22,50 +21,11 @@ from mzgraph.web.caching import cache_headers, etag_for, is_not_modified, not_mo
 from mzgraph.web.responses import error
 from mzgraph.web.state import services_of
 from mzgraph.web.urls import site_url, to_path
+from mzgraph.web.views.crawlers import SITE_PAGES, robots_text, sitemap_index, url_set
 
 router = APIRouter(include_in_schema=False)
 
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XML = "application/xml"
-SITE_PAGES = ("", "organisations", "def/", ".well-known/void")
-"""The site's own pages (the entity pages are listed from the release index; ``/def/`` links every term)."""
-OPEN = ("/id/", "/def/", "/download/")
-"""Entity pages, the vocabulary and the dumps."""
-DISALLOWED = ("/*?", *(f"{path}*?" for path in OPEN), "/sparql", "/query", "/queries", "/validate", "/docs")
-"""Paths crawlers are asked to leave: every query string (facets, sorts, cursors, searches make an endless
-space of views of the same pages; the longest matching rule wins, so the open folders repeat it) and the query
-services, which are for people and programs, not indexes."""
-
-
-def robots_text(sitemap: str, languages: Sequence[str]) -> str:
-    """The ``robots.txt`` naming ``sitemap`` (an absolute URL); a page in one of ``languages`` may be crawled."""
-    lines = ["User-agent: *", *(f"Allow: {path}" for path in OPEN)]
-    # ``$`` ends a rule and the longer rule wins, so a page's own language versions stay open
-    lines += [f"Allow: /*?lang={code}$" for code in languages]
-    lines += [f"Disallow: {path}" for path in DISALLOWED]
-    return "\n".join([*lines, "", f"Sitemap: {sitemap}", ""])
-
-
-def sitemap_index(sitemaps: Iterable[tuple[str, datetime]]) -> str:
-    """A sitemap index listing each (absolute URL, last modified) sitemap."""
-    entries = "".join(
-        f"<sitemap><loc>{escape(url)}</loc><lastmod>{w3c_datetime(modified)}</lastmod></sitemap>\n"
-        for url, modified in sitemaps
-    )
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'
-
-
-def url_set(urls: Iterable[str], modified: datetime) -> str:
-    """A sitemap listing each absolute URL, all last modified at ``modified``."""
-    lastmod = w3c_datetime(modified)
-    entries = "".join(f"<url><loc>{escape(url)}</loc><lastmod>{lastmod}</lastmod></url>\n" for url in urls)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
-
-
-def w3c_datetime(moment: datetime) -> str:
-    """``moment`` in the W3C date-time form the sitemaps protocol asks for (UTC, to the second)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @router.api_route("/robots.txt", methods=["GET", "HEAD"])
