@@ -278,6 +278,16 @@ def test_facet_sort_and_filter_links_are_nofollow(live_server: LiveServer) -> No
         assert filtered and all("nofollow" in str(a.get("rel", "")).split() for a in filtered), path
 
 
+@pytest.mark.parametrize("path", [*PAGES.values(), "/organisations?ambassador=yes&q=verlof&sort=-name"])
+def test_every_link_into_a_query_string_is_nofollow_on_every_page(live_server: LiveServer, path: str) -> None:
+    tree = html.fromstring(get(live_server.url + path, headers=HTML).text)
+    crawl_links = [a for a in tree.xpath("//a[@href]") if "?" in str(a.get("href")) and not _lang_only(a)]
+    followed = [str(a.get("href")) for a in crawl_links if "nofollow" not in str(a.get("rel", "")).split()]
+    assert not followed, followed[:10]
+    languages = [a for a in tree.xpath("//nav[contains(@class, 'lang')]//a") if _lang_only(a)]
+    assert path == "/docs" or len(languages) == 2 or "?" in path  # the language versions stay followable
+
+
 def _lang_only(anchor: html.HtmlElement) -> bool:
     """A link to this page in another language (``?lang=xx`` alone), which crawlers may follow."""
     return re.fullmatch(r"[^?]*\?lang=[a-z]{2}", str(anchor.get("href"))) is not None
