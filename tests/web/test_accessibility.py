@@ -107,13 +107,19 @@ def describe(found: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("lang", LOCALES)
-@pytest.mark.parametrize("name", PAGES)
+PHONE = ("home", "browse", "organisation", "query-results")
+"""Pages checked at a phone's width too (the layout folds: facets, the examples beside the editor)."""
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "width"),
+    [(name, lang, 1280) for name in PAGES for lang in LOCALES] + [(name, "nl", 390) for name in PHONE],
+)
 def test_no_serious_or_critical_wcag_violations(
-    server: str, browser: Browser, axe_source: str, screenshots: Path, name: str, lang: str
+    server: str, browser: Browser, axe_source: str, screenshots: Path, name: str, lang: str, width: int
 ) -> None:
     # bypass_csp: axe is put into the page from outside; the site's own policy is not what is tested here
-    context = browser.new_context(locale=LOCALES[lang], bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale=LOCALES[lang], bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
         path = PAGES[name]
@@ -125,8 +131,8 @@ def test_no_serious_or_critical_wcag_violations(
             assert page.locator("html").get_attribute("lang") == lang
         found = [v for v in violations(page, axe_source) if v["impact"] in BLOCKING]
         if found:
-            page.screenshot(path=str(screenshots / f"axe-{name}-{lang}.png"), full_page=True)
-        assert not found, f"{name} ({lang}):\n{describe(found)}"
+            page.screenshot(path=str(screenshots / f"axe-{name}-{lang}-{width}.png"), full_page=True)
+        assert not found, f"{name} ({lang}, {width} px):\n{describe(found)}"
     finally:
         context.close()
 
