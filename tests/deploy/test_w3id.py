@@ -83,12 +83,12 @@ def test_each_iri_redirects_to_the_representation_asked_for(
     w3id: str, live_server: LiveServer, path: str, accept: str, status: int, target: str, served: str | None
 ) -> None:
     headers = {"Accept": accept}
-    redirect = httpx.get(w3id + path, headers=headers)
+    redirect = httpx.get(w3id + path, headers=headers, timeout=60)
     assert redirect.status_code == status, redirect.text
     assert redirect.headers["location"] == live_server.url + target
     assert redirect.headers["access-control-allow-origin"] == "*"
     assert "Accept" in redirect.headers["vary"]
-    landed = httpx.get(w3id + path, headers=headers, follow_redirects=True)
+    landed = httpx.get(w3id + path, headers=headers, follow_redirects=True, timeout=60)
     assert landed.status_code == 200
     if served is not None:
         assert landed.headers["content-type"].split(";")[0] == served

@@ -128,7 +128,7 @@ def self_based() -> Iterator[str]:
 
 def _published(url: str) -> set[ox.Triple]:
     """The triples the server gives as N-Triples for the same entity."""
-    answer = httpx.get(url, headers={"Accept": "application/n-triples"}, timeout=30).raise_for_status()
+    answer = httpx.get(url, headers={"Accept": "application/n-triples"}, timeout=60).raise_for_status()
     return {quad.triple for quad in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES)}
 
 
@@ -138,7 +138,7 @@ def test_jsonld_js_reads_an_entity_and_its_context_with_its_default_loader(
     self_based: str, node_modules: Path, entity: str
 ) -> None:
     iri = f"{self_based}/id/{entity}"
-    document = httpx.get(iri, headers={"Accept": "application/ld+json"}).json()
+    document = httpx.get(iri, headers={"Accept": "application/ld+json"}, timeout=60).json()
     assert document["@context"] == self_based + "/context/v1.jsonld"  # a context this server serves
     script = ROOT / "tests" / "clients" / "jsonld.cjs"
     done = subprocess.run(["node", str(script), iri], capture_output=True, text=True, timeout=120, cwd=ROOT)
