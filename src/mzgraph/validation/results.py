@@ -47,7 +47,8 @@ class ValidationResult:
     """The source shape (often a blank property shape)."""
     named_shape: URIRef | None
     """The shape itself if it has an IRI, else the nearest named shape that holds it."""
-    component: URIRef
+    component: Node
+    """The constraint component (an IRI such as ``sh:MinCountConstraintComponent``)."""
     file: Path | None = None
     line: int | None = None
     anchor: URIRef | None = None
