@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -176,6 +176,7 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
 
 _text_report_lock = threading.Lock()
 _text_report_off = [0]  # how many pySHACL runs in this process have the text descriptions off
+_described: list[Callable[..., object]] = []  # pySHACL's own method while it is replaced
 
 
 @contextmanager
@@ -184,8 +185,8 @@ def _no_text_report() -> Iterator[None]:
     component = ConstraintComponent
     with _text_report_lock:
         if _text_report_off[0] == 0:
-            component._mzgraph_described = component.make_v_result_description  # type: ignore[attr-defined]
-            component.make_v_result_description = _no_description  # type: ignore[method-assign]
+            _described.append(component.make_v_result_description)
+            component.make_v_result_description = _no_description  # type: ignore[method-assign]  # on purpose
         _text_report_off[0] += 1
     try:
         yield
@@ -193,7 +194,7 @@ def _no_text_report() -> Iterator[None]:
         with _text_report_lock:
             _text_report_off[0] -= 1
             if _text_report_off[0] == 0:
-                component.make_v_result_description = component._mzgraph_described  # type: ignore[attr-defined,method-assign]
+                component.make_v_result_description = _described.pop()  # type: ignore[method-assign]  # put back
 
 
 def _no_description(*_args: object, **_kwargs: object) -> str:
