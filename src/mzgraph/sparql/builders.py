@@ -53,7 +53,7 @@ def values(var: str, terms: Iterable[Term]) -> str:
     return f"VALUES ?{var} {{ {' '.join(term(t) for t in terms)} }}"
 
 
-def rows(result: QueryResult) -> list[dict[str, Term]]:
+def rows(result: QueryResult) -> list[Row]:
     """The solutions of a pyoxigraph SELECT as plain dicts, unbound variables left out."""
     found = solutions(result)
     variables = [v.value for v in found.variables]
