@@ -186,7 +186,7 @@ def _no_text_report() -> Iterator[None]:
     with _text_report_lock:
         if _text_report_off[0] == 0:
             _described.append(component.make_v_result_description)
-            component.make_v_result_description = _no_description  # type: ignore[method-assign]  # on purpose
+            component.make_v_result_description = _no_description  # type: ignore[method-assign]  # a deliberate swap
         _text_report_off[0] += 1
     try:
         yield
@@ -194,7 +194,7 @@ def _no_text_report() -> Iterator[None]:
         with _text_report_lock:
             _text_report_off[0] -= 1
             if _text_report_off[0] == 0:
-                component.make_v_result_description = _described.pop()  # type: ignore[method-assign]  # put back
+                component.make_v_result_description = _described.pop()  # type: ignore[method-assign]  # swapped back
 
 
 def _no_description(*_args: object, **_kwargs: object) -> str:
