@@ -133,7 +133,7 @@ def test_browse_search_facets_sort_and_pages(server: str) -> None:
     paged = page(server, "/organisations?size=2&page=2")  # an old page-number link: the page at the same place
     assert 'aria-current="page">3–4 of 5<' in paged and len(re.findall(r'<li class="result-item">', paged)) == 2
     for rel in ("first", "prev", "next", "last"):
-        assert f'rel="{rel}">' in paged
+        assert f'rel="{rel} nofollow">' in paged
 
 
 def test_browse_as_json_and_csv(server: str) -> None:

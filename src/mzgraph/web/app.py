@@ -21,7 +21,7 @@ from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import errors
 from mzgraph.web.responses import error
-from mzgraph.web.routes import api_docs, dataset, dereference, pages, queries, sparql, validate
+from mzgraph.web.routes import api_docs, crawlers, dataset, dereference, pages, queries, sparql, validate
 from mzgraph.web.services import PageServices
 from mzgraph.web.templating import static_files
 
@@ -91,7 +91,7 @@ def install(app: FastAPI, settings: Settings, store: Store) -> None:
     """Add the pages to ``app``: their services on ``app.state.page_services``, closed when the app stops."""
     services = PageServices(settings, store, app.state.release_index)
     app.state.page_services = services
-    for module in (pages, dereference, dataset, validate):
+    for module in (pages, dereference, dataset, validate, crawlers):
         app.include_router(module.router)
     app.mount("/static", static_files(), name="static")
     errors.install(app, render=render_error)

@@ -95,6 +95,7 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
         kept = services.release_cache().setdefault("responses", OrderedDict())
         key = (
             release.tag,
+            str(request.base_url),  # pages hold absolute URLs (canonical, hreflang): one answer per address used
             request.url.path,
             request.url.query,
             request.cookies.get(LANG_COOKIE, ""),
@@ -105,8 +106,9 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
             body, status, headers = kept[key]
             return _replay(body, status, headers)
         response = await route(*args, **kwargs)
-        if response.status_code == 200 and isinstance(getattr(response, "body", None), bytes):
-            kept[key] = (response.body, response.status_code, list(response.raw_headers))
+        produced = getattr(response, "body", None)
+        if response.status_code == 200 and isinstance(produced, bytes):
+            kept[key] = (produced, response.status_code, list(response.raw_headers))
             if len(kept) > CACHE_SIZE:
                 kept.popitem(last=False)
         return response
