@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
+from mzgraph import __version__
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -22,6 +24,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers.")
+    parser.add_argument("--version", action="version", version=f"mzgraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="validate RDF data against the bundled SHACL shapes")

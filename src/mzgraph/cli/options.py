@@ -29,6 +29,11 @@ _SETTINGS_FLAGS = {
     "include_private": "include_private",
     "private_data": "private_data",
     "index": "index_path",
+    "log_level": "log_level",
+    "log_format": "log_format",
+    "forwarded_allow_ips": "forwarded_allow_ips",
+    "root_path": "root_path",
+    "metrics_dir": "metrics_dir",
 }
 
 

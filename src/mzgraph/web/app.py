@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from mzgraph import __version__
 from mzgraph.bundled import queries_dir, rdf_files, shapes_dir
@@ -20,8 +22,13 @@ from mzgraph.release.serving import IndexHandle
 from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import errors
+from mzgraph.web.metrics import Metrics
+from mzgraph.web.middleware.access import AccessLog
+from mzgraph.web.middleware.compression import Compression
+from mzgraph.web.middleware.headers import FixedHeaders
 from mzgraph.web.responses import error
-from mzgraph.web.routes import api_docs, dataset, dereference, pages, queries, sparql, validate
+from mzgraph.web.routes import api_docs, dataset, dereference, health, pages, queries, sparql, validate
+from mzgraph.web.routes import metrics as metrics_route
 from mzgraph.web.services import PageServices
 from mzgraph.web.templating import static_files
 
@@ -45,12 +52,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             store.close()
             raise
 
+    metrics = Metrics(settings.metrics_dir)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await asyncio.to_thread(index.open)  # built once per release; other workers wait for it, then open it
             yield
         finally:
+            metrics.close()
             index.close()
             store.close()
 
@@ -65,6 +75,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store
     app.state.release_index = index
+    app.state.metrics = metrics
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -74,12 +85,32 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link"],
         max_age=86400,
     )
+    app.add_middleware(Compression)
+    app.add_middleware(FixedHeaders)
+    app.add_middleware(AccessLog, observer=metrics.observe_request)  # outermost: sees what the client gets
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(api_docs.router)
     app.include_router(queries.query_router(load_saved_queries(queries_dir())))  # /query, /queries
+    app.include_router(health.router)
+    app.include_router(metrics_route.router)
     install(app, settings, store)  # the linked-data pages
+    answer_head(app)
     return app
+
+
+def answer_head(app: FastAPI) -> None:
+    """``HEAD`` on every ``GET`` route: the same status and headers, no body (the server leaves it out)."""
+
+    def walk(routes: Iterable[BaseRoute]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute) and "GET" in route.methods:
+                route.methods.add("HEAD")
+            included = getattr(route, "original_router", None)  # a router included in the app
+            if included is not None:
+                walk(included.routes)
+
+    walk(app.routes)
 
 
 def create_app_from_environment() -> FastAPI:
