@@ -28,13 +28,23 @@ def safe_href(url: str | None) -> str | None:
     return cleaned
 
 
-def href(iri: str | None, base: str) -> str | None:
+def href(iri: str | None, base: str, root: str = "") -> str | None:
     """Where a link to ``iri`` goes: its page on this server, else the IRI itself if it is safe.
 
-    A server path (``/organisations``) is kept as it is.
+    A server path (``/organisations``) is kept as it is. ``root`` is the path prefix a reverse proxy publishes
+    the server under (``/kg``); it goes in front of every server path.
     """
     if not iri:
         return None
     if iri.startswith("/") and not iri.startswith("//"):
-        return iri
-    return to_path(iri, base) or safe_href(iri)
+        return root + iri
+    path = to_path(iri, base)
+    return root + path if path else safe_href(iri)
+
+
+def absolute(url: str, server: str) -> str:
+    """``url`` as an absolute URL: a server path (``/x``) is put after ``server`` (the client's scheme, host and
+    path prefix, as ``request.base_url`` gives it); anything else is kept."""
+    if url.startswith("/") and not url.startswith("//"):
+        return server.rstrip("/") + url
+    return url

@@ -147,7 +147,7 @@ async def _void(request: Request, extension: str | None) -> Response:
     headers = {
         **cache_headers(etag, release.modified, vary="Accept, Accept-Language"),
         **CORS,
-        "Link": link_header(alternates),
+        "Link": link_header(alternates, server=str(request.base_url)),
     }
     if is_not_modified(request, etag, release.modified):
         return not_modified(headers)
