@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     install(app, settings, store)  # the linked-data pages
+    app.openapi()  # the API description, made (and kept) before HEAD is added: it documents the GET operations
     answer_head(app)
     return app
 
