@@ -69,7 +69,7 @@ def test_the_service_description_and_the_void_name_the_version(live_server: Live
 def test_head_answers_every_get_route_with_the_headers_of_get_and_no_body(live_server: LiveServer) -> None:
     paths = [SAMPLE_PARAMETERS.get(path, path) for path in get_routes(live_server.app.routes)]
     assert len(paths) > 20 and "/organisations" in paths and "/healthz" in paths
-    with httpx.Client(base_url=live_server.url, timeout=60) as client:
+    with httpx.Client(base_url=live_server.url, timeout=60) as client:  # gzip accepted, as by httpx's default
         for path in paths:
             got = client.get(path)
             head = client.head(path)
@@ -80,6 +80,13 @@ def test_head_answers_every_get_route_with_the_headers_of_get_and_no_body(live_s
             assert {k: v for k, v in head.headers.items() if k not in varying} == {
                 k: v for k, v in got.headers.items() if k not in varying
             }, path
+
+
+def test_head_does_not_add_operations_to_the_api_description(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server(data_paths=SPARQL_DATA)  # a second app in this process: the routes are shared
+    operations = httpx.get(server.url + "/openapi.json").json()["paths"]
+    assert "head" not in {method for path in operations.values() for method in path}
+    assert "get" in operations["/organisations"]
 
 
 def test_text_of_a_kilobyte_or_more_is_gzipped_when_the_client_accepts_it(live_server: LiveServer) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute
 
 from mzgraph import __version__
 from mzgraph.bundled import queries_dir, rdf_files, shapes_dir
@@ -25,6 +23,7 @@ from mzgraph.web import errors
 from mzgraph.web.metrics import Metrics
 from mzgraph.web.middleware.access import AccessLog
 from mzgraph.web.middleware.compression import Compression
+from mzgraph.web.middleware.head import HeadAsGet
 from mzgraph.web.middleware.headers import FixedHeaders
 from mzgraph.web.responses import error
 from mzgraph.web.routes import api_docs, dataset, dereference, health, pages, queries, sparql, validate
@@ -86,6 +85,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         max_age=86400,
     )
     app.add_middleware(Compression)
+    app.add_middleware(HeadAsGet)  # outside compression: HEAD gets the headers of the compressed GET
     app.add_middleware(FixedHeaders)
     app.add_middleware(AccessLog, observer=metrics.observe_request)  # outermost: sees what the client gets
     errors.install(app)
@@ -95,23 +95,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     install(app, settings, store)  # the linked-data pages
-    app.openapi()  # the API description, made (and kept) before HEAD is added: it documents the GET operations
-    answer_head(app)
     return app
-
-
-def answer_head(app: FastAPI) -> None:
-    """``HEAD`` on every ``GET`` route: the same status and headers, no body (the server leaves it out)."""
-
-    def walk(routes: Iterable[BaseRoute]) -> None:
-        for route in routes:
-            if isinstance(route, APIRoute) and "GET" in route.methods:
-                route.methods.add("HEAD")
-            included = getattr(route, "original_router", None)  # a router included in the app
-            if included is not None:
-                walk(included.routes)
-
-    walk(app.routes)
 
 
 def create_app_from_environment() -> FastAPI:
