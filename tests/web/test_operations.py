@@ -4,6 +4,9 @@ gzip, request ids, /healthz, /readyz (with query workers that die and come back)
 from __future__ import annotations
 
 import gzip
+import io
+import json
+import logging
 import os
 import signal
 import time
@@ -19,7 +22,11 @@ from starlette.routing import BaseRoute
 
 from common import SPARQL_DATA, LiveServer
 from mzgraph import __version__
+from mzgraph.config import Settings
+from mzgraph.web.app import create_app
+from mzgraph.web.logs import JsonFormatter, RequestIdFilter
 from mzgraph.web.middleware.headers import CONTENT_SECURITY_POLICY
+from tools.servers import AppRunner
 
 SAMPLE_PARAMETERS = {
     "/id/{path:path}": "/id/organisation/gemeente-enschede",
@@ -206,3 +213,33 @@ def test_metrics_count_requests_by_route_group_and_queries_by_outcome(start_serv
     assert release.labels["release"] == server.store.release.tag and release.value == 1
     assert families["mzgraph_triples"].samples[0].value == server.store.release.triples
     assert families["mzgraph_queries_in_progress"].samples[0].value == 0
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_request_id_and_never_shown() -> None:
+    app = create_app(Settings(data_paths=SPARQL_DATA))
+
+    def broken() -> None:
+        raise RuntimeError("internal state the client must not see")
+
+    app.add_api_route("/broken", broken)
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("mzgraph.web")
+    logger.addHandler(handler)
+    try:
+        with AppRunner() as runner, runner.serve(app) as url:
+            answer = httpx.get(url + "/broken", headers={"X-Request-ID": "broken-1", "Accept": "application/json"})
+    finally:
+        logger.removeHandler(handler)
+        app.state.store.close()
+    assert answer.status_code == 500
+    assert answer.json()["error"] == "internal_error"
+    assert answer.json()["detail"] == {"request_id": "broken-1"}
+    assert answer.headers["x-request-id"] == "broken-1"
+    assert "Traceback" not in answer.text and "must not see" not in answer.text
+    line = json.loads(written.getvalue().splitlines()[0])
+    assert line["request_id"] == "broken-1"
+    assert line["level"] == "error"
+    assert "Traceback" in line["exception"] and "internal state the client must not see" in line["exception"]

@@ -26,7 +26,7 @@ OUTCOMES = ("ok", "timeout", "rejected", "busy", "crashed", "truncated")
 """What became of a SPARQL query, as logged and counted."""
 
 
-class _RequestId(logging.Filter):
+class RequestIdFilter(logging.Filter):
     """Adds the current request's id to every record (``-`` outside a request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -91,7 +91,7 @@ def logging_config(level: str, fmt: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": _RequestId}},
+        "filters": {"request_id": {"()": RequestIdFilter}},
         "formatters": {"main": {"()": formatter}},
         "handlers": {"main": handler},
         "loggers": loggers,
