@@ -13,7 +13,7 @@ from typing import Any
 
 from mzgraph import __version__
 from mzgraph.cli.index import reporter
-from mzgraph.cli.options import backend_options, data_options, fail, index_options, query_options, settings_from
+from mzgraph.cli.options import all_setting_options, fail, quiet_option, settings_from
 from mzgraph.config import Settings
 from mzgraph.errors import MzgraphError
 from mzgraph.web.logs import logging_config
@@ -21,28 +21,14 @@ from mzgraph.web.logs import logging_config
 
 def add_command(sub: Any) -> None:
     """Add ``serve`` to the ``mzgraph`` subcommands."""
-    serve = sub.add_parser("serve", help="serve the graph: SPARQL endpoint (and pages) over HTTP")
-    data_options(serve)
-    backend_options(serve)
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, help="web worker processes (default 1)")
-    serve.add_argument(
-        "--log-level", choices=("debug", "info", "warning", "error", "critical"), help="least severe lines logged"
+    serve = sub.add_parser(
+        "serve",
+        help="serve the graph: SPARQL endpoint (and pages) over HTTP",
+        description="Every setting below is also an environment variable (in brackets); a flag overrides it. "
+        "`mzgraph config` prints the settings in effect.",
     )
-    serve.add_argument("--log-format", choices=("text", "json"), help="log lines as text (default) or JSON")
-    serve.add_argument(
-        "--forwarded-allow-ips",
-        help="proxies trusted for X-Forwarded-Proto/-For: comma-separated addresses or * (default 127.0.0.1)",
-    )
-    serve.add_argument("--root-path", help="path prefix the reverse proxy publishes the service under, such as /kg")
-    serve.add_argument("--metrics-dir", type=Path, help="folder the web workers share their metrics in")
-    index_options(
-        serve,
-        "release index: the store's own (default STORE/index), one built by `mzgraph index` for a remote store, "
-        "or the cache folder for data in memory",
-    )
-    query_options(serve)
+    all_setting_options(serve)
+    quiet_option(serve)
     serve.set_defaults(func=run_serve)
 
 
