@@ -66,6 +66,8 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._awaited = 0
+        self._current: set[int] = set()
+        """Workers of the current zygote: only those are its to replace."""
         self._start_zygote()
         self._acceptor = threading.Thread(target=self._accept, name="mzgraph-workers", daemon=True)
         self._acceptor.start()
@@ -109,6 +111,7 @@ class WorkerPool:
                     break
             with self._control_lock:
                 self._control.close()
+                self._current.clear()
                 self._start_zygote()
             self.restarts += 1
 
@@ -193,7 +196,9 @@ class WorkerPool:
     def _replace(self, worker: _Worker) -> None:
         worker.conn.close()
         with self._control_lock, contextlib.suppress(OSError):
-            self._control.send(("replace", worker.pid))
+            if worker.pid in self._current:  # a worker of a zygote that died is gone, and already replaced
+                self._current.discard(worker.pid)
+                self._control.send(("replace", worker.pid))
 
     def _accept(self) -> None:
         while not self._closed:
@@ -209,7 +214,9 @@ class WorkerPool:
             conn = Connection(sock.detach())
             if conn.poll(5.0):
                 with contextlib.suppress(EOFError, OSError):
-                    self._idle.put(_Worker(int(conn.recv()), conn))
+                    worker = _Worker(int(conn.recv()), conn)
+                    self._current.add(worker.pid)
+                    self._idle.put(worker)
                     self._awaited = max(self._awaited - 1, 0)
                     continue
             conn.close()
