@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
+import psutil
 import pyoxigraph as ox
 import pytest
 from fastapi.routing import APIRoute
@@ -179,6 +180,32 @@ def test_query_workers_that_die_are_started_again_and_readiness_says_so_meanwhil
     assert seen[-1] == 200 and pool.pid != before
     assert pool.restarts == 1
     assert httpx.get(server.sparql, params=query).status_code == 200
+
+
+def test_readiness_is_503_while_no_query_worker_can_answer_and_200_when_they_are_back(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(data_paths=SPARQL_DATA, query_workers=2)
+    zygote = psutil.Process(server.store._pool.pid)  # type: ignore[attr-defined]
+    assert httpx.get(server.url + "/readyz").status_code == 200
+    workers = zygote.children()
+    assert len(workers) == 2
+    zygote.suspend()  # it cannot fork replacements until it is resumed
+    try:
+        for worker in workers:
+            worker.kill()
+        psutil.wait_procs(workers, timeout=5)
+        down = httpx.get(server.url + "/readyz", timeout=10)
+        assert down.status_code == 503
+        assert "did not answer a probe query within 1 s" in down.json()["detail"]["reason"]
+        assert httpx.get(server.url + "/healthz").status_code == 200
+    finally:
+        zygote.resume()
+    deadline = time.monotonic() + 20
+    while httpx.get(server.url + "/readyz", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the workers did not come back"
+        time.sleep(0.2)
+    assert len(zygote.children()) == 2
 
 
 def test_metrics_count_requests_by_route_group_and_queries_by_outcome(start_server: Callable[..., LiveServer]) -> None:
