@@ -1,4 +1,9 @@
-"""Between canonical IRIs and this server's paths, and which links from data are safe to render."""
+"""Between canonical IRIs and this server's paths, and which links from data are safe to render.
+
+Absolute URLs of this server are made from ``request.base_url``, which holds the scheme and host the client used
+(behind a trusted proxy, the forwarded ones) and the root path: :func:`absolute` for a server path, ``href(iri,
+base, root)`` for a link on a page. Nothing else builds them, so every address the service writes is the client's.
+"""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ window.addEventListener("DOMContentLoaded", function () {
     deepLinking: true,
     showExtensions: true,
     showCommonExtensions: true,
+    validatorUrl: null,  /* no badge fetched from validator.swagger.io: nothing leaves this server */
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
   });
 });
