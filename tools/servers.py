@@ -2,7 +2,8 @@
 
 An ASGI app under uvicorn in a thread (:class:`AppRunner`), ``oxigraph serve`` (in memory,
 :func:`oxigraph_server`, or on a store folder that can be stopped and started again, :class:`OxigraphServer`),
-``mzgraph serve`` as a process of its own (:func:`mzgraph_server`), a free port (:func:`free_port`) and
+``mzgraph serve`` as a process of its own (:func:`mzgraph_server`), Apache httpd on a folder
+(:func:`apache_server`), a free port (:func:`free_port`) and
 stopping a process with everything it started (:func:`stop_process`). Each listens on 127.0.0.1; what a
 ``with`` block starts is stopped when it ends, so a failed run leaves no process or thread behind.
 """
@@ -112,6 +113,55 @@ def mzgraph_server(*options: str, log: Path | None = None, port: int | None = No
     command = [str(_command("mzgraph")), "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
     with _process(command, f"http://127.0.0.1:{port}", ready_path="/healthz", log=log) as base_url:
         yield base_url
+
+
+APACHE = Path("/usr/sbin/apache2")
+"""Debian's Apache httpd (``apache2-bin``), which runs the w3id ``.htaccess`` in the tests."""
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+_APACHE_CONFIG = """\
+ServerRoot "{root}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{root}/httpd.pid"
+ErrorLog "{root}/error.log"
+LogLevel warn
+User {user}
+Group {group}
+{modules}
+DocumentRoot "{htdocs}"
+<Directory "{htdocs}">
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+
+@contextlib.contextmanager
+def apache_server(htdocs: Path) -> Iterator[str]:
+    """Apache httpd serving a copy of ``htdocs`` (each folder's ``.htaccess`` obeyed: mod_rewrite, mod_alias,
+    mod_headers) on a free port, in the foreground as one process; yields its base URL.
+
+    Started by root, httpd serves as ``nobody``, so the copy is made readable to everyone.
+    """
+    if not APACHE.exists():
+        raise ServerError(f"{APACHE} is missing; scripts/install-dev installs apache2-bin")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="mzgraph-apache-") as root:
+        served = Path(root) / "htdocs"
+        shutil.copytree(htdocs, served)
+        for folder in [Path(root), *(p for p in served.rglob("*") if p.is_dir()), served]:
+            folder.chmod(0o755)
+        for file in (p for p in served.rglob("*") if p.is_file()):
+            file.chmod(0o644)
+        user, group = ("nobody", "nogroup") if os.getuid() == 0 else (f"#{os.getuid()}", f"#{os.getgid()}")
+        names = ("mpm_event", "authz_core", "alias", "rewrite", "headers")
+        modules = "\n".join(f'LoadModule {name}_module "{APACHE_MODULES}/mod_{name}.so"' for name in names)
+        config = Path(root) / "httpd.conf"
+        values = {"root": root, "port": port, "modules": modules, "htdocs": served, "user": user, "group": group}
+        config.write_text(_APACHE_CONFIG.format(**values))
+        command = [str(APACHE), "-X", "-f", str(config)]
+        with _process(command, f"http://127.0.0.1:{port}", ready_path="/") as base_url:
+            yield base_url
 
 
 class OxigraphServer:

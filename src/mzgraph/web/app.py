@@ -26,7 +26,7 @@ from mzgraph.web.middleware.compression import Compression
 from mzgraph.web.middleware.head import HeadAsGet
 from mzgraph.web.middleware.headers import FixedHeaders
 from mzgraph.web.responses import error
-from mzgraph.web.routes import api_docs, dataset, dereference, health, pages, queries, sparql, validate
+from mzgraph.web.routes import api_docs, crawlers, dataset, dereference, health, pages, queries, sparql, validate
 from mzgraph.web.routes import metrics as metrics_route
 from mzgraph.web.services import PageServices
 from mzgraph.web.templating import static_files
@@ -107,7 +107,7 @@ def install(app: FastAPI, settings: Settings, store: Store) -> None:
     """Add the pages to ``app``: their services on ``app.state.page_services``, closed when the app stops."""
     services = PageServices(settings, store)
     app.state.page_services = services
-    for module in (pages, dereference, dataset, validate):
+    for module in (pages, dereference, dataset, validate, crawlers):
         app.include_router(module.router)
     app.mount("/static", static_files(), name="static")
     errors.install(app, render=render_error)

@@ -97,7 +97,7 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
         kept = services.release_cache().setdefault("responses", OrderedDict())
         key = (
             release.tag,
-            str(request.base_url),  # pages hold absolute URLs: the scheme and host the client used
+            str(request.base_url),  # pages hold absolute URLs (canonical, hreflang): one answer per address used
             request.url.path,
             request.url.query,
             request.cookies.get(LANG_COOKIE, ""),

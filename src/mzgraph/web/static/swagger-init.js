@@ -7,7 +7,7 @@ window.addEventListener("DOMContentLoaded", function () {
     url: element.dataset.url,
     dom_id: "#swagger-ui",
     layout: "BaseLayout",
-    deepLinking: true,
+    deepLinking: false,  /* no link inside an operation's summary button: screen readers reach every control */
     showExtensions: true,
     showCommonExtensions: true,
     validatorUrl: null,  /* no badge fetched from validator.swagger.io: nothing leaves this server */
