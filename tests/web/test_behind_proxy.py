@@ -148,3 +148,14 @@ def test_both_nodes_answered_and_nginx_passed_its_request_id(published: Publishe
     assert all(a.status_code == 200 and re.fullmatch(r"[0-9a-f]{32}", a.headers["x-request-id"]) for a in answers)
     nodes = {line.rsplit(" ", 1)[1] for line in published.proxy.access_log if " /kg/healthz 200 " in line}
     assert len(nodes) == 2
+
+
+def test_robots_and_the_sitemaps_name_the_pages_under_the_prefix(published: Published) -> None:
+    robots = published.client.get(published.url + "/robots.txt").text
+    assert f"Sitemap: {published.url}/sitemap.xml" in robots
+    index = published.client.get(published.url + "/sitemap.xml").text
+    sitemaps = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert sitemaps and all(url.startswith(published.url + "/") for url in sitemaps)
+    pages = re.findall(r"<loc>([^<]+)</loc>", published.client.get(sitemaps[-1]).text)
+    assert pages and all(url.startswith(published.url + "/") for url in pages)
+    assert published.client.head(pages[0]).status_code == 200

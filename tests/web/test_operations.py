@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ SAMPLE_PARAMETERS = {
     "/queries/{name}": "/queries/ambassadors-by-year",
     "/download/mzgraph.{extension}": "/download/mzgraph.ttl",
     "/.well-known/void.{extension}": "/.well-known/void.ttl",
+    "/sitemap-{number:int}.xml": "/sitemap-1.xml",
 }
 VARYING = {"date", "x-request-id"}
 """Headers that differ between any two answers."""
@@ -52,6 +54,14 @@ def get_routes(routes: Iterable[BaseRoute]) -> list[str]:
         if included is not None:
             found += get_routes(included.routes)
     return found
+
+
+def wait_until_ready(url: str, seconds: float = 30) -> None:
+    """Poll ``/readyz`` until it is 200 (a new server's first probe can take over a second on a busy machine)."""
+    deadline = time.monotonic() + seconds
+    while httpx.get(url + "/readyz", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the server did not become ready"
+        time.sleep(0.2)
 
 
 def test_every_response_names_the_version_and_carries_the_security_headers(live_server: LiveServer) -> None:
@@ -147,7 +157,7 @@ def test_readiness_follows_a_remote_store_going_down_and_coming_back(
 ) -> None:
     oxigraph = start_oxigraph()
     server = start_server(backend="remote", sparql_endpoint=oxigraph.query_url)
-    assert httpx.get(server.url + "/readyz").status_code == 200
+    wait_until_ready(server.url)
     oxigraph.stop()
     down = httpx.get(server.url + "/readyz", timeout=10)
     assert down.status_code == 503
@@ -156,7 +166,7 @@ def test_readiness_follows_a_remote_store_going_down_and_coming_back(
     assert down.headers["retry-after"] == "5"
     assert httpx.get(server.url + "/healthz").status_code == 200  # alive all along
     oxigraph.start()
-    assert httpx.get(server.url + "/readyz", timeout=10).status_code == 200
+    wait_until_ready(server.url)
 
 
 def test_query_workers_that_die_are_started_again_and_readiness_says_so_meanwhile(
@@ -173,8 +183,8 @@ def test_query_workers_that_die_are_started_again_and_readiness_says_so_meanwhil
     while time.monotonic() < deadline:
         answer = httpx.get(server.url + "/readyz", timeout=10)
         seen.append(answer.status_code)
-        if answer.status_code == 503:
-            assert "query workers" in answer.json()["detail"]["reason"]
+        if answer.status_code == 503:  # the workers are starting, or (on a busy machine) the probe was slow
+            assert re.search("query workers|probe query", answer.json()["detail"]["reason"])
         if answer.status_code == 200 and pool.pid != before:
             break
     assert seen[-1] == 200 and pool.pid != before
@@ -187,7 +197,7 @@ def test_readiness_is_503_while_no_query_worker_can_answer_and_200_when_they_are
 ) -> None:
     server = start_server(data_paths=SPARQL_DATA, query_workers=2)
     zygote = psutil.Process(server.store._pool.pid)  # type: ignore[attr-defined]
-    assert httpx.get(server.url + "/readyz").status_code == 200
+    wait_until_ready(server.url)
     workers = zygote.children()
     assert len(workers) == 2
     zygote.suspend()  # it cannot fork replacements until it is resumed
@@ -201,10 +211,7 @@ def test_readiness_is_503_while_no_query_worker_can_answer_and_200_when_they_are
         assert httpx.get(server.url + "/healthz").status_code == 200
     finally:
         zygote.resume()
-    deadline = time.monotonic() + 20
-    while httpx.get(server.url + "/readyz", timeout=10).status_code != 200:
-        assert time.monotonic() < deadline, "the workers did not come back"
-        time.sleep(0.2)
+    wait_until_ready(server.url)  # the workers are back
     assert len(zygote.children()) == 2
 
 
