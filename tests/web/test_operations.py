@@ -277,3 +277,36 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_request_id_and_nev
     assert line["request_id"] == "broken-1"
     assert line["level"] == "error"
     assert "Traceback" in line["exception"] and "internal state the client must not see" in line["exception"]
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome", "kind", "rows"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", "truncated", "SELECT", 3),
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 2", "ok", "SELECT", 2),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "ok", "CONSTRUCT", 2),
+        ("ASK { ?s ?p ?o }", "ok", "ASK", 1),
+        ("INSERT DATA { <a:b> <a:b> <a:b> }", "rejected", "unknown", None),
+    ],
+)
+def test_each_query_is_logged_once_with_its_outcome_kind_and_rows(
+    start_server: Callable[..., LiveServer], query: str, outcome: str, kind: str, rows: int | None
+) -> None:
+    server = start_server(data_paths=SPARQL_DATA, max_rows=3)
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("mzgraph.queries")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        httpx.post(server.sparql, data={"query": query}, headers={"X-Request-ID": "logged-1"}, timeout=30)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert len(lines) == 1
+    assert (lines[0]["outcome"], lines[0]["kind"], lines[0]["rows"]) == (outcome, kind, rows)
+    assert lines[0]["request_id"] == "logged-1"
