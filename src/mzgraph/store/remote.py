@@ -118,7 +118,7 @@ class RemoteStore(Store):
                     converted = graph_from_ntriples(buffered, fmt, self._prefixes)
             except (SyntaxError, ValueError) as err:
                 raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
-        lines = body.lines - 1 if request.form is QueryForm.SELECT else body.lines  # TSV has a header line
+        lines = body._cap.lines - (request.form is QueryForm.SELECT)  # TSV has a header line
         return QueryResult(converted, fmt, body.truncated, max_rows, max(lines, 0))
 
     @contextlib.contextmanager
@@ -276,11 +276,6 @@ class _Body(io.RawIOBase):
     def truncated(self) -> bool:
         """Whether the cap cut the answer (the rest was not read)."""
         return self._cap.truncated
-
-    @property
-    def lines(self) -> int:
-        """The lines read so far."""
-        return self._cap.lines
 
     def read(self, size: int = -1) -> bytes:
         """At most ``size`` bytes (pyoxigraph's parsers abort on more); with no ``size``, all that is left."""
