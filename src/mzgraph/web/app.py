@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link"],
+        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link", "X-Request-ID"],
         max_age=86400,
     )
     app.add_middleware(Compression)
