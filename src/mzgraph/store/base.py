@@ -21,11 +21,11 @@ import pyoxigraph as ox
 
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
+from mzgraph.rdf.oxigraph import Term, solutions
 from mzgraph.sparql.errors import QueryRejected, QueryTimeout, StoreBusy, TooManyRows
 from mzgraph.sparql.guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 """One SELECT solution: variable name (without ``?``) to term; unbound variables are absent."""
 Binding = ox.NamedNode | ox.Literal
@@ -232,7 +232,7 @@ class Store(ABC):
             for count, triple in enumerate(triples):
                 if not count & 0x3FFF:
                     _check_deadline(deadline, timeout)
-                yield triple  # type: ignore[misc]
+                yield triple
 
     def write_lines(
         self,
@@ -264,8 +264,8 @@ class Store(ABC):
         if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
             request = QueryRequest(check("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"))
             result = self.run(request, formats.TSV, max_rows=1_000_000)
-            solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV)
-            graphs = frozenset(s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode))
+            rows = solutions(ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV))
+            graphs = frozenset(s["g"].value for s in rows if isinstance(s["g"], ox.NamedNode))
             self._graphs = (now, graphs)
         return self._graphs[1]
 

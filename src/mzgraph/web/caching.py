@@ -108,8 +108,9 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
             body, status, headers = kept[key]
             return _replay(body, status, headers)
         response = await route(*args, **kwargs)
-        if response.status_code == 200 and isinstance(getattr(response, "body", None), bytes):
-            kept[key] = (response.body, response.status_code, list(response.raw_headers))
+        produced = getattr(response, "body", None)
+        if response.status_code == 200 and isinstance(produced, bytes):
+            kept[key] = (produced, response.status_code, list(response.raw_headers))
             if len(kept) > CACHE_SIZE:
                 kept.popitem(last=False)
         return response

@@ -187,7 +187,7 @@ def openapi_extra(query: SavedQuery) -> dict[str, Any]:
         "description": "The result format, instead of the Accept header",
         "schema": {"type": "string", "enum": names},
     }
-    media_types = {fmt.media_type: {} for fmt in formats.FORMATS[Family.SOLUTIONS]}
+    media_types: dict[str, dict[str, object]] = {fmt.media_type: {} for fmt in formats.FORMATS[Family.SOLUTIONS]}
     return {
         "parameters": [*(openapi_parameter(p) for p in query.parameters), format_parameter],
         "responses": {"200": {"description": "The results (SPARQL 1.1 Query Results)", "content": media_types}},
