@@ -61,7 +61,7 @@ def run_serve(args: argparse.Namespace) -> int:
     triples = f"{release.triples:,} triples" if release.triples is not None else settings.sparql_endpoint
     address = f"http://{settings.host}:{settings.port}{settings.root_path}/sparql"
     log.info("mzgraph %s serving %s (release %s) at %s", __version__, triples, release.tag, address)
-    server = {
+    server: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_config": log_config,

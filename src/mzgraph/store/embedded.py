@@ -185,7 +185,9 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
     try:
         result = opener().query(job.text, **dataset)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryBoolean):
-            return result.serialize(format=fmt.oxigraph), False, 1  # type: ignore[arg-type]
+            answer = result.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+            assert answer is not None  # no output file given: the bytes are returned
+            return answer, False, 1
         if isinstance(result, ox.QuerySolutions):
             tsv, truncated, lines = _capped(result, ox.QueryResultsFormat.TSV, job.max_rows + 1)  # + the header
             return solutions_from_tsv(tsv, fmt), truncated, max(lines - 1, 0)

@@ -47,8 +47,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update(getattr(record, "fields", {}))
-        if getattr(record, "request_id", "-") != "-":
-            line.setdefault("request_id", record.request_id)
+        ident = getattr(record, "request_id", "-")
+        if ident != "-":
+            line.setdefault("request_id", ident)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
@@ -63,8 +64,9 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         fields = dict(getattr(record, "fields", {}))
-        if getattr(record, "request_id", "-") != "-":
-            fields.setdefault("request_id", record.request_id)
+        ident = getattr(record, "request_id", "-")
+        if ident != "-":
+            fields.setdefault("request_id", ident)
         if not fields:
             return text
         head, newline, tail = text.partition("\n")
