@@ -76,7 +76,9 @@ class AppRunner:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on" if lifespan else "off")
+        lifespan_mode = "on" if lifespan else "off"
+        # as `mzgraph serve` runs it: the app writes its own access lines and Server header
+        config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan=lifespan_mode)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
         thread.start()
@@ -101,11 +103,15 @@ def oxigraph_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def mzgraph_server(*options: str, port: int | None = None) -> Iterator[str]:
-    """``mzgraph serve OPTIONS`` as a process of its own on ``port`` (by default a free one); yields its base URL."""
+def mzgraph_server(*options: str, log: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """``mzgraph serve OPTIONS`` as a process of its own on a free port (or ``port``); yields its base URL.
+
+    ``log`` names a file that gets the server's stderr (its log lines), else it is kept only to report a failed
+    start.
+    """
     port = port or free_port()
     command = [str(_command("mzgraph")), "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
-    with _process(command, f"http://127.0.0.1:{port}", ready_path="/sparql") as base_url:
+    with _process(command, f"http://127.0.0.1:{port}", ready_path="/healthz", log=log) as base_url:
         yield base_url
 
 
@@ -189,22 +195,22 @@ class OxigraphServer:
 
 
 @contextlib.contextmanager
-def _process(command: list[str], base_url: str, *, ready_path: str) -> Iterator[str]:
+def _process(command: list[str], base_url: str, *, ready_path: str, log: Path | None = None) -> Iterator[str]:
     """Run ``command`` in a session of its own until it answers ``ready_path``; stop it and its children after.
 
     The whole process group is stopped, so helpers the server spawned (query or validation workers)
-    cannot outlive it.
+    cannot outlive it. Its stderr goes to the file ``log`` if given.
     """
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=output, start_new_session=True)
         try:
             _wait_until(
                 lambda: _answers(base_url + ready_path) or process.poll() is not None, what=" ".join(command[:2])
             )
             if process.poll() is not None:
-                log.seek(0)
-                output = log.read().decode(errors="replace").strip()
-                raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {output[-2000:]}")
+                output.seek(0)
+                text = output.read().decode(errors="replace").strip()
+                raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {text[-2000:]}")
             yield base_url
         finally:
             stop_process(process)

@@ -74,12 +74,14 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Serialised results; ``truncated`` says the row cap (``max_rows``) cut them short."""
+    """Serialised results; ``truncated`` says the row cap (``max_rows``) cut them short; ``rows`` is the number of
+    solutions or triples when the backend counted them."""
 
     body: bytes
     format: Format
     truncated: bool = False
     max_rows: int | None = None
+    rows: int | None = None
 
 
 class Store(ABC):
@@ -116,6 +118,11 @@ class Store(ABC):
     def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
         """Write the answer of a checked SELECT (as TSV) or CONSTRUCT (as N-Triples) to ``output``, as the store
         produces it."""
+
+    def problem(self) -> str | None:
+        """Why this store cannot answer right now, as far as it knows without asking its data (its query
+        workers are starting again, say), or None. Readiness checks add a probe query."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - backends without resources need not override it
         """Release processes and connections."""

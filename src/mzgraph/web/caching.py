@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from mzgraph.web.responses import LANG_COOKIE
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
+from mzgraph.web.urls import absolute
 
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Vary"}
 """Any origin may read the data formats; no credentials are involved."""
@@ -56,9 +57,10 @@ def is_not_modified(request: Request, etag: str, modified: datetime) -> bool:
     return False
 
 
-def link_header(alternates: Iterable[Alternate], extra: Iterable[str] = ()) -> str:
-    """``Link: <url>; rel="alternate"; type="..."`` for every other representation."""
-    links = [f'<{alt.url}>; rel="alternate"; type="{alt.media_type}"' for alt in alternates]
+def link_header(alternates: Iterable[Alternate], extra: Iterable[str] = (), *, server: str = "") -> str:
+    """``Link: <url>; rel="alternate"; type="..."`` for every other representation; server paths are made
+    absolute with ``server`` (``request.base_url``: the client's scheme, host and path prefix)."""
+    links = [f'<{absolute(alt.url, server)}>; rel="alternate"; type="{alt.media_type}"' for alt in alternates]
     return ", ".join([*links, *extra])
 
 

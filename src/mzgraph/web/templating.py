@@ -34,8 +34,9 @@ class Alternate:
     url: str
 
 
-def create_environment(base: str) -> Environment:
-    """The template environment; ``base`` is the canonical base IRI that maps to this server's root."""
+def create_environment(base: str, root: str = "") -> Environment:
+    """The template environment; ``base`` is the canonical base IRI that maps to this server's root, ``root`` the
+    path prefix a reverse proxy publishes the server under (``/kg``, or empty), put in front of server paths."""
     env = Environment(
         loader=PackageLoader("mzgraph.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -46,7 +47,8 @@ def create_environment(base: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["href"] = lambda iri: href(iri, base)
+    env.filters["href"] = lambda iri: href(iri, base, root)
+    env.globals["root"] = root
     env.filters["local_name"] = lambda iri: local_name(str(iri))
     env.filters["anchor"] = anchor
     return env

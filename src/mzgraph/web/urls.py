@@ -1,5 +1,11 @@
 """Between canonical IRIs and this server's paths, which links from data are safe to render, and the absolute URLs
-of this server's pages as the client reached it (so they are right behind a proxy)."""
+of this server's pages as the client reached it (so they are right behind a proxy).
+
+Absolute URLs of this server are made from ``request.base_url``, which holds the scheme and host the client used
+(behind a trusted proxy, the forwarded ones) and the root path: :func:`site_url` and :func:`absolute` for a server
+path, ``href(iri, base, root)`` for a link on a page. Nothing else builds them, so every address the service writes
+is the client's.
+"""
 
 from __future__ import annotations
 
@@ -32,16 +38,26 @@ def safe_href(url: str | None) -> str | None:
     return cleaned
 
 
-def href(iri: str | None, base: str) -> str | None:
+def href(iri: str | None, base: str, root: str = "") -> str | None:
     """Where a link to ``iri`` goes: its page on this server, else the IRI itself if it is safe.
 
-    A server path (``/organisations``) is kept as it is.
+    A server path (``/organisations``) is kept as it is. ``root`` is the path prefix a reverse proxy publishes
+    the server under (``/kg``); it goes in front of every server path.
     """
     if not iri:
         return None
     if iri.startswith("/") and not iri.startswith("//"):
-        return iri
-    return to_path(iri, base) or safe_href(iri)
+        return root + iri
+    path = to_path(iri, base)
+    return root + path if path else safe_href(iri)
+
+
+def absolute(url: str, server: str) -> str:
+    """``url`` as an absolute URL: a server path (``/x``) is put after ``server`` (the client's scheme, host and
+    path prefix, as ``request.base_url`` gives it); anything else is kept."""
+    if url.startswith("/") and not url.startswith("//"):
+        return server.rstrip("/") + url
+    return url
 
 
 def site_url(request: Request, path: str) -> str:

@@ -157,12 +157,15 @@ async def _browse(request: Request, form: str, *, negotiated: bool = False) -> R
     if form != "html":
         headers.update(CORS)
     if is_not_modified(request, etag, release.modified):
-        headers["Link"] = link_header(_alternates(request, form))
+        headers["Link"] = link_header(_alternates(request, form), server=str(request.base_url))
         return not_modified(headers)
     if streamed:
         return await _stream(request, form, query, langs, headers)
     result = await browse_view.run(services, request, query, langs)
-    headers["Link"] = link_header(_alternates(request, form), link_values(result.pager))
+    origin = f"{request.url.scheme}://{request.url.netloc}"  # the pager's paths already hold any path prefix
+    headers["Link"] = link_header(
+        _alternates(request, form), link_values(result.pager, origin), server=str(request.base_url)
+    )
     if form == "json":
         return Response(json_bytes(list_json(result)), media_type=JSON.media_type, headers=headers)
     if form == "csv":
@@ -181,7 +184,7 @@ async def _stream(
     groups, term_labels = await asyncio.gather(services.groups(), services.term_labels())
     kinds = {iri: browse_view.kind_label(iri, langs, term_labels) for iri in term_labels}
     rows = browse_view.export_rows(index, query, langs)
-    headers["Link"] = link_header(_alternates(request, form))
+    headers["Link"] = link_header(_alternates(request, form), server=str(request.base_url))
     if form == "csv":
         headers["Content-Disposition"] = 'attachment; filename="organisations.csv"'
         return StreamingResponse(stream_csv(rows, groups, kinds), media_type=CSV.content_type, headers=headers)

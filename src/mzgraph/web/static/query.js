@@ -33,9 +33,10 @@
     return yasgui.getTab();
   }
 
-  /* The server's path of an IRI under the canonical base ({base}id/x -> /id/x), or null. */
+  /* The server's path of an IRI under the canonical base ({base}id/x -> {root}/id/x), or null; root is the path
+     prefix a reverse proxy publishes the server under, or empty. */
   function localPath(iri) {
-    return iri.startsWith(settings.base) ? "/" + iri.slice(settings.base.length) : null;
+    return iri.startsWith(settings.base) ? (settings.root || "") + "/" + iri.slice(settings.base.length) : null;
   }
 
   function linkToEntityPages(container) {

@@ -69,6 +69,6 @@ def pager(page: Page, path: str, params: Iterable[tuple[str, str]]) -> Pager:
     )
 
 
-def link_values(pager: Pager) -> list[str]:
-    """``<url>; rel="next"`` and the like, for a ``Link`` header."""
-    return [f'<{url}>; rel="{rel}"' for rel, url in pager.links()]
+def link_values(pager: Pager, origin: str = "") -> list[str]:
+    """``<url>; rel="next"`` and the like, for a ``Link`` header (``origin``: scheme and host to make them absolute)."""
+    return [f'<{origin}{url}>; rel="{rel}"' for rel, url in pager.links()]
