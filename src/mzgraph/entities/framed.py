@@ -1,0 +1,393 @@
+"""An entity's JSON-LD document built directly from its description: no generic framing at request time.
+
+The document is the one :func:`mzgraph.entities.jsonld.entity_document` made with pyLD (the shape pinned in
+``docs/jsonld.md``): the description framed around the focus with ``@embed: @always`` and its inbound
+properties reversed, compacted with the published v1 context. Both steps are done here for the one frame and
+the one context the service uses, following the JSON-LD 1.1 algorithms as pyLD implements them (term
+selection over an inverse context, value compaction, language and property-based index maps, compact IRIs);
+``tests/entities/test_framed.py`` checks that both give the same document, key order included, for every
+resource of the bundled graph and for generated employers. A description this builder does not cover (blank
+nodes, which framing renames or drops) raises :class:`Unsupported`, and the caller frames it with pyLD.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+JsonObject = dict[str, Any]
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+_XSD_INTEGER = _XSD + "integer"
+_XSD_BOOLEAN = _XSD + "boolean"
+_XSD_DOUBLE = _XSD + "double"
+_GEN_DELIMS = tuple(":/?#[]@")
+
+_NODE_CONTAINERS = ("@id", "@id@set", "@type", "@set@type", "@set", "@none", "@index", "@index@set")
+_LANGUAGE_CONTAINERS = ("@language", "@language@set", "@set", "@none", "@index", "@index@set")
+_TYPED_CONTAINERS = ("@set", "@none", "@index", "@index@set")
+_PLAIN_CONTAINERS = ("@set", "@none", "@index", "@index@set", "@language", "@language@set")
+_BARE_CONTAINERS = ("@set", "@none")
+
+
+class Unsupported(Exception):
+    """The description holds something this builder does not frame (a blank node)."""
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    iri: str
+    reverse: bool
+    container: frozenset[str]
+    type: str | None
+    index: str | None
+    prefix: bool
+
+
+class _Context:
+    """The v1 context as term definitions, with the inverse context compaction selects terms from."""
+
+    def __init__(self, document: JsonObject) -> None:
+        raw: JsonObject = document["@context"]
+        self.terms: dict[str, _Term] = {}
+        for name, value in raw.items():
+            if name.startswith("@"):
+                continue
+            self.terms[name] = self._define(name, value, raw)
+        self.inverse: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+        for term in sorted(self.terms.values(), key=lambda t: (len(t.name), t.name)):
+            container = "".join(sorted(term.container)) or "@none"
+            entry = self.inverse.setdefault(term.iri, {}).setdefault(container, {"@language": {}, "@type": {}})
+            if term.reverse:
+                entry["@type"].setdefault("@reverse", term.name)
+            elif term.type is not None:
+                entry["@type"].setdefault(term.type, term.name)
+            else:
+                entry["@language"].setdefault("@none", term.name)
+                entry["@type"].setdefault("@none", term.name)
+        self.prefixes = [(t.name, t.iri) for t in self.terms.values() if t.prefix and ":" not in t.name]
+
+    def _define(self, name: str, value: Any, raw: JsonObject) -> _Term:
+        if isinstance(value, str):
+            iri = self._expand(value, raw)
+            return _Term(name, iri, False, frozenset(), None, None, value.endswith(_GEN_DELIMS) and iri == value)
+        container = value.get("@container", [])
+        containers = frozenset([container] if isinstance(container, str) else container)
+        kind = value.get("@type")
+        return _Term(
+            name,
+            self._expand(value.get("@reverse") or value["@id"], raw),
+            "@reverse" in value,
+            containers,
+            None if kind is None else self._expand(kind, raw),
+            value.get("@index"),
+            False,
+        )
+
+    @staticmethod
+    def _expand(value: str, raw: JsonObject) -> str:
+        if value.startswith("@"):
+            return value
+        prefix, colon, rest = value.partition(":")
+        target = raw.get(prefix) if colon and not rest.startswith("//") else None
+        return target + rest if isinstance(target, str) else value
+
+
+@cache
+def _compactor(context_text: str) -> _Compactor:
+    return _Compactor(_Context(json.loads(context_text)))
+
+
+# --- framing: the description as expanded JSON-LD nodes, embedded as pyLD's @always framing embeds them ---
+
+
+def _value(term: ox.NamedNode | ox.Literal) -> JsonObject:
+    if isinstance(term, ox.NamedNode):
+        return {"@id": term.value}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    datatype = term.datatype.value
+    value: Any = term.value
+    if datatype == _XSD_BOOLEAN and value in ("true", "1", "false", "0"):
+        return {"@value": value in ("true", "1")}
+    if datatype == _XSD_INTEGER and value.lstrip("+-").isdigit() and value.lstrip("+-").isascii():
+        return {"@value": int(value)}
+    if datatype == _XSD_DOUBLE:
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is not None and number not in (float("inf"), float("-inf")) and number == number:
+            return {"@value": number}
+    if datatype == _XSD_STRING:
+        return {"@value": value}
+    return {"@value": value, "@type": datatype}
+
+
+def _node_map(triples: Iterable[ox.Triple]) -> dict[str, JsonObject]:
+    """Subjects as expanded nodes, their values in the order of the sorted N-Quads lines (as pyLD reads them)."""
+    nodes: dict[str, JsonObject] = {}
+    for triple in sorted(triples, key=str):
+        subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode | ox.Literal):
+            raise Unsupported("blank nodes are framed by the generic processor")
+        node = nodes.setdefault(subject.value, {"@id": subject.value})
+        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(obj.value)
+        else:
+            node.setdefault(predicate, []).append(_value(obj))
+    return nodes
+
+
+class _Framer:
+    def __init__(self, nodes: dict[str, JsonObject]) -> None:
+        self.nodes = nodes
+        self.stack: list[str] = []
+
+    def embed(self, iri: str) -> JsonObject:
+        self.stack.append(iri)
+        node = self.nodes.get(iri, {"@id": iri})
+        output: JsonObject = {"@id": iri}
+        for key in sorted(node):
+            if key.startswith("@"):
+                output[key] = node[key]
+                continue
+            values = output[key] = []
+            for value in node[key]:
+                target = value.get("@id")
+                if target is None:
+                    values.append(value)
+                elif target in self.stack:
+                    values.append({"@id": target})
+                else:
+                    values.append(self.embed(target))
+        self.stack.pop()
+        return output
+
+    def reverse(self, output: JsonObject, focus: str, predicates: list[str]) -> None:
+        """``@reverse``: each node pointing at the focus, embedded, in IRI order."""
+        self.stack.append(focus)
+        for predicate in predicates:
+            for iri in sorted(self.nodes):
+                node = self.nodes[iri]
+                if not any(v.get("@id") == focus for v in node.get(predicate, ())):
+                    continue
+                output.setdefault("@reverse", {}).setdefault(predicate, []).append(self.embed(iri))
+        self.stack.pop()
+
+
+# --- compaction with the context ---
+
+
+class _Compactor:
+    """JSON-LD 1.1 compaction of framed nodes with one context; term choices are cached per context."""
+
+    def __init__(self, context: _Context) -> None:
+        self.context = context
+        self.terms = context.terms
+        self._selected: dict[tuple[str, str, str, bool, bool], str | None] = {}
+        self._curies: dict[tuple[str, bool], str | None] = {}
+
+    def select(self, iri: str, kind: str, detail: str, reverse: bool, id_is_term: bool) -> str | None:
+        """The term for ``iri`` and a value of ``kind`` (term selection over the inverse context)."""
+        key = (iri, kind, detail, reverse, id_is_term)
+        if key not in self._selected:
+            self._selected[key] = _select(self.context.inverse.get(iri), kind, detail, reverse, id_is_term)
+        return self._selected[key]
+
+    def curie(self, iri: str, bare: bool) -> str | None:
+        """The shortest compact IRI of ``iri`` (``bare``: compacted with no value)."""
+        key = (iri, bare)
+        if key not in self._curies:
+            candidate: str | None = None
+            for name, prefix in self.context.prefixes:
+                if prefix == iri or not iri.startswith(prefix):
+                    continue
+                curie = f"{name}:{iri[len(prefix) :]}"
+                defined = self.terms.get(curie)
+                if (defined is None or (bare and defined.iri == iri)) and (
+                    candidate is None or (len(curie), curie) < (len(candidate), candidate)
+                ):
+                    candidate = curie
+            self._curies[key] = candidate
+        return self._curies[key]
+
+    def iri(self, iri: str, value: Any = None, *, vocab: bool, reverse: bool = False) -> str:
+        """``iri`` as a term (``vocab``), a compact IRI, or itself."""
+        if vocab:
+            term = self.select(iri, *_kind(value), reverse, self.id_is_term(value))
+            if term is not None:
+                return term
+        return self.curie(iri, value is None) or iri
+
+    def id_is_term(self, value: Any) -> bool:
+        if not isinstance(value, dict) or "@id" not in value:
+            return False
+        term = self.terms.get(self.iri(value["@id"], vocab=True))
+        return term is not None and term.iri == value["@id"]
+
+    def node(self, element: JsonObject, inside_reverse: bool = False) -> JsonObject:
+        out: JsonObject = {}
+        for key in sorted(element):
+            value = element[key]
+            if key == "@id":
+                out["id"] = self.iri(value, vocab=False)
+            elif key == "@type":
+                out["type"] = [self.iri(t, vocab=True) for t in value]
+            elif key == "@reverse":
+                reversed_ = self.node(value, inside_reverse=True)
+                for name in list(reversed_):
+                    term = self.terms.get(name)
+                    if term is not None and term.reverse:
+                        _add(out, name, reversed_.pop(name), "@set" in term.container)
+                if reversed_:
+                    out["@reverse"] = reversed_
+            else:
+                self.property(out, key, value, inside_reverse)
+        return out
+
+    def property(self, out: JsonObject, iri: str, values: list[JsonObject], inside_reverse: bool) -> None:
+        if not values:
+            _add(out, self.iri(iri, [], vocab=True, reverse=inside_reverse), [], True)
+            return
+        for item in values:
+            name = self.iri(iri, item, vocab=True, reverse=inside_reverse)
+            term = self.terms.get(name)
+            container = term.container if term is not None else frozenset()
+            compacted = self.item(term, item)
+            as_array = "@set" in container
+            if "@language" in container:
+                if isinstance(compacted, dict) and "@value" in compacted:
+                    compacted = compacted["@value"]
+                _add(out.setdefault(name, {}), item.get("@language") or "@none", compacted, as_array)
+            elif "@index" in container:
+                assert term is not None
+                _add(out.setdefault(name, {}), self.index_key(term, item, compacted), compacted, as_array)
+            else:
+                _add(out, name, compacted, as_array)
+
+    def index_key(self, term: _Term, item: JsonObject, compacted: Any) -> str:
+        """The key of a property-based index map (``measures`` by ``group``), taken out of the compacted item."""
+        index = self.terms.get(term.index or "")
+        if index is None:
+            return "@none"
+        values = item.get(index.iri, [])
+        key_name = self.iri(index.iri, values[0] if values else None, vocab=True)
+        indexes = compacted.get(key_name, []) if isinstance(compacted, dict) else []
+        indexes = indexes if isinstance(indexes, list) else [indexes]
+        if not indexes or not isinstance(indexes[0], str):
+            return "@none"
+        key, rest = indexes[0], indexes[1:]
+        if not rest:
+            del compacted[key_name]
+        else:
+            compacted[key_name] = rest[0] if len(rest) == 1 else rest
+        return key
+
+    def item(self, term: _Term | None, item: JsonObject) -> Any:
+        if "@value" in item:
+            return self.value(term, item)
+        if len(item) == 1:  # a reference
+            kind = term.type if term is not None else None
+            compacted = self.iri(item["@id"], vocab=kind == "@vocab")
+            return compacted if kind in ("@id", "@vocab") else {"id": compacted}
+        return self.node(item)
+
+    def value(self, term: _Term | None, value: JsonObject) -> Any:
+        kind = term.type if term is not None else None
+        if "@type" in value and value["@type"] == kind:
+            return value["@value"]
+        if len(value) == 1:
+            return value["@value"]
+        out: JsonObject = {}
+        if "@type" in value:
+            out["type"] = self.iri(value["@type"], vocab=True)
+        elif "@language" in value:
+            out["@language"] = value["@language"]
+        out["@value"] = value["@value"]
+        return out
+
+
+def _select(
+    entry: dict[str, dict[str, dict[str, str]]] | None, kind: str, detail: str, reverse: bool, id_is_term: bool
+) -> str | None:
+    if entry is None:
+        return None
+    if kind == "none":  # no value: an IRI compacted on its own (a type, a vocabulary-relative value)
+        containers, which, prefs = _BARE_CONTAINERS, "@type", ["@id", "@none"]
+    elif kind == "empty":
+        containers, which = _BARE_CONTAINERS, "@type"
+        prefs = ["@reverse", "@none"] if reverse else ["@id", "@none"]
+    elif kind == "node":
+        containers, which = _NODE_CONTAINERS, "@type"
+        prefs = ["@reverse"] if reverse else []
+        prefs += ["@vocab", "@id", "@none"] if id_is_term else ["@id", "@vocab", "@none"]
+    elif kind == "language":
+        containers, which, prefs = _LANGUAGE_CONTAINERS, "@language", [detail, "@none"]
+    elif kind == "typed":
+        containers, which, prefs = _TYPED_CONTAINERS, "@type", [detail, "@none"]
+    else:
+        containers, which, prefs = _PLAIN_CONTAINERS, "@language", ["@null", "@none"]
+    for container in containers:
+        found = entry.get(container)
+        if found is None:
+            continue
+        for pref in prefs:
+            if pref in found[which]:
+                return found[which][pref]
+    return None
+
+
+def _kind(value: Any) -> tuple[str, str]:
+    if value is None:
+        return "none", ""
+    if isinstance(value, list):
+        return "empty", ""
+    if "@value" not in value:
+        return "node", ""
+    if "@language" in value:
+        return "language", value["@language"]
+    if "@type" in value:
+        return "typed", value["@type"]
+    return "plain", ""
+
+
+def _add(target: JsonObject, key: str, value: Any, as_array: bool) -> None:
+    """pyLD's ``add_value``: a list when it is a set or holds more than one value."""
+    values = value if isinstance(value, list) else [value]
+    if key not in target:
+        target[key] = list(values) if as_array or len(values) != 1 else values[0]
+        return
+    if not isinstance(target[key], list):
+        target[key] = [target[key]]
+    target[key].extend(values)
+
+
+def framed_document(focus: ox.NamedNode, triples: Iterable[ox.Triple], context_text: str) -> JsonObject:
+    """The framed, compacted document of ``focus`` (without ``@context``), keys in pyLD's order.
+
+    ``context_text`` is the context document (``{"@context": {...}}``) to compact with.
+    """
+    nodes = _node_map(triples)
+    inbound = sorted(
+        {
+            predicate
+            for subject, node in nodes.items()
+            if subject != focus.value
+            for predicate, values in node.items()
+            if not predicate.startswith("@") and any(v.get("@id") == focus.value for v in values)
+        }
+    )
+    framer = _Framer(nodes)
+    root = framer.embed(focus.value)
+    if inbound:
+        framer.reverse(root, focus.value, inbound)
+    return _compactor(context_text).node(root)
