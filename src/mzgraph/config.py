@@ -52,11 +52,21 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(1, gt=0, description="Web worker processes (uvicorn).")
+    workers: int = Field(
+        default_factory=lambda: available_cores(), gt=0, description="Web worker processes (default: one per core)."
+    )
 
     def canonical(self, path: str) -> str:
         """The canonical IRI of a server path such as ``id/partner/mezzo``."""
         return self.base_iri + path.lstrip("/")
+
+
+def available_cores() -> int:
+    """The CPUs this process may run on (its affinity), at least one."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def default_index_cache() -> Path:

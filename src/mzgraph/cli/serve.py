@@ -21,7 +21,7 @@ def add_command(sub: Any) -> None:
     backend_options(serve)
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, help="web worker processes (default 1)")
+    serve.add_argument("--workers", type=int, help="web worker processes (default: one per core)")
     index_options(
         serve,
         "release index: the store's own (default STORE/index), one built by `mzgraph index` for a remote store, "
@@ -60,7 +60,7 @@ def run_serve(args: argparse.Namespace) -> int:
     app.state.store.close()
     os.environ.update(_environment(settings))
     uvicorn.run(
-        "mzgraph.web.app:create_app_from_environment",
+        "mzgraph.cli.serve:worker_app",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -68,6 +68,20 @@ def run_serve(args: argparse.Namespace) -> int:
         log_level="info",
     )
     return 0
+
+
+def worker_app() -> Any:
+    """The app of one web worker (uvicorn's factory): it dies with the process that started it.
+
+    uvicorn's supervisor does not stop its workers when it is killed, and a worker left behind keeps serving
+    on the shared socket; so each asks the kernel to kill it with its parent (and gives up if that parent
+    is already gone).
+    """
+    from mzgraph.processes import die_with_spawning_parent
+    from mzgraph.web.app import create_app_from_environment
+
+    die_with_spawning_parent()
+    return create_app_from_environment()
 
 
 def _environment(settings: Settings) -> dict[str, str]:
