@@ -141,7 +141,7 @@ def to_nquads(document: JsonObject, base: str) -> str:
 
 def script_json(data: JsonObject) -> str:
     """JSON safe inside an HTML ``<script>`` element: ``<``, ``>``, ``&`` and line separators escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, on every page
     for raw in ("<", ">", "&", "\u2028", "\u2029"):
         text = text.replace(raw, f"\\u{ord(raw):04x}")
     return text
