@@ -200,22 +200,41 @@ class Description:
 
     focus: ox.NamedNode
     triples: list[ox.Triple]
-    _out: dict[Term, dict[ox.NamedNode, list[Term]]] = field(init=False, repr=False)
-    _in: dict[Term, list[tuple[Term, ox.NamedNode]]] = field(init=False, repr=False)
+    _index: tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]] | None = (
+        field(default=None, init=False, repr=False)
+    )
 
     def __post_init__(self) -> None:
-        unique = list(dict.fromkeys(self.triples))
-        self.triples = unique
-        self._out = defaultdict(lambda: defaultdict(list))
-        self._in = defaultdict(list)
-        for t in unique:
-            self._out[t.subject][t.predicate].append(t.object)
-            self._in[t.object].append((t.subject, t.predicate))
+        self.triples = list(dict.fromkeys(self.triples))
+
+    @property
+    def _out(self) -> dict[Term, dict[ox.NamedNode, list[Term]]]:
+        return self._indexed()[0]
+
+    @property
+    def _in(self) -> dict[Term, list[tuple[Term, ox.NamedNode]]]:
+        return self._indexed()[1]
+
+    def _indexed(
+        self,
+    ) -> tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]]:
+        """The triples indexed both ways, built when first asked for (the data formats never need it)."""
+        if self._index is None:
+            out: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+            inbound: dict[Term, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
+            for t in self.triples:
+                out[t.subject][t.predicate].append(t.object)
+                inbound[t.object].append((t.subject, t.predicate))
+            self._index = (out, inbound)
+        return self._index
 
     @property
     def found(self) -> bool:
         """Whether the graph says anything about the focus (as subject or object)."""
-        return self.focus in self._out or self.focus in self._in
+        if self._index is not None:
+            return self.focus in self._index[0] or self.focus in self._index[1]
+        focus = self.focus
+        return any(t.subject == focus or t.object == focus for t in self.triples)
 
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         """The objects of ``subject predicate ?o`` in the graph's order."""
