@@ -187,6 +187,11 @@ class _Framer:
 # --- compaction with the context ---
 
 
+_UNSEEN = object()
+_KEPT = 50_000
+"""Choices a compactor keeps before it starts over (bounded memory whatever the data)."""
+
+
 class _Compactor:
     """JSON-LD 1.1 compaction of framed nodes with one context; term choices are cached per context."""
 
@@ -195,18 +200,30 @@ class _Compactor:
         self.terms = context.terms
         self._selected: dict[tuple[str, str, str, bool, bool], str | None] = {}
         self._curies: dict[tuple[str, bool], str | None] = {}
+        # IRIs that compact to a term of their own (the measure groups): a node value with one of them as its
+        # @id prefers a vocabulary-typed term (``group``)
+        self._term_iris = frozenset(t.iri for t in self.terms.values() if self._names_itself(t.iri))
+
+    def _names_itself(self, iri: str) -> bool:
+        term = self.terms.get(self.iri(iri, vocab=True))
+        return term is not None and term.iri == iri
 
     def select(self, iri: str, kind: str, detail: str, reverse: bool, id_is_term: bool) -> str | None:
         """The term for ``iri`` and a value of ``kind`` (term selection over the inverse context)."""
         key = (iri, kind, detail, reverse, id_is_term)
-        if key not in self._selected:
-            self._selected[key] = _select(self.context.inverse.get(iri), kind, detail, reverse, id_is_term)
-        return self._selected[key]
+        found = self._selected.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._selected) > _KEPT:
+                self._selected.clear()
+            found = self._selected[key] = _select(self.context.inverse.get(iri), kind, detail, reverse, id_is_term)
+        return found  # type: ignore[return-value]
 
     def curie(self, iri: str, bare: bool) -> str | None:
         """The shortest compact IRI of ``iri`` (``bare``: compacted with no value)."""
         key = (iri, bare)
         if key not in self._curies:
+            if len(self._curies) > _KEPT:  # entity IRIs are many: keep the choices of the recent ones
+                self._curies.clear()
             candidate: str | None = None
             for name, prefix in self.context.prefixes:
                 if prefix == iri or not iri.startswith(prefix):
@@ -229,10 +246,7 @@ class _Compactor:
         return self.curie(iri, value is None) or iri
 
     def id_is_term(self, value: Any) -> bool:
-        if not isinstance(value, dict) or "@id" not in value:
-            return False
-        term = self.terms.get(self.iri(value["@id"], vocab=True))
-        return term is not None and term.iri == value["@id"]
+        return isinstance(value, dict) and value.get("@id") in self._term_iris
 
     def node(self, element: JsonObject, inside_reverse: bool = False) -> JsonObject:
         out: JsonObject = {}
@@ -259,7 +273,15 @@ class _Compactor:
             _add(out, self.iri(iri, [], vocab=True, reverse=inside_reverse), [], True)
             return
         for item in values:
-            name = self.iri(iri, item, vocab=True, reverse=inside_reverse)
+            if "@value" not in item:
+                term_name = self.select(iri, "node", "", inside_reverse, item.get("@id") in self._term_iris)
+            elif "@language" in item:
+                term_name = self.select(iri, "language", item["@language"], inside_reverse, False)
+            elif "@type" in item:
+                term_name = self.select(iri, "typed", item["@type"], inside_reverse, False)
+            else:
+                term_name = self.select(iri, "plain", "", inside_reverse, False)
+            name = term_name if term_name is not None else (self.curie(iri, False) or iri)
             term = self.terms.get(name)
             container = term.container if term is not None else frozenset()
             compacted = self.item(term, item)
