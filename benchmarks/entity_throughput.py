@@ -228,14 +228,19 @@ def server(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen
         stop_process(process)
 
 
-def run(organisations: int, backend: str, seconds: float, workdir: Path) -> dict[str, object]:
-    """Generate, load, start both servers in turn and measure every request."""
-    data = workdir / "graph.nt"
-    with data.open("w", encoding="utf-8") as out:
-        triples = write_graph(out, organisations)
-    store = workdir / "store"
+def run(
+    organisations: int, backend: str, seconds: float, workdir: Path, store: Path | None = None
+) -> dict[str, object]:
+    """Generate, load (unless ``store`` holds the graph already), start both servers in turn, measure."""
     mzgraph = [sys.executable, "-m", "mzgraph.cli"]
-    subprocess.run([*mzgraph, "load", "--store", str(store), "--data", str(data), "--quiet"], check=True)
+    data = workdir / "graph.nt"
+    triples = None
+    if store is None or backend == "memory":
+        with data.open("w", encoding="utf-8") as out:
+            triples = write_graph(out, organisations)
+    if store is None:
+        store = workdir / "store"
+        subprocess.run([*mzgraph, "load", "--store", str(store), "--data", str(data), "--quiet"], check=True)
     measured: dict[str, Measured] = {}
     medians: dict[str, float] = {}
     requests = requests_for(organisations)
@@ -278,7 +283,7 @@ def run(organisations: int, backend: str, seconds: float, workdir: Path) -> dict
 def table(results: dict[str, object]) -> str:
     """The results as text."""
     lines = [
-        f"{results['organisations']:,} organisations ({results['triples']:,} triples), {results['backend']}, "
+        f"{results['organisations']:,} organisations ({results['triples'] or '?'} triples), {results['backend']}, "
         f"{results['clients']} clients, load average before {results['load_average_before']}",
         f"{'request':32} {'req/s':>8} {'median':>8} {'p95':>8} {'CPU/req':>8} {'ratio':>6} errors",
     ]
@@ -306,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("disk", "memory"), default="disk")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each timed run")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--store", type=Path, help="a store already filled by `mzgraph load` with this graph (seed 42): no reload"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         parser.error("wrk is missing: install Debian's wrk (scripts/install-dev does)")
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="mzgraph-entities-") as tmp:
-        results = run(args.organisations, args.backend, args.seconds, Path(tmp))
+        results = run(args.organisations, args.backend, args.seconds, Path(tmp), args.store)
     results["load_average_before"] = [round(x, 2) for x in load_before]
     print(table(results))
     args.out.mkdir(parents=True, exist_ok=True)
