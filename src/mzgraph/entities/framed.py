@@ -151,11 +151,16 @@ class _Framer:
     def __init__(self, nodes: dict[str, JsonObject]) -> None:
         self.nodes = nodes
         self.stack: list[str] = []
+        self.leaves: dict[str, JsonObject] = {}
 
     def embed(self, iri: str) -> JsonObject:
+        leaf = self.leaves.get(iri)
+        if leaf is not None:
+            return leaf
         self.stack.append(iri)
         node = self.nodes.get(iri, {"@id": iri})
         output: JsonObject = {"@id": iri}
+        links = False
         for key in sorted(node):
             if key.startswith("@"):
                 output[key] = node[key]
@@ -165,11 +170,15 @@ class _Framer:
                 target = value.get("@id")
                 if target is None:
                     values.append(value)
-                elif target in self.stack:
+                    continue
+                links = True
+                if target in self.stack:
                     values.append({"@id": target})
                 else:
                     values.append(self.embed(target))
         self.stack.pop()
+        if not links and len(output) > 1:  # it embeds nothing: the same wherever it is used
+            self.leaves[iri] = output
         return output
 
     def reverse(self, output: JsonObject, focus: str, predicates: list[str]) -> None:
@@ -186,6 +195,9 @@ class _Framer:
 
 # --- compaction with the context ---
 
+
+_Memo = dict[int, JsonObject | None]
+"""Compacted leaves of one document, by the identity of their framed node (None until compacted)."""
 
 _UNSEEN = object()
 _KEPT = 50_000
@@ -248,7 +260,7 @@ class _Compactor:
     def id_is_term(self, value: Any) -> bool:
         return isinstance(value, dict) and value.get("@id") in self._term_iris
 
-    def node(self, element: JsonObject, inside_reverse: bool = False) -> JsonObject:
+    def node(self, element: JsonObject, memo: _Memo, inside_reverse: bool = False) -> JsonObject:
         out: JsonObject = {}
         for key in sorted(element):
             value = element[key]
@@ -257,7 +269,7 @@ class _Compactor:
             elif key == "@type":
                 out["type"] = [self.iri(t, vocab=True) for t in value]
             elif key == "@reverse":
-                reversed_ = self.node(value, inside_reverse=True)
+                reversed_ = self.node(value, memo, inside_reverse=True)
                 for name in list(reversed_):
                     term = self.terms.get(name)
                     if term is not None and term.reverse:
@@ -265,10 +277,17 @@ class _Compactor:
                 if reversed_:
                     out["@reverse"] = reversed_
             else:
-                self.property(out, key, value, inside_reverse)
+                self.property(out, key, value, inside_reverse, memo)
         return out
 
-    def property(self, out: JsonObject, iri: str, values: list[JsonObject], inside_reverse: bool) -> None:
+    def property(
+        self,
+        out: JsonObject,
+        iri: str,
+        values: list[JsonObject],
+        inside_reverse: bool,
+        memo: _Memo,
+    ) -> None:
         if not values:
             _add(out, self.iri(iri, [], vocab=True, reverse=inside_reverse), [], True)
             return
@@ -284,7 +303,7 @@ class _Compactor:
             name = term_name if term_name is not None else (self.curie(iri, False) or iri)
             term = self.terms.get(name)
             container = term.container if term is not None else frozenset()
-            compacted = self.item(term, item)
+            compacted = self.item(term, item, memo)
             as_array = "@set" in container
             if "@language" in container:
                 if isinstance(compacted, dict) and "@value" in compacted:
@@ -314,14 +333,20 @@ class _Compactor:
             compacted[key_name] = rest[0] if len(rest) == 1 else rest
         return key
 
-    def item(self, term: _Term | None, item: JsonObject) -> Any:
+    def item(self, term: _Term | None, item: JsonObject, memo: _Memo) -> Any:
         if "@value" in item:
             return self.value(term, item)
         if len(item) == 1:  # a reference
             kind = term.type if term is not None else None
             compacted = self.iri(item["@id"], vocab=kind == "@vocab")
             return compacted if kind in ("@id", "@vocab") else {"id": compacted}
-        return self.node(item)
+        key = id(item)
+        if key not in memo:  # not a leaf
+            return self.node(item, memo)
+        found = memo[key]  # a leaf: the framer hands out the same object wherever it is embedded
+        if found is None:
+            found = memo[key] = self.node(item, memo)
+        return found
 
     def value(self, term: _Term | None, value: JsonObject) -> Any:
         kind = term.type if term is not None else None
@@ -412,4 +437,5 @@ def framed_document(focus: ox.NamedNode, triples: Iterable[ox.Triple], context_t
     root = framer.embed(focus.value)
     if inbound:
         framer.reverse(root, focus.value, inbound)
-    return _compactor(context_text).node(root)
+    leaves: _Memo = {id(leaf): None for leaf in framer.leaves.values()}
+    return _compactor(context_text).node(root, leaves)
