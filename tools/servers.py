@@ -222,6 +222,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for_port(port: int, *, process: subprocess.Popen[bytes], what: str) -> None:
+    """Wait until something accepts connections on 127.0.0.1:``port``; fail if ``process`` exits first."""
+
+    def listening() -> bool:
+        if process.poll() is not None:
+            return True
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    _wait_until(listening, what=what)
+    if process.poll() is not None:
+        output = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        raise ServerError(f"{what} exited with {process.returncode}: {output[-2000:]}")
+
+
 def _answers(url: str) -> bool:
     try:
         return httpx.get(url, timeout=1.0).status_code < 500

@@ -21,7 +21,9 @@ class Settings(BaseSettings):
         DEFAULT_BASE_IRI,
         description="Canonical base of every IRI in the graph; the server maps it to its own root.",
     )
-    backend: Literal["embedded", "remote"] = "embedded"
+    backend: Literal["embedded", "remote"] = Field(
+        "embedded", description="Which store answers: set to remote by giving sparql_endpoint."
+    )
     data_paths: list[Path] = Field(
         default_factory=list,
         description="RDF files or folders to serve; empty means the bundled ontology and data.",
@@ -50,8 +52,8 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = Field(8, gt=0, description="Queries running at once before 503.")
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries (embedded).")
 
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(
         default_factory=lambda: available_cores(), gt=0, description="Web worker processes (default: one per core)."
     )

@@ -52,7 +52,9 @@ def run_load(args: argparse.Namespace) -> int:
                     with opened(settings, store_path=folder) as store:
                         built.append(build(store, store_index(folder), settings, report))
 
-                release = load_directory(args.store, files, settings.base_iri, private=private, prepare=index_it)
+                release = load_directory(
+                    args.store, files, settings.base_iri, private=private, prepare=index_it, report=report
+                )
             else:
                 target = args.graph_store or graph_store_url(args.sparql_endpoint)
                 release = push_files(target, files, settings.base_iri, replace=args.replace, private=private)

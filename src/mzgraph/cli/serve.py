@@ -9,25 +9,21 @@ import sys
 from typing import Any
 
 from mzgraph.cli.index import reporter
-from mzgraph.cli.options import backend_options, data_options, fail, index_options, query_options, settings_from
+from mzgraph.cli.options import all_setting_options, fail, quiet_option, settings_from
 from mzgraph.config import Settings
 from mzgraph.errors import MzgraphError
 
 
 def add_command(sub: Any) -> None:
     """Add ``serve`` to the ``mzgraph`` subcommands."""
-    serve = sub.add_parser("serve", help="serve the graph: SPARQL endpoint (and pages) over HTTP")
-    data_options(serve)
-    backend_options(serve)
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, help="web worker processes (default: one per core)")
-    index_options(
-        serve,
-        "release index: the store's own (default STORE/index), one built by `mzgraph index` for a remote store, "
-        "or the cache folder for data in memory",
+    serve = sub.add_parser(
+        "serve",
+        help="serve the graph: SPARQL endpoint (and pages) over HTTP",
+        description="Every setting below is also an environment variable (in brackets); a flag overrides it. "
+        "`mzgraph config` prints the settings in effect.",
     )
-    query_options(serve)
+    all_setting_options(serve)
+    quiet_option(serve)
     serve.set_defaults(func=run_serve)
 
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
+from mzgraph.progress import Reporter
 from mzgraph.rdf.reading import iter_file, load_file
 from mzgraph.store.base import Release
 
@@ -103,12 +105,18 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 BULK_FILE_BYTES = 8 << 20
-"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load costs
-~35 ms however small the file: 3,000 files would take minutes)."""
+"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load has a fixed cost
+however small the file, which thousands of small files would pay thousands of times; docs/benchmarks.md)."""
 
 
 def read_into(
-    store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False, private: Collection[Path] = ()
+    store: ox.Store,
+    files: Sequence[Path],
+    base_iri: str,
+    *,
+    bulk: bool = False,
+    private: Collection[Path] = (),
+    report: Reporter | None = None,
 ) -> str:
     """Add ``files`` to ``store`` (canonical IRIs rewritten to ``base_iri``); their content hash.
 
@@ -116,24 +124,36 @@ def read_into(
 
     With the canonical base, Oxigraph parses each file straight into the store (:func:`load_file`), with no
     Python object per triple: in memory one transaction per file; into an on-disk store being built
-    (``bulk``), large files are bulk loaded. Building a list of a whole file's quads took ~1 KB of Python heap
-    per triple (10.9 GB for 11 M triples).
+    (``bulk``), large files are bulk loaded. A list of a whole file's quads would cost a Python object per
+    triple, more memory than the store itself.
 
     With another base the entity IRIs must be rewritten, so quads pass through Python, streamed as they are
     parsed (:func:`iter_file`) into one bulk load over every file: never a list of a whole file.
+
+    ``report`` shows the bytes read of each file (rate, time left), or the quads read when they pass through Python.
     """
+    report = report or Reporter()
     entities = base_iri + "id/"
     graph = ox.NamedNode(private_graph(base_iri))
     if entities == CANONICAL_ENTITIES:
         for path in files:
             to_graph = graph if path in private else None
-            load_file(store, path, bulk=bulk and _size(path) >= BULK_FILE_BYTES, to_graph=to_graph)
+            size = _size(path)
+            with report.bytes(path.name, size) as advance:
+                load_file(
+                    store,
+                    path,
+                    bulk=bulk and size >= BULK_FILE_BYTES,
+                    to_graph=to_graph,
+                    progress=advance if report.active else None,
+                )
     else:
-        store.bulk_extend(
+        quads = (
             into_graph(quad, graph) if path in private else quad
             for path in files
             for quad in rebased(iter_file(path), CANONICAL_ENTITIES, entities)
         )
+        store.bulk_extend(report.rows(quads, f"quads of {len(files)} files, rebased to {base_iri}"))
     return content_tag(files, base_iri)
 
 
@@ -197,6 +217,7 @@ def load_directory(
     *,
     private: Collection[Path] = (),
     prepare: Callable[[Path, Release], None] | None = None,
+    report: Reporter | None = None,
 ) -> Release:
     """Fill a new on-disk store at ``directory`` with ``files``; an existing store is replaced only whole.
 
@@ -215,11 +236,19 @@ def load_directory(
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
+        report = report or Reporter()
+        started = time.monotonic()
         store = ox.Store(str(building))
-        tag = read_into(store, files, base_iri, bulk=True, private=private)
-        store.flush()
-        store.optimize()
+        tag = read_into(store, files, base_iri, bulk=True, private=private, report=report)
+        with report.step("flushing and compacting the store"):
+            store.flush()
+            store.optimize()
         release = new_release(tag, len(store))
+        seconds = time.monotonic() - started
+        report.note(
+            f"loaded {release.triples:,} triples in {seconds:,.1f} s ({release.triples / max(seconds, 1e-3):,.0f} "
+            "triples/s)"
+        )
         del store
         write_release(building, release)
         if prepare is not None:

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
+from mzgraph.progress import Reporter
 from mzgraph.rdf.namespaces import MZ
 from mzgraph.rdf.rdflib_bridge import OxTerm, data_graph, to_ox
 from mzgraph.validation.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
@@ -166,7 +167,13 @@ class _PieceBuilder:
 
 
 def validate_pieces(
-    pieces: Pieces, shapes: Graph, targets: TargetNodes | None = None, *, lang: str, jobs: int
+    pieces: Pieces,
+    shapes: Graph,
+    targets: TargetNodes | None = None,
+    *,
+    lang: str,
+    jobs: int,
+    report: Reporter | None = None,
 ) -> list[ValidationResult]:
     """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node.
 
@@ -193,7 +200,9 @@ def validate_pieces(
             initializer=_start_worker,
             initargs=(shapes, lang),
         ) as pool:
-            outcomes = pool.map(_validate_piece, tasks, [owned[i] for i in order])
+            outcomes = (report or Reporter()).items(
+                pool.map(_validate_piece, tasks, [owned[i] for i in order]), "pieces validated", len(order)
+            )
             return [
                 result
                 for piece, results in zip(order, outcomes, strict=True)
