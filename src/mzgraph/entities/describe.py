@@ -165,7 +165,7 @@ def read_description(
                     parts[part] = None
                     frontier.append(part)
         inbound = [t for t in reads(None, None, iri) if t.predicate != RDF_TYPE]
-        relations = [t.subject for t in reads(None, _PARTNER, iri)]
+        relations = [t.subject for t in inbound if t.predicate == _PARTNER]
         if len(inbound) > inbound_limit or len(relations) > inbound_limit:
             return None
         linked: dict[Term, None] = {t.subject: None for t in inbound if t.predicate != _MEASURE_GROUP}
