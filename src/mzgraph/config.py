@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/mzgraph/"
@@ -57,6 +57,33 @@ class Settings(BaseSettings):
     workers: int = Field(
         default_factory=lambda: available_cores(), gt=0, description="Web worker processes (default: one per core)."
     )
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        "info", description="Least severe log records written (mzgraph's and uvicorn's)."
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or as one JSON object per line (for log collectors)."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses (or *) of proxies whose X-Forwarded-Proto and X-Forwarded-For "
+        "are trusted.",
+    )
+    root_path: str = Field(
+        "", description="Path prefix under which a reverse proxy publishes the service (such as /kg), or empty."
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description="Folder where web worker processes share their metrics (Prometheus multiprocess mode); "
+        "`serve --workers N` makes and empties one when none is given.",
+    )
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("/"):
+            raise ValueError(f"root_path must start with / (such as /kg), not {value!r}")
+        return value
 
     def canonical(self, path: str) -> str:
         """The canonical IRI of a server path such as ``id/partner/mezzo``."""

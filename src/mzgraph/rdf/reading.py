@@ -19,7 +19,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import pyoxigraph as ox
 
@@ -190,7 +190,7 @@ def _opened(path: Path, progress: Callable[[int], None] | None = None) -> Iterat
 class _Counting(io.RawIOBase):
     """A binary file that tells ``progress`` how many bytes each read returned."""
 
-    def __init__(self, raw: IO[bytes], progress: Callable[[int], None]) -> None:
+    def __init__(self, raw: io.BufferedIOBase, progress: Callable[[int], None]) -> None:
         self._raw = raw
         self._progress = progress
 
@@ -198,7 +198,7 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        count = self._raw.readinto(buffer)
         if count:
             self._progress(count)
         return count or 0

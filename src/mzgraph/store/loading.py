@@ -26,6 +26,7 @@ from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
 from mzgraph.progress import Reporter
+from mzgraph.rdf.oxigraph import Subject, Term
 from mzgraph.rdf.reading import iter_file, load_file
 from mzgraph.store.base import Release
 
@@ -82,13 +83,19 @@ def release_record_query(graph: str) -> str:
     )
 
 
-def recorded_release(row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> Release | None:
+def recorded_release(row: dict[str, Term]) -> Release | None:
     """The release in a row of :func:`release_record_query` (None if it cannot be read)."""
     try:
-        triples = int(row["triples"].value) if "triples" in row else None
-        return Release(row["tag"].value, datetime.fromisoformat(row["modified"].value), triples)
+        triples = int(_lexical(row["triples"])) if "triples" in row else None
+        return Release(_lexical(row["tag"]), datetime.fromisoformat(_lexical(row["modified"])), triples)
     except (KeyError, ValueError):
         return None
+
+
+def _lexical(term: Term) -> str:
+    if isinstance(term, ox.Triple):
+        raise ValueError("a quoted triple where a literal was expected")
+    return term.value
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -192,17 +199,30 @@ def rebased(quads: Iterable[ox.Quad], old: str, new: str) -> Iterator[ox.Quad]:
         yield from quads
         return
 
-    def term(value: ox.Term) -> ox.Term:
-        if isinstance(value, ox.NamedNode) and value.value.startswith(old):
-            return ox.NamedNode(new + value.value[len(old) :])
-        if isinstance(value, ox.Literal) and value.datatype.value.startswith(old):
-            return ox.Literal(value.value, datatype=term(value.datatype))  # type: ignore[arg-type]
+    def iri(value: ox.NamedNode) -> ox.NamedNode:
+        return ox.NamedNode(new + value.value[len(old) :]) if value.value.startswith(old) else value
+
+    def subject(value: Subject) -> Subject:
+        if isinstance(value, ox.NamedNode):
+            return iri(value)
         if isinstance(value, ox.Triple):
-            return ox.Triple(term(value.subject), term(value.predicate), term(value.object))  # type: ignore[arg-type]
+            return ox.Triple(subject(value.subject), iri(value.predicate), term(value.object))
         return value
 
+    def term(value: Term) -> Term:
+        if isinstance(value, ox.Literal):
+            datatype = value.datatype
+            return ox.Literal(value.value, datatype=iri(datatype)) if datatype.value.startswith(old) else value
+        return subject(value)
+
     for q in quads:
-        yield ox.Quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))  # type: ignore[arg-type]
+        graph = q.graph_name
+        yield ox.Quad(
+            subject(q.subject),
+            iri(q.predicate),
+            term(q.object),
+            iri(graph) if isinstance(graph, ox.NamedNode) else graph,
+        )
 
 
 def new_release(tag: str, triples: int) -> Release:
@@ -243,12 +263,10 @@ def load_directory(
         with report.step("flushing and compacting the store"):
             store.flush()
             store.optimize()
-        release = new_release(tag, len(store))
+        triples = len(store)
+        release = new_release(tag, triples)
         seconds = time.monotonic() - started
-        report.note(
-            f"loaded {release.triples:,} triples in {seconds:,.1f} s ({release.triples / max(seconds, 1e-3):,.0f} "
-            "triples/s)"
-        )
+        report.note(f"loaded {triples:,} triples in {seconds:,.1f} s ({triples / max(seconds, 1e-3):,.0f} triples/s)")
         del store
         write_release(building, release)
         if prepare is not None:

@@ -110,7 +110,7 @@ class RemoteStore(Store):
         with self._answer(request, wire, lines) as body:
             try:
                 if request.form is QueryForm.ASK:
-                    return QueryResult(boolean_as(body.read(), wire, fmt), fmt)
+                    return QueryResult(boolean_as(body.read(), wire, fmt), fmt, rows=1)
                 buffered = io.BufferedReader(body, _READ_SIZE)  # pyoxigraph reads a few hundred bytes at a time
                 if request.form is QueryForm.SELECT:
                     converted = solutions_from_tsv(buffered, fmt)
@@ -118,7 +118,8 @@ class RemoteStore(Store):
                     converted = graph_from_ntriples(buffered, fmt, self._prefixes)
             except (SyntaxError, ValueError) as err:
                 raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
-        return QueryResult(converted, fmt, body.truncated, max_rows)
+        lines = body._cap.lines - (request.form is QueryForm.SELECT)  # TSV has a header line
+        return QueryResult(converted, fmt, body.truncated, max_rows, max(lines, 0))
 
     @contextlib.contextmanager
     def _stream(self, request: QueryRequest, deadline: float) -> Iterator[ox.QuerySolutions | Iterator[ox.Triple]]:

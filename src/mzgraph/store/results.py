@@ -56,6 +56,11 @@ class LineCap:
             raise CapReached
         return len(kept)
 
+    @property
+    def lines(self) -> int:
+        """The lines kept so far."""
+        return self._lines
+
     def flush(self) -> None:
         """Nothing to flush: everything is kept in memory."""
 

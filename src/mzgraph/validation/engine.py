@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import SH, BNode, Graph, URIRef
@@ -24,6 +25,7 @@ from rdflib.term import Node
 
 from mzgraph.errors import InputError
 from mzgraph.progress import Reporter
+from mzgraph.rdf.oxigraph import Term, solutions
 from mzgraph.rdf.rdflib_bridge import data_graph, to_ox, to_rdflib_graph
 from mzgraph.rdf.reading import format_for_path, load_file, read_file
 from mzgraph.rdf.source_lines import SourceIndex
@@ -42,6 +44,8 @@ __all__ = [
     "read_sources",
     "validate",
 ]
+
+_T = TypeVar("_T", bound=Term)
 
 MIN_TRIPLES_FOR_PIECES = 200_000
 """Below this, starting worker processes costs more than it saves."""
@@ -72,7 +76,7 @@ class Sources:
         number = len(self.files)
         graph = self._graph()
 
-        def scoped(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        def scoped(term: _T) -> _T | ox.BlankNode:
             return ox.BlankNode(f"f{number}_{term.value}") if isinstance(term, ox.BlankNode) else term
 
         self.store.extend(ox.Quad(scoped(q.subject), q.predicate, scoped(q.object), graph) for q in quads)
@@ -94,16 +98,19 @@ class Sources:
         union took seconds at a million triples, and comparing each file with all earlier ones grew with the square
         of the number of files.
         """
-        (total,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        (total,) = solutions(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
         repeated = """SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
             FILTER EXISTS { GRAPH ?h { ?s ?p ?o } FILTER (STR(?h) < STR(?g)) } }"""
-        (again,) = self.store.query(repeated)
+        (again,) = solutions(self.store.query(repeated))
         return int(total["n"].value) - int(again["n"].value)
 
     def files_with(self, subject: Node | None, predicate: Node | None = None, obj: Node | None = None) -> list[Path]:
-        """The files that state a triple matching the pattern, in reading order."""
-        pattern = [None if term is None else to_ox(term) for term in (subject, predicate, obj)]
-        numbers = {int(q.graph_name.value.rsplit(":", 1)[1]) for q in self.store.quads_for_pattern(*pattern, None)}
+        """The files that state a triple matching the pattern, in reading order (none for a literal subject)."""
+        s, p, o = (None if term is None else to_ox(term) for term in (subject, predicate, obj))
+        if isinstance(s, ox.Literal) or not (p is None or isinstance(p, ox.NamedNode)):
+            return []
+        quads = self.store.quads_for_pattern(s, p, o, None)
+        numbers = {int(q.graph_name.value.rsplit(":", 1)[1]) for q in quads if isinstance(q.graph_name, ox.NamedNode)}
         return [self.files[n] for n in sorted(numbers)]
 
 
@@ -198,6 +205,8 @@ def named_ancestor(sources: Sources, node: BNode, max_depth: int = 8) -> tuple[U
                 path = [URIRef(quad.predicate.value), *steps]
                 if isinstance(quad.subject, ox.NamedNode):
                     return URIRef(quad.subject.value), path[0] if len(path) == 1 else SequencePath(*path)
+                if not isinstance(quad.subject, ox.BlankNode):
+                    continue  # a quoted triple (RDF-star) names no node to anchor to
                 parent = BNode(quad.subject.value)
                 if parent not in seen:
                     seen.add(parent)

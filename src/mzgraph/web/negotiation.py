@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from mzgraph.rdf import formats
 from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.oxigraph import written
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def serialise(triples: Sequence[ox.Triple], rep: Representation) -> bytes:
     if rep.rdf_format is None:
         raise ValueError(f"{rep.label} is not an RDF syntax")
     prefixes = PREFIXES if rep.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(triples, format=rep.rdf_format, prefixes=prefixes)
+    return written(ox.serialize(triples, format=rep.rdf_format, prefixes=prefixes))
 
 
 def json_bytes(data: object) -> bytes:
