@@ -3,6 +3,7 @@
     python -m benchmarks --sizes 1000,10000,100000 --out benchmarks/results
     python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 200, under two minutes
     python -m benchmarks --mix site --sizes 1000,10000   # every kind of page on the three backends (site_mix)
+    python -m benchmarks entity-throughput --organisations 10000   # pages and /sparql under 8 clients (wrk)
 
 Results (JSON and PNG) are rewritten after each size, so a long run that is stopped keeps what it measured.
 """
@@ -223,6 +224,11 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["entity-throughput"]:
+        from benchmarks import entity_throughput
+
+        return entity_throughput.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 1000,10000,100000")
     parser.add_argument("--quick", action="store_true", help="sizes 100 and 200, few repetitions (CI)")

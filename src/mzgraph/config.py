@@ -51,7 +51,9 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
-    workers: int = Field(1, gt=0, description="Web worker processes (uvicorn).")
+    workers: int = Field(
+        default_factory=lambda: available_cores(), gt=0, description="Web worker processes (default: one per core)."
+    )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
         "info", description="Least severe log records written (mzgraph's and uvicorn's)."
     )
@@ -83,6 +85,14 @@ class Settings(BaseSettings):
     def canonical(self, path: str) -> str:
         """The canonical IRI of a server path such as ``id/partner/mezzo``."""
         return self.base_iri + path.lstrip("/")
+
+
+def available_cores() -> int:
+    """The CPUs this process may run on (its affinity), at least one."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def default_index_cache() -> Path:

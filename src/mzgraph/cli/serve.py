@@ -78,8 +78,22 @@ def run_serve(args: argparse.Namespace) -> int:
     # Several web processes each build their app from the environment; the data was checked above.
     app.state.store.close()
     os.environ.update(_environment(settings))
-    uvicorn.run("mzgraph.web.app:create_app_from_environment", factory=True, workers=settings.workers, **server)
+    uvicorn.run("mzgraph.cli.serve:worker_app", factory=True, workers=settings.workers, **server)
     return 0
+
+
+def worker_app() -> Any:
+    """The app of one web worker (uvicorn's factory): it dies with the process that started it.
+
+    uvicorn's supervisor does not stop its workers when it is killed, and a worker left behind keeps serving
+    on the shared socket; so each asks the kernel to kill it with its parent (and gives up if that parent
+    is already gone).
+    """
+    from mzgraph.processes import die_with_spawning_parent
+    from mzgraph.web.app import create_app_from_environment
+
+    die_with_spawning_parent()
+    return create_app_from_environment()
 
 
 def _metrics_dir(settings: Settings) -> Path:

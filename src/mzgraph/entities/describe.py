@@ -15,13 +15,14 @@ RDF/XML), so they always say the same. It holds:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
 from mzgraph.sparql.builders import RDF_TYPE, Term, prologue, term
+from mzgraph.store.base import Store
 
 PART_OF = (
     "mz:recognition|mz:ambassadorRole|mz:measure|mz:statement|mz:figure|mz:ambassadorActivity|mz:agreement"
@@ -33,6 +34,12 @@ LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:nam
 """Properties copied from linked resources so they can be named."""
 
 INBOUND_LIMIT = 500
+
+DESCRIPTION_ROWS = 200_000
+"""Row cap of one description read with SPARQL (its inbound links and relations are capped in the query)."""
+
+READ_BUDGET = 20_000
+"""Triples a description read in process may touch before it is left to the store's SPARQL (with its deadline)."""
 
 _LABEL_IRIS = tuple(
     ox.NamedNode(iri)
@@ -77,28 +84,157 @@ def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str
     )
 
 
+def describe_triples(
+    store: Store, iri: ox.NamedNode, labels: MutableMapping[Term, list[ox.Triple]] | None = None
+) -> list[ox.Triple]:
+    """The triples of :func:`describe_query` for ``iri``: read in process where the store allows it and the
+    resource is small (:func:`read_description`), else with the CONSTRUCT, under the store's deadline."""
+    found = read_description(store, iri, labels=labels)
+    if found is not None:
+        return found
+    return store.construct(describe_query(iri), max_rows=DESCRIPTION_ROWS)
+
+
+_MZ = "https://w3id.org/mzgraph/def/"
+_PART_PROPERTIES = frozenset(
+    ox.NamedNode(_MZ + name)
+    for name in ("recognition", "ambassadorRole", "measure", "statement", "figure", "ambassadorActivity", "agreement")
+)
+_ORGANISATION = ox.NamedNode(_MZ + "organisation")
+_PARTNER = ox.NamedNode(_MZ + "partner")
+_MEASURE_GROUP = ox.NamedNode(_MZ + "measureGroup")
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _Reads:
+    """Pattern reads from a store, counted against a budget."""
+
+    def __init__(self, store: Store, budget: int) -> None:
+        self.store = store
+        self.left = budget
+        self._out: dict[Term, list[ox.Triple]] = {}
+
+    def __call__(self, s: Term | None, p: ox.NamedNode | None, o: Term | None) -> list[ox.Triple]:
+        found = self.store.match(s, p, o, self.left)  # type: ignore[arg-type]
+        if found is None:
+            raise _OverBudget  # the store has no pattern reads
+        self.left -= len(found)
+        if self.left < 0:
+            raise _OverBudget
+        return found
+
+    def out(self, node: Term) -> list[ox.Triple]:
+        if node not in self._out:
+            self._out[node] = self(node, None, None)
+        return self._out[node]
+
+
+LABELS_KEPT = 50_000
+"""Resources whose label triples a ``labels`` mapping keeps (the partners, places and concepts pages link to)."""
+
+
+def read_description(
+    store: Store,
+    iri: ox.NamedNode,
+    inbound_limit: int = INBOUND_LIMIT,
+    budget: int = READ_BUDGET,
+    labels: MutableMapping[Term, list[ox.Triple]] | None = None,
+) -> list[ox.Triple] | None:
+    """The triples :func:`describe_query` gives, read as triple patterns in this process (no SPARQL).
+
+    None when the store has no pattern reads (a remote store), when the resource has more inbound links or
+    partner relations than ``inbound_limit`` (the query then picks some in IRI order), or when the reads pass
+    ``budget`` triples: such resources are left to the CONSTRUCT and its deadline. ``labels`` keeps the label
+    triples of linked resources between calls (valid for one release of the data).
+    """
+    labels = {} if labels is None else labels
+    reads = _Reads(store, budget)
+    try:
+        triples = list(reads.out(iri))
+        parts: dict[Term, None] = {}
+        frontier: list[Term] = [iri]
+        while frontier:
+            node = frontier.pop()
+            found = [t.object for t in reads.out(node) if t.predicate in _PART_PROPERTIES]
+            found += [t.subject for t in reads(None, _ORGANISATION, node)]
+            for part in found:
+                if isinstance(part, ox.NamedNode | ox.BlankNode) and part not in parts:
+                    parts[part] = None
+                    frontier.append(part)
+        inbound = [t for t in reads(None, None, iri) if t.predicate != RDF_TYPE]
+        relations = [t.subject for t in inbound if t.predicate == _PARTNER]
+        if len(inbound) > inbound_limit or len(relations) > inbound_limit:
+            return None
+        linked: dict[Term, None] = {t.subject: None for t in inbound if t.predicate != _MEASURE_GROUP}
+        for node in [iri, *parts, *relations]:
+            outgoing = reads.out(node)
+            if node is not iri:
+                triples += outgoing
+            for t in outgoing:
+                if t.predicate != RDF_TYPE and t.predicate != _MEASURE_GROUP:
+                    linked[t.object] = None
+        triples += inbound
+        for node in linked:
+            if not isinstance(node, ox.NamedNode):
+                continue
+            found = labels.get(node)
+            if found is None:
+                found = [t for t in reads.out(node) if t.predicate in _LABEL_SET]
+                if len(labels) < LABELS_KEPT:
+                    labels[node] = found
+            triples += found
+    except _OverBudget:
+        return None
+    return triples
+
+
+_LABEL_SET = frozenset(_LABEL_IRIS)
+
+
 @dataclass
 class Description:
     """The triples describing ``focus``, indexed both ways."""
 
     focus: ox.NamedNode
     triples: list[ox.Triple]
-    _out: dict[Term, dict[ox.NamedNode, list[Term]]] = field(init=False, repr=False)
-    _in: dict[Term, list[tuple[Term, ox.NamedNode]]] = field(init=False, repr=False)
+    _index: tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]] | None = (
+        field(default=None, init=False, repr=False)
+    )
 
     def __post_init__(self) -> None:
-        unique = list(dict.fromkeys(self.triples))
-        self.triples = unique
-        self._out = defaultdict(lambda: defaultdict(list))
-        self._in = defaultdict(list)
-        for t in unique:
-            self._out[t.subject][t.predicate].append(t.object)
-            self._in[t.object].append((t.subject, t.predicate))
+        self.triples = list(dict.fromkeys(self.triples))
+
+    @property
+    def _out(self) -> dict[Term, dict[ox.NamedNode, list[Term]]]:
+        return self._indexed()[0]
+
+    @property
+    def _in(self) -> dict[Term, list[tuple[Term, ox.NamedNode]]]:
+        return self._indexed()[1]
+
+    def _indexed(
+        self,
+    ) -> tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]]:
+        """The triples indexed both ways, built when first asked for (the data formats never need it)."""
+        if self._index is None:
+            out: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+            inbound: dict[Term, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
+            for t in self.triples:
+                out[t.subject][t.predicate].append(t.object)
+                inbound[t.object].append((t.subject, t.predicate))
+            self._index = (out, inbound)
+        return self._index
 
     @property
     def found(self) -> bool:
         """Whether the graph says anything about the focus (as subject or object)."""
-        return self.focus in self._out or self.focus in self._in
+        if self._index is not None:
+            return self.focus in self._index[0] or self.focus in self._index[1]
+        focus = self.focus
+        return any(t.subject == focus or t.object == focus for t in self.triples)
 
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         """The objects of ``subject predicate ?o`` in the graph's order."""

@@ -1,7 +1,8 @@
 """JSON-LD for partner sites: the published ``@context`` (v1) and framed, compacted entity documents.
 
 An entity document is its description graph (see :mod:`mzgraph.entities.describe`) framed around the
-entity with pyLD: every linked node that the graph describes is embedded where it is used (``@embed:
+entity (built directly by :mod:`mzgraph.entities.framed`, the document pyLD's framing gives): every
+linked node that the graph describes is embedded where it is used (``@embed:
 @always``), what points at the entity is nested under reverse keys (``partnerRelations``,
 ``employerRelations``, or ``@reverse``), and an employer's measures are indexed by their group. Framing
 only rearranges: the document holds exactly the triples of the Turtle description (tests check it).
@@ -21,6 +22,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from mzgraph.entities.describe import Description
+from mzgraph.entities.framed import Unsupported, framed_document
 
 CONTEXT_VERSION = "v1"
 CONTEXT_PATH = f"context/{CONTEXT_VERSION}.jsonld"
@@ -60,7 +62,20 @@ def frame_for(description: Description) -> JsonObject:
 
 
 def entity_document(description: Description, context_url: str) -> JsonObject:
-    """The framed, compacted JSON-LD of a description; ``@context`` refers to ``context_url``."""
+    """The framed, compacted JSON-LD of a description; ``@context`` refers to ``context_url``.
+
+    Built directly (:mod:`mzgraph.entities.framed`); a description that builder does not cover is framed
+    with pyLD, which gives the same document.
+    """
+    try:
+        framed = framed_document(description.focus, description.triples, context_text())
+        return {"@context": context_url, **tidy(framed)}
+    except Unsupported:
+        return framed_with_pyld(description, context_url)
+
+
+def framed_with_pyld(description: Description, context_url: str) -> JsonObject:
+    """The document of :func:`entity_document`, framed and compacted by pyLD (the reference implementation)."""
     expanded = expand_triples(description.triples)
     framed: JsonObject = jsonld.frame(expanded, frame_for(description), {**_OPTIONS, "omitGraph": True})
     framed.pop("@context", None)
@@ -126,7 +141,7 @@ def to_nquads(document: JsonObject, base: str) -> str:
 
 def script_json(data: JsonObject) -> str:
     """JSON safe inside an HTML ``<script>`` element: ``<``, ``>``, ``&`` and line separators escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, on every page
     for raw in ("<", ">", "&", "\u2028", "\u2029"):
         text = text.replace(raw, f"\\u{ord(raw):04x}")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -10,8 +11,9 @@ import pyoxigraph as ox
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.values import Link, date_year, format_date, format_number, link, links, literal_int
-from mzgraph.entities.vocab import SCHEMA_LOCATION, SCHEMA_VALUE, m
-from mzgraph.sparql.builders import Row, Term, prologue, term
+from mzgraph.entities.vocab import RDFS_LABEL, SCHEMA_LOCATION, SCHEMA_VALUE, m
+from mzgraph.sparql.builders import RDF_TYPE, Row, Term, prologue, term
+from mzgraph.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,50 @@ def sources_query(org: ox.NamedNode) -> str:
   OPTIONAL {{ ?source dcterms:publisher ?publisher OPTIONAL {{ ?publisher rdfs:label ?publisherName }} }}
 }}"""
     )
+
+
+def source_rows(store: Store, org: ox.NamedNode) -> list[Row] | None:
+    """The rows :func:`sources_query` selects, read as triple patterns in this process; None when the store has
+    no such reads (ask it with the query) or the sources are described at unusual length."""
+    derived = store.match(org, _SOURCE_LINKS[0], None, _MAX_SOURCE_READ)
+    if derived is None:
+        return None
+    sources = [t.object for t in derived + (store.match(org, _SOURCE_LINKS[1], None, _MAX_SOURCE_READ) or [])]
+    rows: list[Row] = []
+    for source in sources:
+        if not isinstance(source, ox.NamedNode):
+            continue
+        described = store.match(source, None, None, _MAX_SOURCE_READ) or []
+        if len(described) > _MAX_SOURCE_READ:
+            return None
+        values: dict[str, list[Term]] = {}
+        for t in described:
+            values.setdefault(t.predicate.value, []).append(t.object)
+        if _SOURCE_DOCUMENT not in values.get(RDF_TYPE.value, []):
+            continue
+        publishers: list[dict[str, Term]] = []
+        for publisher in values.get(_DCTERMS + "publisher", []):
+            names = [t.object for t in store.match(publisher, RDFS_LABEL, None, _MAX_SOURCE_READ) or []]
+            publishers += [{"publisher": publisher, "publisherName": n} for n in names] or [{"publisher": publisher}]
+        for title, file, digest, publisher in itertools.product(
+            _optional(values, _DCTERMS + "title", "title"),
+            _optional(values, _MZ + "fileName", "file"),
+            _optional(values, _MZ + "sha256", "sha256"),
+            publishers or [{}],
+        ):
+            rows.append({"source": source, **title, **file, **digest, **publisher})
+    return rows
+
+
+_MZ = "https://w3id.org/mzgraph/def/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_SOURCE_LINKS = (ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), ox.NamedNode(_DCTERMS + "source"))
+_SOURCE_DOCUMENT = ox.NamedNode(_MZ + "SourceDocument")
+_MAX_SOURCE_READ = 1_000
+
+
+def _optional(values: dict[str, list[Term]], iri: str, name: str) -> list[dict[str, Term]]:
+    return [{name: v} for v in values.get(iri, [])] or [{}]
 
 
 def read_sources(rows: Sequence[Row], langs: Sequence[str]) -> list[Source]:

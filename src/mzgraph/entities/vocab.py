@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -13,8 +15,9 @@ def _iri(uri: URIRef | str) -> ox.NamedNode:
     return ox.NamedNode(str(uri))
 
 
+@cache
 def m(name: str) -> ox.NamedNode:
-    """An ``mz:`` term by local name (checked against the ontology's DefinedNamespace)."""
+    """An ``mz:`` term by local name (checked against the ontology's DefinedNamespace; made once per name)."""
     return _iri(getattr(_MZ, name))
 
 

@@ -6,7 +6,9 @@ IRIs with ``\\u`` escapes, prefixed names with ``\\``-escapes, comments ending a
 the store would read as a keyword, this lexer reads as one too. Rejected before evaluation: updates
 (the endpoint is read-only), ``SERVICE``, queries longer or more deeply nested than the limits, and
 prefixes used without a declaration. ``FROM``/``FROM NAMED`` graphs are returned so the store can
-refuse graphs it does not hold; nothing is ever fetched.
+refuse graphs it does not hold; nothing is ever fetched. A query whose cost is bounded by its shape (one
+triple pattern with a constant subject or object, no path, no aggregate, no join: the precise rule is in
+:mod:`mzgraph.sparql.bounded`) is marked ``bounded``, and the embedded store may evaluate it in process.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from mzgraph.rdf.formats import Family
+from mzgraph.sparql.bounded import is_bounded
 from mzgraph.sparql.errors import QueryRejected
 
 
@@ -58,6 +61,8 @@ class CheckedQuery:
     from_named_graphs: tuple[str, ...] = ()
     repeatable: bool = True
     """Whether the same data gives the same answer: no ``RAND``, ``NOW``, ``UUID`` or ``STRUUID``."""
+    bounded: bool = False
+    """Whether its cost is bounded by its shape (:mod:`mzgraph.sparql.bounded`): it may skip the isolation."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,12 @@ def check(text: str, limits: Limits | None = None) -> CheckedQuery:
             "expected SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE declarations)",
         )
     return CheckedQuery(
-        text, reader.form, tuple(reader.from_graphs), tuple(reader.from_named), not reader.changing_functions
+        text,
+        reader.form,
+        tuple(reader.from_graphs),
+        tuple(reader.from_named),
+        not reader.changing_functions,
+        is_bounded(reader.tokens),
     )
 
 

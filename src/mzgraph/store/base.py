@@ -203,6 +203,20 @@ class Store(ABC):
         result = self._python_query(text, bindings, {QueryForm.ASK}, formats.SPARQL_JSON, None)
         return bool(ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON))
 
+    def match(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        limit: int,
+    ) -> list[ox.Triple] | None:
+        """The triples of the default dataset matching a pattern (None matches anything), read in this process.
+
+        At most ``limit + 1`` are returned, so more than ``limit`` says there are more. None when the backend
+        has no such reads (a remote store): ask it with SPARQL instead.
+        """
+        return None
+
     def stream_select(
         self, text: str, bindings: Mapping[str, Binding] | None = None, *, timeout: float = STREAM_TIMEOUT
     ) -> Iterator[StreamedRow]:

@@ -21,7 +21,7 @@ from jinja2 import Environment
 from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
-from mzgraph.entities.describe import Description, describe_query
+from mzgraph.entities.describe import Description, describe_triples
 from mzgraph.entities.jsonld import entity_document
 from mzgraph.entities.vocab import m
 from mzgraph.processes import background_worker
@@ -39,9 +39,6 @@ T = TypeVar("T")
 
 JSONLD_CACHE_SIZE = 512
 """Framed JSON-LD documents kept per release (the most recently asked for)."""
-
-DESCRIPTION_ROWS = 200_000
-"""Row cap of one description (its inbound links and relations are capped in the query itself)."""
 
 
 class PageServices:
@@ -97,8 +94,10 @@ class PageServices:
         return await asyncio.shield(task)  # type: ignore[no-any-return]
 
     async def describe(self, iri: ox.NamedNode) -> Description:
-        """The description graph of ``iri`` (one CONSTRUCT)."""
-        return Description(iri, await self.construct(describe_query(iri), max_rows=DESCRIPTION_ROWS))
+        """The description graph of ``iri`` (read in process where the store allows, else one CONSTRUCT)."""
+        await self.release()
+        labels = self._cache.setdefault("description_labels", {})  # linked resources' labels, for this release
+        return Description(iri, await asyncio.to_thread(describe_triples, self.store, iri, labels))
 
     async def term_labels(self) -> dict[str, dict[str, str]]:
         async def make() -> dict[str, dict[str, str]]:

@@ -1,5 +1,6 @@
 """App state, reached from this one module: the settings and store as FastAPI dependencies (tests and other apps
-can override them), and the page services."""
+can override them), and the page services. The dependencies are coroutines: FastAPI would run a plain function
+in a worker thread for every request."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from mzgraph.store import Store
 from mzgraph.web.services import PageServices
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The app's store (blocking calls: run them in a thread)."""
     store: Store = request.app.state.store
     return store

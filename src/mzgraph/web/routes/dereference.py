@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -129,8 +130,9 @@ async def rdf_body(services: PageServices, description: Description, local: str,
 
             return await services.cached("vocabulary.jsonld", vocabulary_document)
         return serialise_rdf(vocabulary, rep)
-    if rep is JSONLD:
-        return json_bytes(await services.entity_jsonld(description, context_url))
+    if rep is JSONLD:  # compact JSON: the indented form costs the pure-Python encoder (several times slower)
+        document = await services.entity_jsonld(description, context_url)
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     return serialise_rdf(description.triples, rep)
 
 

@@ -18,7 +18,14 @@ import pyoxigraph as ox
 from mzgraph.entities import concept as concepts
 from mzgraph.entities import schemaorg
 from mzgraph.entities.describe import Description
-from mzgraph.entities.organisation import PartnerRelation, read_organisation, read_passage, read_sources, sources_query
+from mzgraph.entities.organisation import (
+    PartnerRelation,
+    read_organisation,
+    read_passage,
+    read_sources,
+    source_rows,
+    sources_query,
+)
 from mzgraph.entities.partner import read_collaborations, read_partner, relations_query
 from mzgraph.entities.resource import read_resource, term_label
 from mzgraph.entities.values import Link, link
@@ -80,7 +87,8 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
     org = read_organisation(d, langs)
     term_labels = await services.term_labels()
     org.types = [Link(t.iri, term_label(t.iri, langs, term_labels)) for t in org.types]
-    org.sources = read_sources(await services.select(sources_query(d.focus)), langs)
+    rows = await asyncio.to_thread(source_rows, services.store, d.focus)
+    org.sources = read_sources(rows if rows is not None else await services.select(sources_query(d.focus)), langs)
     groups = await services.groups()
     province = None
     if org.location is not None:

@@ -1,0 +1,87 @@
+"""An entity's description read as triple patterns in process is the description the CONSTRUCT gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.generate import write_graph
+from mzgraph.bundled import bundled_graph_files
+from mzgraph.entities.describe import DESCRIPTION_ROWS, describe_query, describe_triples, read_description
+from mzgraph.entities.organisation import read_sources, source_rows, sources_query
+from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.store import EmbeddedStore, QueryPolicy
+
+ID = "https://w3id.org/mzgraph/id/"
+POLICY = QueryPolicy(timeout=60.0, max_rows=1_000_000)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """The bundled graph and 300 generated employers (which share its partners, places and concepts)."""
+    generated = tmp_path_factory.mktemp("graph") / "generated.nt"
+    with generated.open("w", encoding="utf-8") as out:
+        write_graph(out, 300, seed=11, with_shared=False)
+    files: list[Path] = [*bundled_graph_files(), generated]
+    with EmbeddedStore.from_files(
+        files, base_iri="https://w3id.org/mzgraph/", policy=POLICY, workers=2, prefixes=PREFIXES
+    ) as opened:
+        yield opened
+
+
+def constructed(store: EmbeddedStore, iri: ox.NamedNode) -> set[ox.Triple]:
+    return set(store.construct(describe_query(iri), max_rows=DESCRIPTION_ROWS))
+
+
+def subjects(store: EmbeddedStore) -> list[ox.NamedNode]:
+    rows = store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s", max_rows=100_000)
+    return [row["s"] for row in rows]  # type: ignore[misc]
+
+
+@pytest.mark.slow
+def test_every_resource_read_in_process_has_the_triples_of_the_construct(store: EmbeddedStore) -> None:
+    every = subjects(store)
+    assert len(every) > 3_000
+    left = []
+    for iri in every:
+        read = read_description(store, iri)
+        if read is None:
+            left.append(iri.value)
+            continue
+        assert set(read) == constructed(store, iri), iri.value
+    # only hubs are left to the CONSTRUCT: what hundreds of employers or measures point at
+    assert ID + "partner/werk-en-mantelzorg" in left
+    assert all(iri.startswith((ID + "partner/", ID + "measure-group/")) for iri in left), left
+
+
+def test_a_hub_past_the_inbound_limit_is_left_to_the_construct(store: EmbeddedStore) -> None:
+    hub = ox.NamedNode(ID + "partner/werk-en-mantelzorg")
+    assert read_description(store, hub, inbound_limit=10) is None
+    assert set(describe_triples(store, hub)) == constructed(store, hub)
+
+
+def test_a_read_past_its_budget_is_left_to_the_construct(store: EmbeddedStore) -> None:
+    org = ox.NamedNode(ID + "organisation/gemeente-emmen")
+    assert read_description(store, org, budget=50) is None
+    assert read_description(store, org) is not None
+
+
+def test_labels_kept_between_reads_give_the_same_triples(store: EmbeddedStore) -> None:
+    labels: dict[object, list[ox.Triple]] = {}
+    for index in range(0, 40):
+        org = ox.NamedNode(f"{ID}organisation/synthetic-{index:07d}")
+        read = read_description(store, org, labels=labels)  # type: ignore[arg-type]
+        assert read is not None and set(read) == constructed(store, org)
+    assert labels  # the partners, places and concepts several employers link to
+
+
+def test_an_employers_sources_read_in_process_are_those_the_query_selects(store: EmbeddedStore) -> None:
+    for slug in ("gemeente-emmen", "regio-twente", "synthetic-0000007"):
+        org = ox.NamedNode(ID + "organisation/" + slug)
+        rows = source_rows(store, org)
+        assert rows is not None
+        assert read_sources(rows, ["nl", "en"]) == read_sources(store.select(sources_query(org)), ["nl", "en"])
+        assert read_sources(rows, ["nl"])[0].sha256
