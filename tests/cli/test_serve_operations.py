@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,16 @@ SECRET = "SELECT * WHERE { ?s ?p 'my-secret-token' } LIMIT 1"
 pytestmark = pytest.mark.slow
 
 
+def _logged(log: Path, marker: str, count: int) -> list[str]:
+    """The log's lines holding marker, once there are count of them (the access line follows the answer)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in log.read_text().splitlines() if marker in line]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
 def test_version_comes_from_the_package_metadata(mzgraph: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     done = mzgraph("--version")
     assert done.returncode == 0
@@ -55,6 +66,7 @@ def test_json_logs_have_one_access_line_per_request_and_one_line_per_query(tmp_p
                 headers={"Content-Type": "application/sparql-query", "X-Request-ID": "bad-1"},
             )
         assert [ok.status_code, missing.status_code, runaway.status_code, rejected.status_code] == [200, 404, 504, 400]
+        _logged(log, '"request_id": "bad-1"', count=2)  # the access line is written after the answer
         text = log.read_text()  # read while the server runs: every line it wrote is JSON
     records = [json.loads(line) for line in text.splitlines()]
     assert len(records) >= lines_before + 7
@@ -93,8 +105,7 @@ def test_text_logs_are_one_line_per_request_with_the_same_fields(tmp_path: Path)
     log = tmp_path / "stderr.log"
     with mzgraph_server("--log-level", "info", log=log) as url:
         httpx.get(url + "/sparql", params={"query": "ASK {}"}, headers={"X-Request-ID": "text-1"})
-        text = log.read_text()
-    lines = [line for line in text.splitlines() if "request_id=text-1" in line]
+        lines = _logged(log, "request_id=text-1", count=2)
     assert len(lines) == 2
     assert "mzgraph.queries" in lines[0] and "outcome=ok" in lines[0] and "kind=ASK" in lines[0]
     assert "mzgraph.access GET /sparql 200" in lines[1] and "status=200" in lines[1]
