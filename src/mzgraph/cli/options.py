@@ -23,6 +23,9 @@ _SETTINGS_FLAGS = {
     "data": "data_paths",
     "store": "store_path",
     "sparql_endpoint": "sparql_endpoint",
+    "graph": "data_graph",
+    "user": "store_user",
+    "password": "store_password",
     "base_iri": "base_iri",
     "timeout": "query_timeout",
     "max_rows": "max_rows",
@@ -69,6 +72,16 @@ def backend_options(parser: argparse.ArgumentParser) -> None:
     """``--store`` or ``--sparql-endpoint``."""
     parser.add_argument("--store", type=Path, help="on-disk store folder (filled by `mzgraph load --store`)")
     parser.add_argument("--sparql-endpoint", help="query a remote SPARQL 1.1 endpoint instead")
+    remote_options(parser)
+
+
+def remote_options(parser: argparse.ArgumentParser) -> None:
+    """``--graph``, ``--user``, ``--password``: the data's graph on a remote store, and the account to use."""
+    parser.add_argument("--graph", help="remote store: the named graph holding the data (needed on Virtuoso)")
+    parser.add_argument("--user", help="remote store: account name (or user:password@ in the endpoint URL)")
+    parser.add_argument(
+        "--password", help="remote store: that account's password (better: MZGRAPH_STORE_PASSWORD; never printed)"
+    )
 
 
 def index_options(parser: argparse.ArgumentParser, index_help: str) -> None:

@@ -48,7 +48,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if index.warning:
         print(f"mzgraph serve: warning: {index.warning}", file=sys.stderr)
     release = app.state.store.release
-    triples = f"{release.triples:,} triples" if release.triples is not None else settings.sparql_endpoint
+    triples = f"{release.triples:,} triples" if release.triples is not None else app.state.store.endpoint
     print(
         f"mzgraph: serving {triples} (release {release.tag}) at http://{settings.host}:{settings.port}/sparql",
         file=sys.stderr,
@@ -73,6 +73,8 @@ def run_serve(args: argparse.Namespace) -> int:
 def _environment(settings: Settings) -> dict[str, str]:
     """``MZGRAPH_*`` variables reproducing ``settings`` in another process."""
     values = settings.model_dump(mode="json")
+    if settings.store_password is not None:  # dumped masked; the workers need it
+        values["store_password"] = settings.store_password.get_secret_value()
     return {
         f"MZGRAPH_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
         for name, value in values.items()
