@@ -53,6 +53,27 @@ QUIRKS: tuple[Quirk, ...] = (
         rb"\1",
     ),
     Quirk(
+        "blank nodes written as IRIs _:label or nodeID://label (neither is an IRI: no scheme starts with _)",
+        "Virtuoso 7 (a graph answered as rows)",
+        Syntax.JSON,
+        re.compile(
+            rb'"type"'
+            + _S
+            + b":"
+            + _S
+            + rb'"uri"('
+            + _S
+            + b","
+            + _S
+            + rb'"value"'
+            + _S
+            + b":"
+            + _S
+            + b'")(?:nodeID://|_:)'
+        ),
+        rb'"type": "bnode"\1',
+    ),
+    Quirk(
         "blank node labels written as nodeID:// IRIs",
         "Virtuoso 7",
         Syntax.XML,
@@ -79,6 +100,13 @@ QUIRKS: tuple[Quirk, ...] = (
         Syntax.JSON,
         re.compile(rb'(?<!\\)"lang"(' + _S + b":" + _S + b'")'),
         rb'"xml:lang"\1',
+    ),
+    Quirk(
+        "numeric values written as JSON numbers, not strings",
+        "Virtuoso 7 (a graph answered as rows)",
+        Syntax.JSON,
+        re.compile(rb'(?<!\\)("value"' + _S + b":" + _S + rb")(-?[0-9][0-9.eE+-]{0,60})(?=" + _S + b"[,}])"),
+        rb'\1"\2"',
     ),
     Quirk(
         "an ASK answer given as a string",
