@@ -74,7 +74,8 @@ def push_files(
 
     Every file is read through once before anything is sent, so a file that does not parse sends nothing.
     A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
-    never held as a list and its blank nodes stay one document's; a file of several graphs (TriG,
+    never held as a list (but for Virtuoso, which needs a sized body: there a file's N-Triples are held once)
+    and its blank nodes stay one document's; a file of several graphs (TriG,
     N-Quads) is grouped by graph in memory first, one request per graph.
     """
     graphs_of: dict[Path, dict[str | None, None]] = {}
@@ -95,7 +96,7 @@ def push_files(
     url = without_credentials(graph_store)
     with httpx.Client(timeout=httpx.Timeout(300.0, connect=CONNECT_TIMEOUT)) as client:
         try:
-            client.auth = _auth(client, url, credentials or url_credentials(graph_store))
+            whole = _prepare(client, url, credentials or url_credentials(graph_store))
             written = list(dict.fromkeys(g for graphs in graphs_of.values() for g in graphs))
             if replace:
                 for graph in written:
@@ -106,18 +107,18 @@ def push_files(
                     quads = (into_graph(quad, ox.NamedNode(personal)) for quad in quads)
                 if len(graphs_of[path]) == 1:
                     (graph,) = graphs_of[path]
-                    _send(client, "POST", url, graph, _ntriples(counting(q.triple for q in quads)))
+                    _send(client, "POST", url, graph, _ntriples(counting(q.triple for q in quads)), whole=whole)
                     continue
                 by_graph: dict[str | None, list[ox.Triple]] = {}
                 for quad in quads:
                     by_graph.setdefault(_graph_of(quad, data_graph), []).append(quad.triple)
                 for graph, graph_triples in by_graph.items():
-                    _send(client, "POST", url, graph, _ntriples(counting(graph_triples)))
+                    _send(client, "POST", url, graph, _ntriples(counting(graph_triples)), whole=whole)
             release = new_release(content_tag(files, base_iri), counted[0])
             record = release_graph(base_iri)
             named = [graph for graph in written if graph is not None and graph != data_graph]
             body = [*release_record(release, record), *graphs_record(record, named)]
-            _send(client, "PUT", url, record, _ntriples(body))
+            _send(client, "PUT", url, record, _ntriples(body), whole=True)
         except httpx.HTTPError as err:
             raise InputError(shown, f"cannot reach the graph store: {err}") from None
     return release
@@ -127,14 +128,20 @@ def _basic(credentials: tuple[str, str] | None) -> httpx.Auth | None:
     return httpx.BasicAuth(*credentials) if credentials else None
 
 
-def _auth(client: httpx.Client, url: str, credentials: tuple[str, str] | None) -> httpx.Auth | None:
-    """The authentication the graph store asks for (Digest or Basic), found by one anonymous request."""
-    if credentials is None:
-        return None
-    challenge = client.get(url, params={"graph": "urn:mzgraph:probe"}).headers.get("www-authenticate", "")
-    if challenge.lower().startswith("digest"):
-        return httpx.DigestAuth(*credentials)
-    return httpx.BasicAuth(*credentials)
+def _prepare(client: httpx.Client, url: str, credentials: tuple[str, str] | None) -> bool:
+    """Set ``client`` up for the graph store at ``url`` from one anonymous request: the authentication it asks
+    for (Digest or Basic); and whether request bodies must be sent whole (Virtuoso answers a chunked body 201
+    and stores nothing)."""
+    probe = {"graph": "urn:mzgraph:probe"}
+    answer = client.get(url, params=probe)
+    challenge = answer.headers.get("www-authenticate", "")
+    if credentials is not None and challenge.lower().startswith("digest"):
+        # Answered once here, Digest then authenticates each request up front (a streamed body cannot be sent twice)
+        client.auth = httpx.DigestAuth(*credentials)
+        client.get(url, params=probe)
+    elif credentials is not None:
+        client.auth = httpx.BasicAuth(*credentials)
+    return answer.headers.get("server", "").startswith("Virtuoso")
 
 
 def _graph_of(quad: ox.Quad, data_graph: str | None) -> str | None:
@@ -158,12 +165,15 @@ def _send(
     method: str,
     url: str,
     graph: str | None,
-    body: Iterator[bytes] | list[ox.Triple] | None,
+    body: Iterator[bytes] | None,
     allow: tuple[int, ...] = (),
+    *,
+    whole: bool = False,
 ) -> None:
     params = {"graph": graph} if graph else {"default": ""}
     headers = {"Content-Type": formats.N_TRIPLES.media_type} if body is not None else {}
-    response = client.request(method, url, params=params, content=body, headers=headers)  # type: ignore[arg-type]
+    content = b"".join(body) if whole and body is not None else body
+    response = client.request(method, url, params=params, content=content, headers=headers)
     if response.status_code in (401, 403):
         raise InputError(
             url,
