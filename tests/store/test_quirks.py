@@ -23,7 +23,7 @@ from mzgraph.rdf import formats
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.sparql.errors import QueryRejected, QueryTimeout, StoreFailed
 from mzgraph.store import QueryPolicy, RemoteStore
-from mzgraph.store.quirks import Rewriting, Syntax, rewrite
+from mzgraph.store.quirks import Rewriting, Syntax, rewrite, virtuoso_query
 
 RECORDED = FIXTURES / "virtuoso"
 MANIFEST = {entry["file"]: entry for entry in json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))}
@@ -177,6 +177,14 @@ def test_literals_that_look_like_quirks_are_left_alone() -> None:
     assert rewrite(answer, Syntax.JSON) == answer
     xml = b"<literal>&lt;bnode>nodeID://b1</literal>"
     assert rewrite(xml, Syntax.XML) == xml
+
+
+def test_langmatches_ranges_go_to_virtuoso_in_capitals_and_nothing_else_changes() -> None:
+    query = (
+        'SELECT ?n WHERE { ?s a/<x:sub>* <x:C> ; <x:label> ?n FILTER(LANGMATCHES(LANG(?n), "en") && ?n != "en") '
+        "FILTER(langMatches(lang(?n), 'nl-be')) } # LANGMATCHES(LANG(?n), \"en\")"
+    )
+    assert virtuoso_query(query) == query.replace('"en")', '"EN")', 1).replace("'nl-be'", "'NL-BE'")
 
 
 # -- the remote backend in front of the replayed answers

@@ -23,11 +23,12 @@ FACET_PATHS = {
 """Facets that are a property path from the employer to the facet value."""
 
 SORTS = {
-    "name": "LCASE(?name)",
-    "recognised": "?date",
-    "measures": "?measures",
+    "name": "LCASE(STR(SAMPLE(?label)))",
+    "recognised": "SAMPLE(?recognitionDate)",
+    "measures": "SAMPLE(?measureCount)",
 }
-"""Sort keys the reader may choose (``-key`` sorts descending)."""
+"""Sort keys the reader may choose (``-key`` sorts descending); aggregates, not the projected names: Virtuoso
+refuses an ORDER BY on a name the SELECT gives an aggregate, and fails on LCASE of an aggregate without STR."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def list_query(f: Filters, page: Page, langs: Sequence[str]) -> str:
   OPTIONAL {{ ?org a ?kind . FILTER(?kind != mz:Employer) }}
 }}
 GROUP BY ?org
-ORDER BY {direction}({order_key}) LCASE(?name) ?org
+ORDER BY {direction}({order_key}) LCASE(STR(SAMPLE(?label))) ?org
 LIMIT {integer(page.size)} OFFSET {integer(page.offset)}"""
     )
 

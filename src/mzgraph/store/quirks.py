@@ -5,7 +5,8 @@ it, and names the store seen sending it (every one has a test on that store's re
 ``tests/fixtures/``). The rewrites run on the answer as it streams in (:class:`Rewriting`), so a large
 answer is never held whole; each pattern is bounded (:attr:`Quirk.reach`), and matches only where the
 standard's own text cannot appear (after a JSON key, inside an XML element), so a literal that happens
-to contain the same characters is left alone.
+to contain the same characters is left alone. One more works around a store's wrong answers to a valid
+query (:func:`virtuoso_query`), rewriting the query into one with the same meaning.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, BinaryIO
+
+from mzgraph.sparql.guard import Token, tokens
 
 
 class Syntax(Enum):
@@ -181,3 +184,27 @@ class Rewriting(io.RawIOBase):
             data = quirk.pattern.sub(quirk.replacement, data)
         keep = 0 if self._ended else min(self._reach, len(data))
         self._ready, self._held = data[: len(data) - keep], data[len(data) - keep :]
+
+
+def virtuoso_query(text: str) -> str:
+    """``text`` with each ``LANGMATCHES`` range written in capitals, for Virtuoso 7: joined with a property path,
+    ``LANGMATCHES(LANG(?x), "en")`` matches nothing there, ``"EN"`` what it should (ranges ignore case)."""
+    stream = list(tokens(text))
+    ranges: list[Token] = []
+    for at, token in enumerate(stream[:-1]):
+        if token.kind != "word" or token.text.upper() != "LANGMATCHES" or stream[at + 1].text != "(":
+            continue
+        depth, comma = 0, -1
+        for index in range(at + 1, len(stream)):
+            kind, word = stream[index].kind, stream[index].text
+            depth += (kind == "open") - (kind == "close")
+            if depth == 1 and word == ",":
+                comma = index
+            if depth == 0:
+                if comma > 0 and index == comma + 2 and stream[comma + 1].kind == "string":
+                    ranges.append(stream[comma + 1])
+                break
+    for literal in reversed(ranges):
+        if "\\" not in literal.text:
+            text = text[: literal.start] + literal.text.upper() + text[literal.start + len(literal.text) :]
+    return text

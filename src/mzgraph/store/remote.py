@@ -40,7 +40,7 @@ from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, Store
 from mzgraph.sparql.guard import QueryForm, check, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
-from mzgraph.store.quirks import Rewriting, Syntax
+from mzgraph.store.quirks import Rewriting, Syntax, virtuoso_query
 from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
 from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
 
@@ -199,7 +199,8 @@ class RemoteStore(Store):
                 ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
 
     def _fields(self, request: QueryRequest, deadline: float) -> list[tuple[str, str]]:
-        fields: list[tuple[str, str]] = [("query", request.query.text)]
+        text = virtuoso_query(request.query.text) if self._server.startswith("Virtuoso") else request.query.text
+        fields: list[tuple[str, str]] = [("query", text)]
         default_graphs, named_graphs = request.default_graphs, request.named_graphs
         query = request.query
         own_dataset = default_graphs or named_graphs or query.from_graphs or query.from_named_graphs
