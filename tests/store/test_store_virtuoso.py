@@ -76,7 +76,17 @@ SELECT = (
 ASK = "PREFIX mz: <https://w3id.org/mzgraph/def/> ASK { ?s a mz:Municipality }"
 CONSTRUCT = "CONSTRUCT WHERE { <https://w3id.org/mzgraph/id/organisation/gemeente-emmen> ?p ?o }"
 MODIFIED = "http://purl.org/dc/terms/modified"
-MODIFIED_KEY = "modified"
+CONCATENATED = {"roles", "types"}
+"""The saved queries' GROUP_CONCAT variables."""
+VIRTUOSO_WRONG = {
+    "/organisations": "the ambassador facet counts one",
+    "/organisations?q=verlof": "the ambassador facet counts one",
+    "/organisations?ambassador=yes": "one of the two ambassadors",
+    "/organisations.json?ambassador=yes": "one of the two ambassadors",
+    "employers-by-province": "no rows at all",
+}
+"""Valid SPARQL that Virtuoso 7.2 answers wrongly, found by these tests: a path ``a/rdfs:subClassOf*`` joined with
+other patterns loses solutions (documented in docs/conformance.md); each must still differ, so a fix shows."""
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?x . ?y ?e ?x . ?y ?h ?i . ?j ?k ?i . ?j ?m ?z }"
 
@@ -123,6 +133,12 @@ def served(request: pytest.FixtureRequest, mzgraph: RUN, tmp_path_factory: pytes
         oxigraph.stop()
 
 
+def _known_wrong(served: Served, case: str, request: pytest.FixtureRequest) -> None:
+    if served.kind == "virtuoso" and case in VIRTUOSO_WRONG:
+        reason = f"Virtuoso 7.2 answers {VIRTUOSO_WRONG[case]}: a path a/rdfs:subClassOf* in a join loses solutions"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 def _main(text: str) -> str:
     """The page without its footer (timings), and without the time of the release (when it was loaded)."""
     main = text.split('<main id="main"', 1)[1].split("</main>", 1)[0]
@@ -131,8 +147,9 @@ def _main(text: str) -> str:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_kind_of_page_is_the_same_as_on_the_embedded_store(
-    served: Served, live_server: LiveServer, path: str
+    served: Served, live_server: LiveServer, path: str, request: pytest.FixtureRequest
 ) -> None:
+    _known_wrong(served, path, request)
     ours = httpx.get(served.url + path, headers=HTML, timeout=60)
     embedded = httpx.get(live_server.url + path, headers=HTML, timeout=60)
     assert ours.status_code == embedded.status_code == 200, ours.text[:500]
@@ -160,24 +177,34 @@ def _canonical(data: bytes, fmt: ox.RdfFormat) -> set[ox.Quad]:
     return set(dataset)
 
 
-def _unordered(value: Any) -> Any:
-    """JSON with every array sorted: a JSON-LD array follows the order the store gave the triples in."""
-    if isinstance(value, dict):
-        return {key: _unordered(item) for key, item in value.items() if key != MODIFIED_KEY}
-    if isinstance(value, list):
-        return sorted((_unordered(item) for item in value), key=json.dumps)
-    return value
+def _unordered(document: Any) -> dict[str, Any]:
+    """Expanded JSON-LD as {node id: {property: set of values}}: how triples are grouped into node objects, and
+    in which order, follows the order the store gave them in."""
+    nodes: dict[str, dict[str, set[str]]] = {}
+    top = document.get("@graph", document) if isinstance(document, dict) else document
+    for node in top if isinstance(top, list) else [top]:
+        merged = nodes.setdefault(node.get("@id", json.dumps(node, sort_keys=True)), {})
+        for key, values in node.items():
+            for value in values if isinstance(values, list) else [values]:
+                merged.setdefault(key, set()).add(json.dumps(value, sort_keys=True))
+    return nodes
 
 
-def test_the_organisation_list_as_json_and_csv_is_the_same(served: Served, live_server: LiveServer) -> None:
-    for path in ("/organisations.json?ambassador=yes", "/organisations.csv"):
-        ours, embedded = httpx.get(served.url + path, timeout=60), httpx.get(live_server.url + path, timeout=60)
-        assert ours.status_code == 200
-        assert ours.content == embedded.content
+@pytest.mark.parametrize("path", ["/organisations.json?ambassador=yes", "/organisations.csv"])
+def test_the_organisation_list_as_json_and_csv_is_the_same(
+    served: Served, live_server: LiveServer, path: str, request: pytest.FixtureRequest
+) -> None:
+    _known_wrong(served, path, request)
+    ours, embedded = httpx.get(served.url + path, timeout=60), httpx.get(live_server.url + path, timeout=60)
+    assert ours.status_code == 200
+    assert ours.content == embedded.content
 
 
 @pytest.mark.parametrize("name", sorted(load_saved_queries(queries_dir())))
-def test_every_saved_query_answers_the_same(served: Served, live_server: LiveServer, name: str) -> None:
+def test_every_saved_query_answers_the_same(
+    served: Served, live_server: LiveServer, name: str, request: pytest.FixtureRequest
+) -> None:
+    _known_wrong(served, name, request)
     ours = httpx.get(f"{served.url}/queries/{name}", params={"format": "json"}, timeout=60)
     embedded = httpx.get(f"{live_server.url}/queries/{name}", params={"format": "json"}, timeout=60)
     assert ours.status_code == embedded.status_code == 200, ours.text[:500]
@@ -185,11 +212,13 @@ def test_every_saved_query_answers_the_same(served: Served, live_server: LiveSer
 
 
 def _ordered_concatenations(results: dict[str, Any]) -> dict[str, Any]:
-    """SPARQL JSON results with each GROUP_CONCAT value's parts sorted: SPARQL leaves their order to the store."""
+    """SPARQL JSON results with each GROUP_CONCAT value's parts sorted and its language left out: SPARQL leaves
+    their order to the store, and Oxigraph keeps the language its parts share (Virtuoso does not)."""
     for row in results["results"]["bindings"]:
-        for term in row.values():
-            if ", " in term["value"]:
+        for name, term in row.items():
+            if name in CONCATENATED:
                 term["value"] = ", ".join(sorted(term["value"].split(", ")))
+                term.pop("xml:lang", None)
     return results
 
 
