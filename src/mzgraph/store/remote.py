@@ -128,21 +128,27 @@ class RemoteStore(Store):
         be asked."""
         if self._release_graph is None:
             return None
-        rows = self.select(release_record_query(self._release_graph))
+        request = QueryRequest(check(release_record_query(self._release_graph)), (), (self._release_graph,))
+        rows = self._rows(request)
         return recorded_release(rows[0]) if rows else None
 
+    def _rows(self, request: QueryRequest) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+        """The solutions of a prepared internal SELECT (a dataset of its own, so the data graph's is not added)."""
+        solutions = ox.parse_query_results(self.run(request, formats.TSV).body, ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [variable.value for variable in solutions.variables]
+        return [{name: s[name] for name in names if s[name] is not None} for s in solutions]
+
     def named_graphs(self) -> frozenset[str]:
-        """The named graphs held; with a data graph, those ``mzgraph load`` recorded (and the release graph)."""
+        """The named graphs held; with a data graph, those ``mzgraph load`` recorded (not the store's own graphs,
+        nor the release graph)."""
         if self.data_graph is None or self._release_graph is None:
             return super().named_graphs()
         now = time.monotonic()
         if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
-            own = (self._release_graph,)
-            request = QueryRequest(check(recorded_graphs_query(self._release_graph)), (), own)
-            result = self.run(request, formats.TSV, max_rows=1_000_000)
-            solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV)
-            recorded = {s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode)}  # type: ignore[union-attr]
-            self._graphs = (now, frozenset({*recorded, *own}))
+            request = QueryRequest(check(recorded_graphs_query(self._release_graph)), (), (self._release_graph,))
+            recorded = {row["g"].value for row in self._rows(request) if isinstance(row.get("g"), ox.NamedNode)}
+            self._graphs = (now, frozenset(recorded))
         return self._graphs[1]
 
     def close(self) -> None:
