@@ -26,7 +26,7 @@ import http.client
 import io
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import urlencode
@@ -37,7 +37,7 @@ from mzgraph.errors import InputError
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
 from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, StoreFailed, StoreUnavailable
-from mzgraph.sparql.guard import QueryForm, check, parser_error
+from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
 from mzgraph.store.quirks import Rewriting, Syntax, virtuoso_query
@@ -138,6 +138,15 @@ class RemoteStore(Store):
         assert isinstance(solutions, ox.QuerySolutions)
         names = [variable.value for variable in solutions.variables]
         return [{name: s[name] for name in names if s[name] is not None} for s in solutions]
+
+    def prepare(
+        self, text: str, default_graphs: Collection[str] = (), named_graphs: Collection[str] = ()
+    ) -> QueryRequest:
+        """As :meth:`Store.prepare`, and parsed as SPARQL 1.1 here: a store reads what it is sent in its own
+        dialect (Virtuoso runs its ``DEFINE`` pragmas, which widen the dataset, and accepts invalid SPARQL)."""
+        request = super().prepare(text, default_graphs, named_graphs)
+        parse(request.query.text)
+        return request
 
     def named_graphs(self) -> frozenset[str]:
         """The named graphs held; with a data graph, those ``mzgraph load`` recorded (not the store's own graphs,
