@@ -187,6 +187,27 @@ def test_langmatches_ranges_go_to_virtuoso_in_capitals_and_nothing_else_changes(
     assert virtuoso_query(query) == query.replace('"en")', '"EN")', 1).replace("'nl-be'", "'NL-BE'")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
+        "PREFIX b: <BIF:> SELECT (b:registry_get('x') AS ?v) WHERE {}",
+        "PREFIX s: <sql:> SELECT * WHERE { ?s ?p ?o FILTER(s:anything(?o)) }",
+    ],
+)
+def test_virtuoso_procedures_are_never_sent(replay: Replay, query: str) -> None:
+    with _store(replay) as store, pytest.raises(QueryRejected) as refused:
+        store.query(query)
+    assert refused.value.code == "unsupported_function"
+    assert replay.requests == []
+
+
+def test_an_iri_that_only_mentions_bif_in_a_string_is_sent(replay: Replay) -> None:
+    with _store(replay) as store:
+        store.query('SELECT ?s ?value ?optional WHERE { ?s ?p "<bif:sys_stat>" OPTIONAL { ?s ?q ?value } }')
+    assert len(replay.requests) == 1
+
+
 # -- the remote backend in front of the replayed answers
 
 

@@ -208,3 +208,18 @@ def virtuoso_query(text: str) -> str:
         if "\\" not in literal.text:
             text = text[: literal.start] + literal.text.upper() + text[literal.start + len(literal.text) :]
     return text
+
+
+_EXTENSION_SCHEMES = ("bif:", "sql:")
+"""IRI schemes under which Virtuoso runs its own built-in and SQL procedures from a SPARQL query (reading
+its configuration, its statistics, ...): SPARQL 1.1 allows any IRI as a function, so a parsed query can
+name them."""
+
+
+def store_extension(text: str) -> str | None:
+    """The first IRI of a store's own procedure namespace in ``text`` (written ``<bif:...>`` or declared as a
+    prefix), or None."""
+    for token in tokens(text):
+        if token.kind == "iri" and token.text[1:].lower().startswith(_EXTENSION_SCHEMES):
+            return token.text
+    return None

@@ -40,7 +40,7 @@ from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, Store
 from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
-from mzgraph.store.quirks import Rewriting, Syntax, virtuoso_query
+from mzgraph.store.quirks import Rewriting, Syntax, store_extension, virtuoso_query
 from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
 from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
 
@@ -146,6 +146,13 @@ class RemoteStore(Store):
         dialect (Virtuoso runs its ``DEFINE`` pragmas, which widen the dataset, and accepts invalid SPARQL)."""
         request = super().prepare(text, default_graphs, named_graphs)
         parse(request.query.text)
+        extension = store_extension(request.query.text)
+        if extension is not None:
+            raise QueryRejected(
+                f"{extension} names one of the store's own procedures, which mzgraph does not send to it; "
+                "use the functions of SPARQL 1.1",
+                code="unsupported_function",
+            )
         return request
 
     def named_graphs(self) -> frozenset[str]:
