@@ -110,7 +110,8 @@ class RemoteStore(Store):
         self._release_graph = release_graph
         self._recorded: Release | None = None
         self._record_read = release_graph is None
-        self._server = ""
+        self._server: str | None = None
+        """The store's ``Server`` header: which store it is, for its parameters and its quirks."""
         self._preferred: dict[QueryForm, int] = {}
         self._lock = threading.Lock()
 
@@ -176,7 +177,7 @@ class RemoteStore(Store):
         problems: list[str] = []
         for start in range(first, len(wires)):
             try:
-                with self._answer(request, wires[start:]) as (wire, body, cut_at):
+                with self._answer(request, wires[start:], rows=max_rows + 1) as (wire, body, cut_at):
                     body_file = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
                     converted, truncated = self._read(request.form, wire, body_file, fmt, max_rows)
             except _Unreadable as err:
@@ -220,8 +221,9 @@ class RemoteStore(Store):
             else:
                 ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
 
-    def _fields(self, request: QueryRequest, deadline: float) -> list[tuple[str, str]]:
-        text = virtuoso_query(request.query.text) if self._server.startswith("Virtuoso") else request.query.text
+    def _fields(self, request: QueryRequest, deadline: float, rows: int | None) -> list[tuple[str, str]]:
+        server = self._server or ""
+        text = virtuoso_query(request.query.text) if server.startswith("Virtuoso") else request.query.text
         fields: list[tuple[str, str]] = [("query", text)]
         default_graphs, named_graphs = request.default_graphs, request.named_graphs
         query = request.query
@@ -230,30 +232,36 @@ class RemoteStore(Store):
             default_graphs, named_graphs = (self.data_graph,), tuple(sorted(self.named_graphs()))
         fields += [("default-graph-uri", graph) for graph in default_graphs]
         fields += [("named-graph-uri", graph) for graph in named_graphs]
+        if rows is not None and request.form is QueryForm.SELECT and server.startswith("Virtuoso"):
+            # Virtuoso computes a whole answer before it sends any of it: told the cap, it stops there
+            # (and says so with X-SPARQL-MaxRows)
+            fields.append(("maxrows", str(rows)))
         for product, (name, per_second) in _TIMEOUT_PARAMETER.items():
-            if self._server.startswith(product):
+            if server.startswith(product):
                 seconds = max((deadline - time.monotonic()) * _TIMEOUT_SHARE, 1.0)
                 fields.append((name, f"{seconds * per_second:.0f}" if per_second >= 1000 else f"{seconds:.1f}"))
         return fields
 
     @contextlib.contextmanager
     def _answer(
-        self, request: QueryRequest, wires: tuple[Format, ...], deadline: float | None = None
+        self, request: QueryRequest, wires: tuple[Format, ...], deadline: float | None = None, rows: int | None = None
     ) -> Iterator[tuple[Format, Body, int | None]]:
         """POST the query asking for ``wires`` (best first); the format it came in, its body as a file read as it
         arrives, and the row count the store says it cut the answer at (None if it did not).
 
         Network failures and the deadline (by default ``policy.timeout`` from now), met while the caller reads,
-        become QueryError here; an answer in a format not asked for is :class:`_Unreadable`.
+        become QueryError here; an answer in a format not asked for is :class:`_Unreadable`. ``rows``: the most
+        rows the caller reads (a store that computes whole answers first is told).
         """
         timeout = self.policy.timeout if deadline is None else deadline - time.monotonic()
         deadline = time.monotonic() + timeout if deadline is None else deadline
         accept = ", ".join(f"{wire.media_type};q={1 - 0.1 * rank:.1f}" for rank, wire in enumerate(wires))
-        form = _urlencoded(self._fields(request, deadline))
         try:
+            if self._server is None:
+                self._identify(deadline)
+            form = _urlencoded(self._fields(request, deadline, rows))
             connection, response = self._connections.post(form, accept, deadline)
             try:
-                self._server = response.getheader("Server") or ""
                 if response.status == 406:
                     raise _Unreadable(f"HTTP 406 for {accept}")
                 if response.status >= 300:
@@ -274,6 +282,16 @@ class RemoteStore(Store):
             ) from None
         except (OSError, http.client.HTTPException) as err:
             raise StoreUnavailable(f"the SPARQL endpoint {self.endpoint} cannot be reached ({describe(err)})") from None
+
+    def _identify(self, deadline: float) -> None:
+        """Learn which store this is (its ``Server`` header) from one trivial query, before the first real one:
+        the real one may need the store's own parameters (a deadline, a row cap) to be bounded."""
+        connection, response = self._connections.post(b"query=ASK+%7B%7D", formats.SPARQL_JSON.media_type, deadline)
+        try:
+            self._server = response.getheader("Server") or ""
+            response.read()
+        finally:
+            self._connections.give_back(connection, response)
 
     def _refusal(self, status: int, text: str) -> QueryError:
         message = _store_message(text)
