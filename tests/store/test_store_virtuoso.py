@@ -119,7 +119,7 @@ def served(request: pytest.FixtureRequest, mzgraph: RUN, tmp_path_factory: pytes
             )
             assert loaded.returncode == 0, loaded.stderr
             assert PASSWORD not in loaded.stderr + loaded.stdout
-            with mzgraph_server("--sparql-endpoint", endpoint, *flags, "--timeout", "3") as url:
+            with mzgraph_server("--sparql-endpoint", endpoint, *flags, "--timeout", "5") as url:
                 yield Served("virtuoso", url, virtuoso.pid)
         return
     oxigraph = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
@@ -127,7 +127,7 @@ def served(request: pytest.FixtureRequest, mzgraph: RUN, tmp_path_factory: pytes
     try:
         loaded = mzgraph("load", "--sparql-endpoint", oxigraph.query_url)
         assert loaded.returncode == 0, loaded.stderr
-        with mzgraph_server("--sparql-endpoint", oxigraph.query_url, "--timeout", "3") as url:
+        with mzgraph_server("--sparql-endpoint", oxigraph.query_url, "--timeout", "5") as url:
             yield Served("oxigraph", url, oxigraph._process.pid)  # type: ignore[union-attr]
     finally:
         oxigraph.stop()
@@ -272,7 +272,7 @@ def test_after_a_deadline_the_store_stops_working_on_the_query(served: Served) -
         response = httpx.get(served.url + "/sparql", params={"query": query}, timeout=60)
         assert response.status_code == 504, response.text[:300]
         assert response.json()["error"] == "timeout"
-        assert time.monotonic() - started < 8
+        assert time.monotonic() - started < 10
         idle_by = time.monotonic() + 8
         while _cpu_share(served.store_pid, 1.0) > 0.2:
             assert time.monotonic() < idle_by, "the store is still busy with a query mzgraph gave up on"
