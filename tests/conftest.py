@@ -10,7 +10,7 @@ everything started is stopped when the session ends.
 - ``start_oxigraph() -> OxigraphServer``: a real ``oxigraph serve --location DIR`` process (PyPI
   ``oxigraph``), with ``.query_url``, ``.store_url``, ``.stop()`` and ``.start()`` (same data, same port).
 - ``mzgraph(*args, input=, env=)``: runs the ``mzgraph`` command in a subprocess, returns the CompletedProcess.
-- ``comunica``: the ``comunica-sparql`` command from the project's ``node_modules`` (``npm ci`` if absent).
+- ``node_modules``: the project's npm packages (``npm ci`` if absent); ``comunica``: the ``comunica-sparql`` command.
 """
 
 from __future__ import annotations
@@ -90,15 +90,25 @@ def mzgraph() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
+NODE_PACKAGES = ("@comunica/query-sparql", "axe-core", "jsonld")
+"""The npm packages of package.json the tests use."""
+
+
 @pytest.fixture(scope="session")
-def comunica() -> Path:
-    """The ``comunica-sparql`` command (installs the npm packages of package-lock.json if needed)."""
-    command = ROOT / "node_modules" / ".bin" / "comunica-sparql"
-    if not command.exists():
+def node_modules() -> Path:
+    """The project's ``node_modules`` with the packages of package-lock.json (``npm ci`` if one is missing)."""
+    folder = ROOT / "node_modules"
+    if not all((folder / name / "package.json").exists() for name in NODE_PACKAGES):
         npm = shutil.which("npm")
-        assert npm, "npm is needed for the Comunica tests (scripts/install-dev installs everything)"
+        assert npm, "npm is needed for the Node client and accessibility tests (scripts/install-dev installs it)"
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True, timeout=600)
-    return command
+    return folder
+
+
+@pytest.fixture(scope="session")
+def comunica(node_modules: Path) -> Path:
+    """The ``comunica-sparql`` command."""
+    return node_modules / ".bin" / "comunica-sparql"
 
 
 @pytest.fixture(scope="module")

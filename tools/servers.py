@@ -2,7 +2,8 @@
 
 An ASGI app under uvicorn in a thread (:class:`AppRunner`), ``oxigraph serve`` (in memory,
 :func:`oxigraph_server`, or on a store folder that can be stopped and started again, :class:`OxigraphServer`),
-``mzgraph serve`` as a process of its own (:func:`mzgraph_server`), a free port (:func:`free_port`) and
+``mzgraph serve`` as a process of its own (:func:`mzgraph_server`), Apache httpd on a folder
+(:func:`apache_server`), a free port (:func:`free_port`) and
 stopping a process with everything it started (:func:`stop_process`). Each listens on 127.0.0.1; what a
 ``with`` block starts is stopped when it ends, so a failed run leaves no process or thread behind.
 """
@@ -75,7 +76,9 @@ class AppRunner:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on" if lifespan else "off")
+        lifespan_mode = "on" if lifespan else "off"
+        # as `mzgraph serve` runs it: the app writes its own access lines and Server header
+        config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan=lifespan_mode)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
         thread.start()
@@ -100,12 +103,65 @@ def oxigraph_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def mzgraph_server(*options: str) -> Iterator[str]:
-    """``mzgraph serve OPTIONS`` as a process of its own on a free port; yields its base URL."""
-    port = free_port()
+def mzgraph_server(*options: str, log: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """``mzgraph serve OPTIONS`` as a process of its own on a free port (or ``port``); yields its base URL.
+
+    ``log`` names a file that gets the server's stderr (its log lines), else it is kept only to report a failed
+    start.
+    """
+    port = port or free_port()
     command = [str(_command("mzgraph")), "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
-    with _process(command, f"http://127.0.0.1:{port}", ready_path="/sparql") as base_url:
+    with _process(command, f"http://127.0.0.1:{port}", ready_path="/healthz", log=log) as base_url:
         yield base_url
+
+
+APACHE = Path("/usr/sbin/apache2")
+"""Debian's Apache httpd (``apache2-bin``), which runs the w3id ``.htaccess`` in the tests."""
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+_APACHE_CONFIG = """\
+ServerRoot "{root}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{root}/httpd.pid"
+ErrorLog "{root}/error.log"
+LogLevel warn
+User {user}
+Group {group}
+{modules}
+DocumentRoot "{htdocs}"
+<Directory "{htdocs}">
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+
+@contextlib.contextmanager
+def apache_server(htdocs: Path) -> Iterator[str]:
+    """Apache httpd serving a copy of ``htdocs`` (each folder's ``.htaccess`` obeyed: mod_rewrite, mod_alias,
+    mod_headers) on a free port, in the foreground as one process; yields its base URL.
+
+    Started by root, httpd serves as ``nobody``, so the copy is made readable to everyone.
+    """
+    if not APACHE.exists():
+        raise ServerError(f"{APACHE} is missing; scripts/install-dev installs apache2-bin")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="mzgraph-apache-") as root:
+        served = Path(root) / "htdocs"
+        shutil.copytree(htdocs, served)
+        for folder in [Path(root), *(p for p in served.rglob("*") if p.is_dir()), served]:
+            folder.chmod(0o755)
+        for file in (p for p in served.rglob("*") if p.is_file()):
+            file.chmod(0o644)
+        user, group = ("nobody", "nogroup") if os.getuid() == 0 else (f"#{os.getuid()}", f"#{os.getgid()}")
+        names = ("mpm_event", "authz_core", "alias", "rewrite", "headers")
+        modules = "\n".join(f'LoadModule {name}_module "{APACHE_MODULES}/mod_{name}.so"' for name in names)
+        config = Path(root) / "httpd.conf"
+        values = {"root": root, "port": port, "modules": modules, "htdocs": served, "user": user, "group": group}
+        config.write_text(_APACHE_CONFIG.format(**values))
+        command = [str(APACHE), "-X", "-f", str(config)]
+        with _process(command, f"http://127.0.0.1:{port}", ready_path="/") as base_url:
+            yield base_url
 
 
 class OxigraphServer:
@@ -139,22 +195,22 @@ class OxigraphServer:
 
 
 @contextlib.contextmanager
-def _process(command: list[str], base_url: str, *, ready_path: str) -> Iterator[str]:
+def _process(command: list[str], base_url: str, *, ready_path: str, log: Path | None = None) -> Iterator[str]:
     """Run ``command`` in a session of its own until it answers ``ready_path``; stop it and its children after.
 
     The whole process group is stopped, so helpers the server spawned (query or validation workers)
-    cannot outlive it.
+    cannot outlive it. Its stderr goes to the file ``log`` if given.
     """
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=output, start_new_session=True)
         try:
             _wait_until(
                 lambda: _answers(base_url + ready_path) or process.poll() is not None, what=" ".join(command[:2])
             )
             if process.poll() is not None:
-                log.seek(0)
-                output = log.read().decode(errors="replace").strip()
-                raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {output[-2000:]}")
+                output.seek(0)
+                text = output.read().decode(errors="replace").strip()
+                raise ServerError(f"{' '.join(command[:2])} exited with {process.returncode}: {text[-2000:]}")
             yield base_url
         finally:
             stop_process(process)

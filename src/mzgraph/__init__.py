@@ -1,3 +1,8 @@
 """mzgraph: a knowledge graph of Dutch carer-friendly (mantelzorgvriendelijke) employers."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("mzgraph")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"

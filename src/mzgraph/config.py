@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/mzgraph/"
@@ -21,7 +21,9 @@ class Settings(BaseSettings):
         DEFAULT_BASE_IRI,
         description="Canonical base of every IRI in the graph; the server maps it to its own root.",
     )
-    backend: Literal["embedded", "remote"] = "embedded"
+    backend: Literal["embedded", "remote"] = Field(
+        "embedded", description="Which store answers: set to remote by giving sparql_endpoint."
+    )
     data_paths: list[Path] = Field(
         default_factory=list,
         description="RDF files or folders to serve; empty means the bundled ontology and data.",
@@ -34,7 +36,7 @@ class Settings(BaseSettings):
         "(Virtuoso's own default graph is the union of all its graphs, its system graphs included).",
     )
     store_user: str | None = Field(
-        None, description="Remote backend: account on the store (or user:password@ in the URL)."
+        None, description="Remote backend: account on the store (or user:password@ in the endpoint URL)."
     )
     store_password: SecretStr | None = Field(
         None, description="Remote backend: that account's password; never printed."
@@ -61,9 +63,36 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = Field(8, gt=0, description="Queries running at once before 503.")
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries (embedded).")
 
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
     workers: int = Field(1, gt=0, description="Web worker processes (uvicorn).")
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        "info", description="Least severe log records written (mzgraph's and uvicorn's)."
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or as one JSON object per line (for log collectors)."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses (or *) of proxies whose X-Forwarded-Proto and X-Forwarded-For "
+        "are trusted.",
+    )
+    root_path: str = Field(
+        "", description="Path prefix under which a reverse proxy publishes the service (such as /kg), or empty."
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description="Folder where web worker processes share their metrics (Prometheus multiprocess mode); "
+        "`serve --workers N` makes and empties one when none is given.",
+    )
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("/"):
+            raise ValueError(f"root_path must start with / (such as /kg), not {value!r}")
+        return value
 
     def canonical(self, path: str) -> str:
         """The canonical IRI of a server path such as ``id/partner/mezzo``."""

@@ -90,6 +90,25 @@ def test_the_row_cap_applies_to_remote_results(
     assert len(response.json()["results"]["bindings"]) == 2
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 0",
+        "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 4",
+        "ASK { ?s ?p ?o }",
+    ],
+)
+def test_both_backends_count_the_rows_they_answer_with(
+    remote: LiveServer, sparql_server: LiveServer, query: str
+) -> None:
+    ours, theirs = remote.store.query(query), sparql_server.store.query(query)
+    assert ours.rows == theirs.rows
+    assert ours.rows == (1 if query.startswith("ASK") else int(query.rsplit(" ", 1)[1]))
+    capped = remote.store.query("SELECT * WHERE { ?s ?p ?o }", max_rows=3)
+    assert (capped.rows, capped.truncated) == (3, True)
+
+
 def test_a_syntax_error_comes_back_as_400_with_its_position(remote: LiveServer) -> None:
     response = httpx.get(remote.sparql, params={"query": "SELECT * WHERE {\n ?s ?p }"})
     assert response.status_code == 400

@@ -14,6 +14,7 @@ from rdflib import RDF, SH, Graph
 
 from mzgraph.bundled import data_dir
 from mzgraph.cli import main
+from mzgraph.validation import read_shapes, read_sources, validate
 
 MZGRAPH = str(Path(sys.executable).with_name("mzgraph"))
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "validation"
@@ -232,3 +233,17 @@ def test_the_ontology_supplies_subclasses_and_code_lists(capsys: pytest.CaptureF
     results = json.loads(capsys.readouterr().out)["results"]
     # without the ontology the measure-type concepts are unknown, so categories fail their scheme check
     assert any(r["path"] == f"<{MZ}category>" for r in results)
+
+
+def test_a_literal_focus_node_is_reported_in_the_file_that_mentions_it(tmp_path: Path) -> None:
+    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
+    data.write_text('<urn:s> <urn:p> "x" .\n', encoding="utf-8")
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<urn:shape> a sh:NodeShape ; sh:targetNode "x" ; sh:datatype xsd:integer .\n',
+        encoding="utf-8",
+    )
+
+    report = validate(read_sources([data]), read_shapes([shapes]))
+
+    assert [(str(r.focus), r.file, r.line) for r in report.results] == [("x", data, None)]

@@ -1,12 +1,16 @@
-"""Common SPARQL clients work against the endpoint unchanged: SPARQLWrapper, rdflib's SPARQLStore, Comunica."""
+"""Common clients work against the server unchanged: SPARQLWrapper, rdflib's SPARQLStore and Comunica on the SPARQL
+endpoint; Comunica's Linked Data client and jsonld.js, each with its default document loader, on the JSON-LD of
+the entity pages of a server whose base IRI is its own address (so the ``@context`` they name resolves)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -14,6 +18,7 @@ from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from common import ROOT, SPARQL_DATA, LiveServer
+from tools.servers import free_port, mzgraph_server
 
 ORG = "https://w3id.org/mzgraph/id/organisation/"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -111,3 +116,57 @@ def test_comunica_select_ask_and_construct(sparql_server: LiveServer, comunica: 
     objects = {(o["termType"], o["value"]) for _, _, o in quads}  # type: ignore[attr-defined]
     assert ("Literal", "A label over\ntwo lines, with a tab\there.") in objects
     assert ("NamedNode", "https://w3id.org/mzgraph/def/Employer") in objects
+
+
+@pytest.fixture(scope="module")
+def self_based() -> Iterator[str]:
+    """``mzgraph serve --base-iri`` its own address: its IRIs, and the context its JSON-LD names, resolve on it."""
+    port = free_port()
+    with mzgraph_server("--base-iri", f"http://127.0.0.1:{port}/", port=port) as url:
+        yield url
+
+
+def _published(url: str) -> set[ox.Triple]:
+    """The triples the server gives as N-Triples for the same entity."""
+    answer = httpx.get(url, headers={"Accept": "application/n-triples"}, timeout=60).raise_for_status()
+    return {quad.triple for quad in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entity", ["organisation/gemeente-enschede", "partner/mezzo", "measure-type/leave"])
+def test_jsonld_js_reads_an_entity_and_its_context_with_its_default_loader(
+    self_based: str, node_modules: Path, entity: str
+) -> None:
+    iri = f"{self_based}/id/{entity}"
+    document = httpx.get(iri, headers={"Accept": "application/ld+json"}, timeout=60).json()
+    assert document["@context"] == self_based + "/context/v1.jsonld"  # a context this server serves
+    script = ROOT / "tests" / "clients" / "jsonld.cjs"
+    done = subprocess.run(["node", str(script), iri], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    read = {quad.triple for quad in ox.parse(done.stdout.encode(), format=ox.RdfFormat.N_QUADS)}
+    assert any(t.subject == ox.NamedNode(iri) for t in read)
+    assert read == _published(iri)  # every triple, the context's terms mapped as the server maps them
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", ["", ".jsonld"])
+def test_comunica_link_traversal_reads_an_organisation(self_based: str, comunica: Path, document: str) -> None:
+    """The IRI as the issue tried it (Comunica negotiates), and its JSON-LD document (no other format to pick)."""
+    iri = f"{self_based}/id/organisation/gemeente-enschede"
+    query = (
+        "PREFIX mz: <https://w3id.org/mzgraph/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"SELECT ?label ?measure WHERE {{ <{iri}> rdfs:label ?label ; mz:measure ?measure }}"
+    )
+    done = subprocess.run(
+        [str(comunica), iri + document, query, "-t", "application/sparql-results+json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    bindings = json.loads(done.stdout)["results"]["bindings"]
+    rows = [{name: term["value"] for name, term in row.items()} for row in bindings]
+    measures = {t.object.value for t in _published(iri) if t.predicate.value == "https://w3id.org/mzgraph/def/measure"}
+    assert measures and {row["measure"] for row in rows} == measures
+    assert {row["label"] for row in rows} >= {"Gemeente Enschede"}

@@ -104,6 +104,9 @@ def test_all_formats_say_the_same(server: str) -> None:
         ("text/plain", "application/n-triples"),
         ("*/*", "text/html"),
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("application/xml", "application/rdf+xml"),
+        ("text/xml", "application/rdf+xml"),
+        ("text/turtle, */*", "text/turtle"),
     ],
 )
 def test_accept_q_values_are_honoured(server: str, accept: str, expected: str) -> None:
@@ -112,14 +115,32 @@ def test_accept_q_values_are_honoured(server: str, accept: str, expected: str) -
     assert response.headers["content-type"].split(";")[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "application/rdf+xml"),
+    ],
+)
+def test_application_xml_is_answered_alike_by_the_endpoint_and_the_entity_pages(
+    server: str, query: str, expected: str
+) -> None:
+    headers = {"Accept": "application/xml"}
+    answer = httpx.get(server + "/sparql", params={"query": query}, headers=headers)
+    entity = httpx.get(server + "/id/organisation/gemeente-haarlem", headers=headers)
+    assert answer.status_code == entity.status_code == 200
+    assert answer.headers["content-type"] == f"{expected}; charset=utf-8"
+    assert entity.headers["content-type"] == "application/rdf+xml; charset=utf-8"  # one charset rule for both
+
+
 def test_alternates_and_canonical_links(server: str) -> None:
     response = httpx.get(server + "/id/organisation/gemeente-haarlem", headers={"Accept": "text/turtle"})
     link = response.headers["link"]
     for extension in ("html", "jsonld", "nt", "rdf"):
-        assert f'</id/organisation/gemeente-haarlem.{extension}>; rel="alternate"' in link
+        assert f'<{server}/id/organisation/gemeente-haarlem.{extension}>; rel="alternate"' in link
     assert ".ttl>" not in link, "the current format is not an alternate"
     assert f'<{BASE}id/organisation/gemeente-haarlem>; rel="canonical"' in link
-    assert response.headers["content-location"] == "/id/organisation/gemeente-haarlem.ttl"
+    assert response.headers["content-location"] == f"{server}/id/organisation/gemeente-haarlem.ttl"
 
 
 def test_not_acceptable_lists_what_is_offered(server: str) -> None:

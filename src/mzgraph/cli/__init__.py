@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
+from mzgraph import __version__
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -22,6 +24,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mzgraph", description="Knowledge graph of Dutch carer-friendly employers.")
+    parser.add_argument("--version", action="version", version=f"mzgraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="validate RDF data against the bundled SHACL shapes")
@@ -32,6 +35,7 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", default="en", help="language of messages and fixes where shapes give several")
     validate.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
     validate.add_argument("--jobs", type=int, default=0, help="processes for a large graph (default: one per CPU)")
+    validate.add_argument("--quiet", action="store_true", help="no progress on the terminal")
     validate.set_defaults(func=_validate)
 
     imp = sub.add_parser("import", help="turn Werk&Mantelzorg profile texts into Turtle for data/organisations/")
@@ -42,11 +46,12 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     imp.add_argument("--dry-run", action="store_true", help="import and validate, but write nothing")
     imp.add_argument("--strict", action="store_true", help="write nothing on violations (default: a draft)")
+    imp.add_argument("--quiet", action="store_true", help="no progress on the terminal")
     imp.set_defaults(func=_import)
 
-    from mzgraph.cli import index, load, query, serve
+    from mzgraph.cli import config, index, load, query, serve
 
-    for command in (serve, load, index, query):
+    for command in (serve, load, index, query, config):
         command.add_command(sub)
     return parser
 

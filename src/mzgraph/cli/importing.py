@@ -23,6 +23,7 @@ from mzgraph.importer.output import check_private_folder, write_all
 from mzgraph.importer.pipeline import ProfileImport, import_profile
 from mzgraph.importer.report import Summary, render_json, render_text, summarise
 from mzgraph.importer.vocabulary import Vocabulary, default_vocabulary_files
+from mzgraph.progress import Reporter, reporter
 from mzgraph.validation import UnreadableInput, ValidationReport, namespace_manager
 from mzgraph.validation import render_text as render_validation
 
@@ -37,7 +38,8 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         vocabulary_files = [*default_vocabulary_files(), *(Path(p) for p in args.vocabulary or ())]
         vocabulary = Vocabulary.load(vocabulary_files)
-        results = import_all([Path(p) for p in args.paths], vocabulary, Settings().base_iri)
+        with reporter(sys.stderr, quiet=args.quiet) as progress:
+            results = import_all([Path(p) for p in args.paths], vocabulary, Settings().base_iri, report=progress)
         files = {r.slug: planned_files(r, out, private) for r in results}
         if any(r.private_turtle for r in results):
             check_private_folder(private, out)
@@ -55,11 +57,13 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_WRITTEN if report.conforms else EXIT_VIOLATIONS
 
 
-def import_all(paths: Sequence[Path], vocabulary: Vocabulary, base: str) -> list[ProfileImport]:
+def import_all(
+    paths: Sequence[Path], vocabulary: Vocabulary, base: str, report: Reporter | None = None
+) -> list[ProfileImport]:
     """Import every path; :class:`UnreadableInput` lists every one that cannot be used."""
     results: list[ProfileImport] = []
     errors: list[InputError] = []
-    for path in paths:
+    for path in (report or Reporter()).items(paths, "profile texts imported", len(paths)):
         try:
             result = import_profile(path, vocabulary, base)
         except InputError as err:

@@ -57,7 +57,9 @@ def run_load(args: argparse.Namespace) -> int:
                     with opened(settings, store_path=folder) as store:
                         built.append(build(store, store_index(folder), settings, report))
 
-                release = load_directory(args.store, files, settings.base_iri, private=private, prepare=index_it)
+                release = load_directory(
+                    args.store, files, settings.base_iri, private=private, prepare=index_it, report=report
+                )
             else:
                 credentials = store_credentials(settings)
                 target = args.graph_store or graph_store_url(args.sparql_endpoint, credentials=credentials)

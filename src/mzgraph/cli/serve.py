@@ -4,70 +4,97 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import logging.config
 import os
-import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from mzgraph import __version__
 from mzgraph.cli.index import reporter
-from mzgraph.cli.options import backend_options, data_options, fail, index_options, query_options, settings_from
+from mzgraph.cli.options import all_setting_options, fail, quiet_option, settings_from
 from mzgraph.config import Settings
 from mzgraph.errors import MzgraphError
+from mzgraph.web.logs import logging_config
 
 
 def add_command(sub: Any) -> None:
     """Add ``serve`` to the ``mzgraph`` subcommands."""
-    serve = sub.add_parser("serve", help="serve the graph: SPARQL endpoint (and pages) over HTTP")
-    data_options(serve)
-    backend_options(serve)
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, help="web worker processes (default 1)")
-    index_options(
-        serve,
-        "release index: the store's own (default STORE/index), one built by `mzgraph index` for a remote store, "
-        "or the cache folder for data in memory",
+    serve = sub.add_parser(
+        "serve",
+        help="serve the graph: SPARQL endpoint (and pages) over HTTP",
+        description="Every setting below is also an environment variable (in brackets); a flag overrides it. "
+        "`mzgraph config` prints the settings in effect.",
     )
-    query_options(serve)
+    all_setting_options(serve)
+    quiet_option(serve)
     serve.set_defaults(func=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """Open the store, then serve the app with uvicorn until interrupted."""
+    try:
+        settings = settings_from(args)
+    except MzgraphError as err:
+        return fail("serve", err)
+    log_config = logging_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(log_config)
+    if settings.workers > 1 or settings.metrics_dir is not None:
+        settings = settings.model_copy(update={"metrics_dir": _metrics_dir(settings)})
+
     import uvicorn
 
     from mzgraph.web.app import create_app
 
     try:
-        settings = settings_from(args)
         app = create_app(settings)
         index = app.state.release_index
         with reporter(args) as report:
             index.open(report)  # data in memory: built now, once per release (the workers then open it)
     except MzgraphError as err:
         return fail("serve", err)
+    log = logging.getLogger("mzgraph.serve")
     if index.warning:
-        print(f"mzgraph serve: warning: {index.warning}", file=sys.stderr)
+        log.warning("%s", index.warning)
     release = app.state.store.release
-    triples = f"{release.triples:,} triples" if release.triples is not None else app.state.store.endpoint
-    print(
-        f"mzgraph: serving {triples} (release {release.tag}) at http://{settings.host}:{settings.port}/sparql",
-        file=sys.stderr,
+    triples = (
+        f"{release.triples:,} triples"
+        if release.triples is not None
+        else getattr(app.state.store, "endpoint", settings.sparql_endpoint)
     )
+    address = f"http://{settings.host}:{settings.port}{settings.root_path}/sparql"
+    log.info("mzgraph %s serving %s (release %s) at %s", __version__, triples, release.tag, address)
+    server: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": log_config,
+        "log_level": settings.log_level,
+        "access_log": False,  # the app writes its own access lines (with the request id)
+        "server_header": False,  # the app says Server: mzgraph/X.Y.Z
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "root_path": settings.root_path,
+    }
     if settings.workers == 1:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(app, **server)
         return 0
     # Several web processes each build their app from the environment; the data was checked above.
     app.state.store.close()
     os.environ.update(_environment(settings))
-    uvicorn.run(
-        "mzgraph.web.app:create_app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level="info",
-    )
+    uvicorn.run("mzgraph.web.app:create_app_from_environment", factory=True, workers=settings.workers, **server)
     return 0
+
+
+def _metrics_dir(settings: Settings) -> Path:
+    """The folder the web workers share their metrics in, emptied; set for the client before it is imported."""
+    directory = settings.metrics_dir or Path(tempfile.gettempdir()) / f"mzgraph-metrics-{settings.port}"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)  # before prometheus_client is first imported
+
+    from mzgraph.web.metrics import prepare_directory
+
+    prepare_directory(directory)
+    return directory
 
 
 def _environment(settings: Settings) -> dict[str, str]:

@@ -7,6 +7,7 @@ cannot be read or used (each problem printed as ``file:line:column: message``, n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TextIO, TypeVar
 
 from mzgraph import bundled
 from mzgraph.errors import InputError
+from mzgraph.progress import Reporter, reporter
 from mzgraph.rdf.source_lines import file_prefixes
 from mzgraph.validation import (
     UnreadableInput,
@@ -38,7 +40,10 @@ def run_validate(args: argparse.Namespace) -> int:
     ontology = [] if args.no_ontology else [bundled.ontology_dir()]
     shapes = [Path(p) for p in args.shapes or [bundled.shapes_dir()]]
     try:
-        report = validate_files(data, shapes, ontology=ontology, lang=args.lang, jobs=args.jobs or default_jobs())
+        with reporter(sys.stderr, quiet=args.quiet) as progress:
+            report = validate_files(
+                data, shapes, ontology=ontology, lang=args.lang, jobs=args.jobs or default_jobs(), report=progress
+            )
     except UnreadableInput as err:
         for error in err.errors:
             print(error, file=sys.stderr)
@@ -48,7 +53,13 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def validate_files(
-    data: Sequence[Path], shapes: Sequence[Path], *, ontology: Sequence[Path] = (), lang: str = "en", jobs: int = 1
+    data: Sequence[Path],
+    shapes: Sequence[Path],
+    *,
+    ontology: Sequence[Path] = (),
+    lang: str = "en",
+    jobs: int = 1,
+    report: Reporter | None = None,
 ) -> ValidationReport:
     """Validate the files in ``data`` plus ``ontology`` against the shapes in ``shapes`` (files or folders).
 
@@ -63,7 +74,7 @@ def validate_files(
     shapes_graph = _collect(errors, read_shapes, shape_files) if shape_files else None
     if errors or sources is None or shapes_graph is None:
         raise UnreadableInput(errors)
-    return validate(sources, shapes_graph, lang=lang, jobs=jobs)
+    return validate(sources, shapes_graph, lang=lang, jobs=jobs, report=report)
 
 
 def _collect(errors: list[InputError], read: Callable[[list[Path]], T], paths: list[Path]) -> T | None:
@@ -110,6 +121,7 @@ def _print_report(report: ValidationReport, fmt: str, *, colour: bool, out: Text
 
 
 def _wants_colour(choice: str, out: TextIO) -> bool:
+    """``auto``: colour on a terminal, unless ``NO_COLOR`` is set to anything but the empty string (no-color.org)."""
     if choice == "auto":
-        return out.isatty()
+        return out.isatty() and not os.environ.get("NO_COLOR")
     return choice == "always"

@@ -155,7 +155,7 @@ def read_scheme(rows: Sequence[Row], langs: Sequence[str]) -> list[SchemeEntry]:
     names = {iri: pick_text((r.get("label") for r in group), langs) or local_name(iri) for iri, group in labels.items()}
     children: dict[str | None, list[str]] = {}
     for iri, broader in parents.items():
-        in_scheme = [b for b in broader if b in parents]
+        in_scheme: list[str | None] = [b for b in broader if b in parents]
         for parent in in_scheme or [None]:
             children.setdefault(parent, []).append(iri)
     entries: list[SchemeEntry] = []

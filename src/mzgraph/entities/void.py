@@ -54,14 +54,23 @@ _RDF_TYPE = PREFIXES["rdf"] + "type"
 _DCT = PREFIXES["dcterms"]
 
 
-def void_triples(facts: DatasetFacts) -> list[ox.Triple]:
-    """The VoID + DCAT description of the dataset, its own statements first."""
+def void_triples(facts: DatasetFacts, server: str, version: str) -> list[ox.Triple]:
+    """The VoID + DCAT description of the dataset, its own statements first.
+
+    The dataset and its entities are named by their canonical IRIs; where they are served (``server``, this
+    server's address as the client sees it, ending in ``/``: the SPARQL endpoint, the dumps, the landing page)
+    and the version of mzgraph serving them (``version``) are this server's.
+    """
     dataset = ox.NamedNode(facts.iri)
-    statements = [*_about(dataset, facts), *_distributions(dataset, facts.base), *_partitions(dataset, facts.classes)]
+    statements = [
+        *_about(dataset, facts, server),
+        *_distributions(dataset, server, version),
+        *_partitions(dataset, facts.classes),
+    ]
     return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in sorted(statements, key=lambda st: st[0] != dataset)]
 
 
-def _about(dataset: ox.NamedNode, facts: DatasetFacts) -> list[Statement]:
+def _about(dataset: ox.NamedNode, facts: DatasetFacts, server: str) -> list[Statement]:
     n = ox.NamedNode
     summary = "Recognised carer-friendly employers in the Netherlands, their measures, partners and sources."
     return [
@@ -75,16 +84,16 @@ def _about(dataset: ox.NamedNode, facts: DatasetFacts) -> list[Statement]:
         *((dataset, _DCT + "license", n(iri)) for iri in facts.licenses),
         *((dataset, _DCT + "source", n(source.iri)) for source in facts.sources),
         (dataset, str(VOID.uriSpace), ox.Literal(facts.base)),
-        (dataset, str(VOID.sparqlEndpoint), n(facts.base + "sparql")),
+        (dataset, str(VOID.sparqlEndpoint), n(server + "sparql")),
         (dataset, str(VOID.vocabulary), n(facts.base + "def/")),
         (dataset, str(VOID.triples), _integer(facts.triples)),
         (dataset, str(VOID.entities), _integer(facts.entities)),
-        (dataset, str(DCAT.landingPage), n(facts.base)),
+        (dataset, str(DCAT.landingPage), n(server)),
         *((dataset, str(VOID.exampleResource), n(example)) for example in facts.examples),
     ]
 
 
-def _distributions(dataset: ox.NamedNode, base: str) -> list[Statement]:
+def _distributions(dataset: ox.NamedNode, base: str, version: str) -> list[Statement]:
     """The dumps (``void:dataDump`` and a ``dcat:Distribution`` each) and the SPARQL service."""
     statements: list[Statement] = []
     for path, media in DUMPS:
@@ -103,6 +112,7 @@ def _distributions(dataset: ox.NamedNode, base: str) -> list[Statement]:
         (service, _RDF_TYPE, ox.NamedNode(str(DCAT.DataService))),
         (service, str(DCAT.endpointURL), ox.NamedNode(base + "sparql")),
         (service, str(DCAT.servesDataset), dataset),
+        (service, PREFIXES["owl"] + "versionInfo", ox.Literal(f"mzgraph {version}")),
     ]
 
 

@@ -28,7 +28,7 @@ def summarise(
     """What one profile's import produced and found, as plain data."""
     profile = result.profile
     measures = Counter(e.entry.group for e in profile.entries if e.entry.is_measure)
-    statements = Counter(e.entry.kind for e in profile.entries if not e.entry.is_measure)
+    statements = Counter(e.entry.kind for e in profile.entries if e.entry.kind is not None)  # not a measure
     counts = Counter(f.severity for f in findings)
     return {
         "source": str(profile.source.path),

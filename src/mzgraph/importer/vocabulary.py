@@ -120,7 +120,9 @@ class Vocabulary:
         if kind is None:
             return []
         related = self.graph.objects(kind, SKOS.related)
-        return sorted(t for t in related if (t, SKOS.inScheme, SCHEME["measure-type"]) in self.graph)
+        return sorted(
+            t for t in related if isinstance(t, URIRef) and (t, SKOS.inScheme, SCHEME["measure-type"]) in self.graph
+        )
 
     @cached_property
     def internal_bodies(self) -> LabelIndex:
@@ -245,10 +247,11 @@ class Vocabulary:
     @cached_property
     def awarding_body(self) -> URIRef:
         """The partner body that recognises employers and publishes the profiles."""
-        bodies = sorted(self.graph.subjects(MZ.partnerKind, PARTNER_KIND["recognition-body"]))
-        if not bodies:
+        bodies = self.graph.subjects(MZ.partnerKind, PARTNER_KIND["recognition-body"])
+        named = sorted(b for b in bodies if isinstance(b, URIRef))
+        if not named:
             raise LookupError("the vocabulary has no partner body of kind pk:recognition-body")
-        return URIRef(bodies[0])
+        return named[0]
 
     # ---- headings (the parser's questions) ----------------------------------------------------------
 

@@ -8,10 +8,13 @@ Each format knows the pyoxigraph serialiser that writes it, so nothing here re-i
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
+
+T = TypeVar("T")
 
 
 class Family(enum.Enum):
@@ -104,18 +107,30 @@ def negotiate(family: Family, accept: str | None = None, format_name: str | None
         raise NotAcceptable(family, f"format={format_name}")
     if not accept or not accept.strip():
         return candidates[0]
+    chosen = choose(candidates, accept, lambda fmt: (fmt.media_type, fmt.aliases))
+    if chosen is None:
+        raise NotAcceptable(family, f"Accept: {accept}")
+    return chosen
+
+
+def choose(offered: Sequence[T], accept: str | None, media: Callable[[T], tuple[str, Collection[str]]]) -> T | None:
+    """The offer the client prefers most by ``Accept`` (q-values honoured), None if none is acceptable.
+
+    ``media(offer)`` gives its media type and the other names it answers to. The ranking is the q-value, then how
+    specific the range that gave it is (``text/turtle`` before ``*/*``), then the server's order. The one
+    negotiation of mzgraph: ``/sparql``, the entity pages, the dumps and ``/validate`` all use it.
+    """
     ranges = parse_accept(accept)
     best: tuple[float, int, int] | None = None
-    chosen: Format | None = None
-    for position, fmt in enumerate(candidates):
-        quality, specificity = accept_quality(fmt.media_type, fmt.aliases, ranges)
+    chosen: T | None = None
+    for position, offer in enumerate(offered):
+        media_type, aliases = media(offer)
+        quality, specificity = accept_quality(media_type, aliases, ranges)
         if quality <= 0:
             continue
         rank = (quality, specificity, -position)
         if best is None or rank > best:
-            best, chosen = rank, fmt
-    if chosen is None:
-        raise NotAcceptable(family, f"Accept: {accept}")
+            best, chosen = rank, offer
     return chosen
 
 

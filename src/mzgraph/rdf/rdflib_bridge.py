@@ -22,14 +22,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from mzgraph.rdf.oxigraph import Term
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
-
-def to_rdflib(term: OxTerm) -> Node:
-    """The rdflib term for a pyoxigraph term."""
+def to_rdflib(term: Term) -> Node:
+    """The rdflib term for a pyoxigraph term (a quoted triple has none: TypeError)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -42,7 +42,7 @@ def to_rdflib(term: OxTerm) -> Node:
     raise TypeError(f"no rdflib equivalent for {term!r}")
 
 
-def to_ox(term: Node) -> OxTerm:
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term for an rdflib term (the inverse of :func:`to_rdflib`)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -56,11 +56,11 @@ def to_ox(term: Node) -> OxTerm:
     raise TypeError(f"no pyoxigraph equivalent for {term!r}")
 
 
-def _cached_converter() -> Callable[[OxTerm], Node]:
+def _cached_converter() -> Callable[[Term], Node]:
     """:func:`to_rdflib` with one cache per call site: the same IRIs and literals recur thousands of times."""
-    cache: dict[OxTerm, Node] = {}
+    cache: dict[Term, Node] = {}
 
-    def term(t: OxTerm) -> Node:
+    def term(t: Term) -> Node:
         node = cache.get(t)
         if node is None:
             node = cache[t] = to_rdflib(t)
@@ -77,7 +77,7 @@ def to_rdflib_graph(triples: Iterable[ox.Quad | ox.Triple], graph: Graph | None 
     add = graph.add
     with quiet_ill_typed_literals():
         for triple in triples:
-            add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[arg-type]
+            add((term(triple.subject), term(triple.predicate), term(triple.object)))
     return graph
 
 

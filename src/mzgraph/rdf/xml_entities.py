@@ -133,8 +133,8 @@ class _DoctypeReader:
         self.pos = after
         self._space()
         if self._at(b"%"):
-            name = _NAME.match(self.data, self._skip(1))
-            what = name[0].decode(errors="replace") if name else ""
+            parameter = _NAME.match(self.data, self._skip(1))
+            what = parameter[0].decode(errors="replace") if parameter else ""
             raise EntityRefused(
                 declared, f"RDF/XML parameter entity '%{what}' refused (parameter entities are never read)"
             )

@@ -32,6 +32,7 @@ and :class:`IndexMismatch` (built from another release than the store holds), wh
 that rebuilds the index.
 """
 
+from mzgraph.progress import Reporter, reporter
 from mzgraph.release.build import Built, build_index, ensure_index, index_directory
 from mzgraph.release.errors import BadCursor, BadRequest, IndexMismatch, IndexMissing, ReleaseIndexError
 from mzgraph.release.index import MemberKind, ReleaseIndex, open_index
@@ -49,7 +50,6 @@ from mzgraph.release.model import (
     Source,
     Stats,
 )
-from mzgraph.release.progress import Reporter, reporter
 from mzgraph.release.text import Marked
 
 __all__ = [

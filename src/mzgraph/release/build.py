@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph as ox
 
+from mzgraph.progress import Reporter, T
 from mzgraph.release import queries
 from mzgraph.release.dumps import write_dumps
 from mzgraph.release.errors import ReleaseIndexError
 from mzgraph.release.organisations import LANGUAGES, Employers, read_employers, sort_orders
-from mzgraph.release.progress import Reporter, T
 from mzgraph.release.search import SearchBuilder
 from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics

@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from mzgraph.progress import Reporter
 from mzgraph.release import queries
 from mzgraph.release.model import Dump
-from mzgraph.release.progress import Reporter
 from mzgraph.store import Store
 from mzgraph.store.loading import private_graph, release_graph
 

@@ -14,8 +14,8 @@ import numpy as np
 import pyoxigraph as ox
 from pyroaring import BitMap
 
+from mzgraph.progress import Reporter
 from mzgraph.release import queries
-from mzgraph.release.progress import Reporter
 from mzgraph.store import Store
 
 LANGUAGES = ("nl", "en")

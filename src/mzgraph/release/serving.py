@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mzgraph.config import Settings, default_index_cache
+from mzgraph.progress import Reporter
 from mzgraph.release.build import ensure_index
 from mzgraph.release.index import ReleaseIndex, open_index
-from mzgraph.release.progress import Reporter
 from mzgraph.sparql.errors import QueryError
 from mzgraph.store import RemoteStore, Store
 

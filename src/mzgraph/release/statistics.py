@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mzgraph.progress import Reporter
 from mzgraph.release import queries
 from mzgraph.release.model import Source, Stats
 from mzgraph.release.organisations import Employers
-from mzgraph.release.progress import Reporter
 from mzgraph.store import Release, Store
 
 SOURCES = 100

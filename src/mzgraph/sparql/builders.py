@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.oxigraph import QueryResult, solutions
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = Mapping[str, Term]
@@ -52,12 +53,8 @@ def values(var: str, terms: Iterable[Term]) -> str:
     return f"VALUES ?{var} {{ {' '.join(term(t) for t in terms)} }}"
 
 
-def rows(solutions: Iterable[object]) -> list[dict[str, Term]]:
-    """pyoxigraph ``QuerySolutions`` as plain dicts, unbound variables left out."""
-    out: list[dict[str, Term]] = []
-    variables: list[str] | None = None
-    for solution in solutions:
-        if variables is None:
-            variables = [v.value for v in getattr(solutions, "variables", [])]
-        out.append({name: solution[name] for name in variables if solution[name] is not None})  # type: ignore[index]
-    return out
+def rows(result: QueryResult) -> list[Row]:
+    """The solutions of a pyoxigraph SELECT as plain dicts, unbound variables left out."""
+    found = solutions(result)
+    variables = [v.value for v in found.variables]
+    return [{name: solution[name] for name in variables if solution[name] is not None} for solution in found]

@@ -84,7 +84,8 @@ class _RetryLater(QueryError):
 
     @property
     def retry_after(self) -> int:
-        return int(self.detail["retry_after"]) if self.detail else self.default_retry_after  # type: ignore[call-overload]
+        seconds = self.detail.get("retry_after") if self.detail else None
+        return seconds if isinstance(seconds, int) else self.default_retry_after
 
 
 class StoreBusy(_RetryLater):

@@ -21,11 +21,11 @@ import pyoxigraph as ox
 
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
+from mzgraph.rdf.oxigraph import Term, solutions
 from mzgraph.sparql.errors import QueryRejected, QueryTimeout, StoreBusy, TooManyRows
 from mzgraph.sparql.guard import CheckedQuery, Limits, QueryForm, bind_values, check, parse
 from mzgraph.store.results import mark_truncated
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 """One SELECT solution: variable name (without ``?``) to term; unbound variables are absent."""
 Binding = ox.NamedNode | ox.Literal
@@ -74,12 +74,14 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Serialised results; ``truncated`` says the row cap (``max_rows``) cut them short."""
+    """Serialised results; ``truncated`` says the row cap (``max_rows``) cut them short; ``rows`` is the number of
+    solutions or triples when the backend counted them."""
 
     body: bytes
     format: Format
     truncated: bool = False
     max_rows: int | None = None
+    rows: int | None = None
 
 
 class Store(ABC):
@@ -116,6 +118,11 @@ class Store(ABC):
     def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
         """Write the answer of a checked SELECT (as TSV) or CONSTRUCT (as N-Triples) to ``output``, as the store
         produces it."""
+
+    def problem(self) -> str | None:
+        """Why this store cannot answer right now, as far as it knows without asking its data (its query
+        workers are starting again, say), or None. Readiness checks add a probe query."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - backends without resources need not override it
         """Release processes and connections."""
@@ -225,7 +232,7 @@ class Store(ABC):
             for count, triple in enumerate(triples):
                 if not count & 0x3FFF:
                     _check_deadline(deadline, timeout)
-                yield triple  # type: ignore[misc]
+                yield triple
 
     def write_lines(
         self,
@@ -257,8 +264,8 @@ class Store(ABC):
         if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
             request = QueryRequest(check("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"))
             result = self.run(request, formats.TSV, max_rows=1_000_000)
-            solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV)
-            graphs = frozenset(s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode))
+            rows = solutions(ox.parse_query_results(result.body, ox.QueryResultsFormat.TSV))
+            graphs = frozenset(s["g"].value for s in rows if isinstance(s["g"], ox.NamedNode))
             self._graphs = (now, graphs)
         return self._graphs[1]
 

@@ -123,6 +123,9 @@ class EmbeddedStore(Store):
         """The process that forks the query workers; they are its children (for monitoring)."""
         return self._pool.pid
 
+    def problem(self) -> str | None:
+        return self._pool.problem()
+
     def close(self) -> None:
         self._pool.close()
         self._loaded = None
@@ -166,12 +169,12 @@ class EmbeddedStore(Store):
             max_rows,
             () if explicit else self._also_default,
         )
-        body, truncated = self._pool.call(job, self.policy.timeout)
-        return QueryResult(body, fmt, truncated, max_rows)
+        body, truncated, rows = self._pool.call(job, self.policy.timeout)
+        return QueryResult(body, fmt, truncated, max_rows, rows)
 
 
-def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, str]) -> tuple[bytes, bool]:
-    """Evaluate ``job`` (in a worker): the serialised answer and whether the row cap cut it."""
+def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, str]) -> tuple[bytes, bool, int]:
+    """Evaluate ``job`` (in a worker): the serialised answer, whether the row cap cut it, and its rows."""
     fmt = next(f for f in formats.FORMATS[job.family] if f.media_type == job.media_type)
     dataset: dict[str, object] = {}
     if job.default_graphs or job.named_graphs:
@@ -182,12 +185,14 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
     try:
         result = opener().query(job.text, **dataset)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryBoolean):
-            return result.serialize(format=fmt.oxigraph), False  # type: ignore[arg-type]
+            answer = result.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+            assert answer is not None  # no output file given: the bytes are returned
+            return answer, False, 1
         if isinstance(result, ox.QuerySolutions):
-            tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, job.max_rows + 1)  # + the header line
-            return solutions_from_tsv(tsv, fmt), truncated
-        ntriples, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, job.max_rows)
-        return graph_from_ntriples(ntriples, fmt, prefixes), truncated
+            tsv, truncated, lines = _capped(result, ox.QueryResultsFormat.TSV, job.max_rows + 1)  # + the header
+            return solutions_from_tsv(tsv, fmt), truncated, max(lines - 1, 0)
+        ntriples, truncated, lines = _capped(result, ox.RdfFormat.N_TRIPLES, job.max_rows)
+        return graph_from_ntriples(ntriples, fmt, prefixes), truncated, lines
     except SyntaxError as err:
         raise parser_error(str(err)) from None
     except (OSError, RuntimeError, ValueError, TypeError) as err:
@@ -216,8 +221,8 @@ def _returning(store: ox.Store) -> Callable[[], ox.Store]:
 
 def _capped(
     result: ox.QuerySolutions | ox.QueryTriples, line_format: ox.QueryResultsFormat | ox.RdfFormat, lines: int
-) -> tuple[bytes, bool]:
+) -> tuple[bytes, bool, int]:
     sink = LineCap(lines)
     with contextlib.suppress(CapReached):
         result.serialize(sink, format=line_format)  # type: ignore[arg-type]
-    return sink.value(), sink.truncated
+    return sink.value(), sink.truncated, sink.lines

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ import pyoxigraph as ox
 from mzgraph.bundled import rdf_files
 from mzgraph.config import DEFAULT_BASE_IRI
 from mzgraph.errors import InputError
+from mzgraph.progress import Reporter
+from mzgraph.rdf.oxigraph import Subject, Term
 from mzgraph.rdf.reading import iter_file, load_file
 from mzgraph.store.base import Release
 
@@ -95,13 +98,19 @@ def recorded_graphs_query(graph: str) -> str:
     return f"SELECT ?g WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_SD_NAMED_GRAPH}> ?g }} }}"
 
 
-def recorded_release(row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> Release | None:
+def recorded_release(row: dict[str, Term]) -> Release | None:
     """The release in a row of :func:`release_record_query` (None if it cannot be read)."""
     try:
-        triples = int(row["triples"].value) if "triples" in row else None
-        return Release(row["tag"].value, datetime.fromisoformat(row["modified"].value), triples)
+        triples = int(_lexical(row["triples"])) if "triples" in row else None
+        return Release(_lexical(row["tag"]), datetime.fromisoformat(_lexical(row["modified"])), triples)
     except (KeyError, ValueError):
         return None
+
+
+def _lexical(term: Term) -> str:
+    if isinstance(term, ox.Triple):
+        raise ValueError("a quoted triple where a literal was expected")
+    return term.value
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -118,12 +127,18 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 BULK_FILE_BYTES = 8 << 20
-"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load costs
-~35 ms however small the file: 3,000 files would take minutes)."""
+"""On disk, files this big are bulk loaded; smaller ones are loaded in a transaction (a bulk load has a fixed cost
+however small the file, which thousands of small files would pay thousands of times; docs/benchmarks.md)."""
 
 
 def read_into(
-    store: ox.Store, files: Sequence[Path], base_iri: str, *, bulk: bool = False, private: Collection[Path] = ()
+    store: ox.Store,
+    files: Sequence[Path],
+    base_iri: str,
+    *,
+    bulk: bool = False,
+    private: Collection[Path] = (),
+    report: Reporter | None = None,
 ) -> str:
     """Add ``files`` to ``store`` (canonical IRIs rewritten to ``base_iri``); their content hash.
 
@@ -131,24 +146,36 @@ def read_into(
 
     With the canonical base, Oxigraph parses each file straight into the store (:func:`load_file`), with no
     Python object per triple: in memory one transaction per file; into an on-disk store being built
-    (``bulk``), large files are bulk loaded. Building a list of a whole file's quads took ~1 KB of Python heap
-    per triple (10.9 GB for 11 M triples).
+    (``bulk``), large files are bulk loaded. A list of a whole file's quads would cost a Python object per
+    triple, more memory than the store itself.
 
     With another base the entity IRIs must be rewritten, so quads pass through Python, streamed as they are
     parsed (:func:`iter_file`) into one bulk load over every file: never a list of a whole file.
+
+    ``report`` shows the bytes read of each file (rate, time left), or the quads read when they pass through Python.
     """
+    report = report or Reporter()
     entities = base_iri + "id/"
     graph = ox.NamedNode(private_graph(base_iri))
     if entities == CANONICAL_ENTITIES:
         for path in files:
             to_graph = graph if path in private else None
-            load_file(store, path, bulk=bulk and _size(path) >= BULK_FILE_BYTES, to_graph=to_graph)
+            size = _size(path)
+            with report.bytes(path.name, size) as advance:
+                load_file(
+                    store,
+                    path,
+                    bulk=bulk and size >= BULK_FILE_BYTES,
+                    to_graph=to_graph,
+                    progress=advance if report.active else None,
+                )
     else:
-        store.bulk_extend(
+        quads = (
             into_graph(quad, graph) if path in private else quad
             for path in files
             for quad in rebased(iter_file(path), CANONICAL_ENTITIES, entities)
         )
+        store.bulk_extend(report.rows(quads, f"quads of {len(files)} files, rebased to {base_iri}"))
     return content_tag(files, base_iri)
 
 
@@ -187,17 +214,30 @@ def rebased(quads: Iterable[ox.Quad], old: str, new: str) -> Iterator[ox.Quad]:
         yield from quads
         return
 
-    def term(value: ox.Term) -> ox.Term:
-        if isinstance(value, ox.NamedNode) and value.value.startswith(old):
-            return ox.NamedNode(new + value.value[len(old) :])
-        if isinstance(value, ox.Literal) and value.datatype.value.startswith(old):
-            return ox.Literal(value.value, datatype=term(value.datatype))  # type: ignore[arg-type]
+    def iri(value: ox.NamedNode) -> ox.NamedNode:
+        return ox.NamedNode(new + value.value[len(old) :]) if value.value.startswith(old) else value
+
+    def subject(value: Subject) -> Subject:
+        if isinstance(value, ox.NamedNode):
+            return iri(value)
         if isinstance(value, ox.Triple):
-            return ox.Triple(term(value.subject), term(value.predicate), term(value.object))  # type: ignore[arg-type]
+            return ox.Triple(subject(value.subject), iri(value.predicate), term(value.object))
         return value
 
+    def term(value: Term) -> Term:
+        if isinstance(value, ox.Literal):
+            datatype = value.datatype
+            return ox.Literal(value.value, datatype=iri(datatype)) if datatype.value.startswith(old) else value
+        return subject(value)
+
     for q in quads:
-        yield ox.Quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))  # type: ignore[arg-type]
+        graph = q.graph_name
+        yield ox.Quad(
+            subject(q.subject),
+            iri(q.predicate),
+            term(q.object),
+            iri(graph) if isinstance(graph, ox.NamedNode) else graph,
+        )
 
 
 def new_release(tag: str, triples: int) -> Release:
@@ -212,6 +252,7 @@ def load_directory(
     *,
     private: Collection[Path] = (),
     prepare: Callable[[Path, Release], None] | None = None,
+    report: Reporter | None = None,
 ) -> Release:
     """Fill a new on-disk store at ``directory`` with ``files``; an existing store is replaced only whole.
 
@@ -230,11 +271,17 @@ def load_directory(
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
+        report = report or Reporter()
+        started = time.monotonic()
         store = ox.Store(str(building))
-        tag = read_into(store, files, base_iri, bulk=True, private=private)
-        store.flush()
-        store.optimize()
-        release = new_release(tag, len(store))
+        tag = read_into(store, files, base_iri, bulk=True, private=private, report=report)
+        with report.step("flushing and compacting the store"):
+            store.flush()
+            store.optimize()
+        triples = len(store)
+        release = new_release(tag, triples)
+        seconds = time.monotonic() - started
+        report.note(f"loaded {triples:,} triples in {seconds:,.1f} s ({triples / max(seconds, 1e-3):,.0f} triples/s)")
         del store
         write_release(building, release)
         if prepare is not None:

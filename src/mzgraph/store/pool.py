@@ -4,8 +4,9 @@ pyoxigraph cannot interrupt a running query from another thread, and deeply nest
 its stack (SIGSEGV), so queries run in worker processes. Right after the data is loaded, one *zygote*
 process is forked; it forks the workers, which share the loaded store copy-on-write, so a fresh
 worker costs a fork, not a reload. A worker past its deadline is killed and replaced; a worker that
-dies is replaced too. Only the zygote kills workers, and only children it has not reaped yet, so a
-recycled process id is never hit. Workers connect back over a Unix socket in a private directory.
+dies is replaced too, and if the zygote itself dies (with its workers), a new one is forked. Only the
+zygote kills workers, and only children it has not reaped yet, so a recycled process id is never hit.
+Workers connect back over a Unix socket in a private directory.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import os
 import queue
 import shutil
@@ -33,6 +35,8 @@ from mzgraph.sparql.errors import QueryCrashed, QueryError, QueryFailed, QueryTi
 Handler = Callable[[Any], Any]
 """What a worker runs for each job; its return value (or QueryError) goes back to the caller."""
 
+_log = logging.getLogger("mzgraph.store")
+
 _TRIM_AFTER = 0.2
 """Seconds of work after which a worker returns its free heap to the system (it costs about a millisecond)."""
 
@@ -48,27 +52,68 @@ class WorkerPool:
 
     def __init__(self, handler: Handler, size: int) -> None:
         self.size = size
+        self.restarts = 0
+        """How often the zygote was found dead and started again."""
+        self._handler = handler
         self._dir = tempfile.mkdtemp(prefix="mzgraph-workers-")
-        address = os.path.join(self._dir, "socket")
+        self._address = os.path.join(self._dir, "socket")
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(address)
+        self._listener.bind(self._address)
         self._listener.listen(size + 8)
         self._listener.settimeout(0.2)
+        self._control_lock = threading.Lock()
+        self._restart_lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._awaited = 0
+        self._current: set[int] = set()
+        """Workers of the current zygote: only those are its to replace."""
+        self._start_zygote()
+        self._acceptor = threading.Thread(target=self._accept, name="mzgraph-workers", daemon=True)
+        self._acceptor.start()
+
+    def _start_zygote(self) -> None:
         ours, theirs = Pipe()
+        self._awaited = self.size
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the zygote
             try:
-                _zygote(handler, size, address, theirs)
+                _zygote(self._handler, self.size, self._address, theirs)
             finally:
                 os._exit(1)
         theirs.close()
         self._zygote_pid = pid
         self._control = ours
-        self._control_lock = threading.Lock()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._closed = False
-        self._acceptor = threading.Thread(target=self._accept, name="mzgraph-workers", daemon=True)
-        self._acceptor.start()
+
+    def problem(self) -> str | None:
+        """Why queries cannot be answered now (the workers stopped, or are starting again), or None.
+
+        Workers found stopped are started again here, so asking is enough to recover.
+        """
+        if self._closed:
+            return "the store is closed"
+        if _has_exited(self._zygote_pid):
+            self._restart()
+        if self._awaited:
+            return f"the query workers are starting ({self.size - self._awaited} of {self.size} ready)"
+        return None
+
+    def _restart(self) -> None:
+        """Start a new zygote and workers after the old ones died (killed by an operator, out of memory, ...)."""
+        with self._restart_lock:
+            if self._closed or not _has_exited(self._zygote_pid):
+                return  # another thread has restarted it already
+            _log.warning("the query workers stopped; starting them again")
+            while True:
+                try:
+                    self._idle.get_nowait().conn.close()
+                except queue.Empty:
+                    break
+            with self._control_lock:
+                self._control.close()
+                self._current.clear()
+                self._start_zygote()
+            self.restarts += 1
 
     @property
     def pid(self) -> int:
@@ -137,8 +182,12 @@ class WorkerPool:
                 return self._idle.get(timeout=max(min(remaining, 1.0), 0.0))
             except queue.Empty:
                 if _has_exited(self._zygote_pid):
-                    self._closed = True
-                    raise StoreUnavailable("the query workers have stopped; restart mzgraph") from None
+                    self._restart()
+                    if deadline - time.monotonic() <= 0:
+                        raise StoreUnavailable(
+                            "the query workers stopped and are being started again; try again in a moment"
+                        ) from None
+                    continue
                 if remaining <= 1.0:
                     raise StoreBusy(
                         f"all {self.size} query workers stayed busy until the deadline; try again in a moment"
@@ -147,13 +196,17 @@ class WorkerPool:
     def _replace(self, worker: _Worker) -> None:
         worker.conn.close()
         with self._control_lock, contextlib.suppress(OSError):
-            self._control.send(("replace", worker.pid))
+            if worker.pid in self._current:  # a worker of a zygote that died is gone, and already replaced
+                self._current.discard(worker.pid)
+                self._control.send(("replace", worker.pid))
 
     def _accept(self) -> None:
         while not self._closed:
             try:
                 sock, _ = self._listener.accept()
             except TimeoutError:
+                if _has_exited(self._zygote_pid):
+                    self._restart()
                 continue
             except OSError:
                 return
@@ -161,7 +214,10 @@ class WorkerPool:
             conn = Connection(sock.detach())
             if conn.poll(5.0):
                 with contextlib.suppress(EOFError, OSError):
-                    self._idle.put(_Worker(int(conn.recv()), conn))
+                    worker = _Worker(int(conn.recv()), conn)
+                    self._current.add(worker.pid)
+                    self._idle.put(worker)
+                    self._awaited = max(self._awaited - 1, 0)
                     continue
             conn.close()
 

@@ -179,7 +179,7 @@ class RemoteStore(Store):
             try:
                 with self._answer(request, wires[start:], rows=max_rows + 1) as (wire, body, cut_at):
                     body_file = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
-                    converted, truncated = self._read(request.form, wire, body_file, fmt, max_rows)
+                    converted, truncated, rows = self._read(request.form, wire, body_file, fmt, max_rows)
             except _Unreadable as err:
                 problems.append(str(err))
                 continue
@@ -187,14 +187,17 @@ class RemoteStore(Store):
                 with self._lock:
                     self._preferred[request.form] = start
             if cut_at is not None and not truncated:  # the store's own row cap cut it
-                return QueryResult(converted, fmt, True, cut_at)
-            return QueryResult(converted, fmt, truncated, max_rows)
+                return QueryResult(converted, fmt, True, cut_at, rows)
+            return QueryResult(converted, fmt, truncated, max_rows, rows)
         raise StoreFailed(f"the SPARQL endpoint sent answers mzgraph cannot read: {'; '.join(problems)}")
 
-    def _read(self, form: QueryForm, wire: Format, body: BinaryIO, fmt: Format, max_rows: int) -> tuple[bytes, bool]:
+    def _read(
+        self, form: QueryForm, wire: Format, body: BinaryIO, fmt: Format, max_rows: int
+    ) -> tuple[bytes, bool, int]:
+        """The answer as ``fmt``, whether the cap cut it, and its rows (solutions, triples; 1 for ASK)."""
         try:
             if form is QueryForm.ASK:
-                return boolean_read(body.read(), wire, fmt), False
+                return boolean_read(body.read(), wire, fmt), False, 1
             if form is QueryForm.SELECT:
                 return solutions_capped(body, wire, fmt, max_rows)
             return graph_capped(body, wire, fmt, self._prefixes, max_rows)

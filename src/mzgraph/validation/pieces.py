@@ -30,8 +30,10 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
+from mzgraph.progress import Reporter
 from mzgraph.rdf.namespaces import MZ
-from mzgraph.rdf.rdflib_bridge import OxTerm, data_graph, to_ox
+from mzgraph.rdf.oxigraph import Subject, Term, solutions, written
+from mzgraph.rdf.rdflib_bridge import data_graph, to_ox
 from mzgraph.validation.pyshacl_runner import TargetNodes, prepare_shapes, shacl_results, with_target_nodes
 from mzgraph.validation.reach import Reach
 from mzgraph.validation.results import ValidationResult
@@ -48,7 +50,7 @@ class Pieces:
     piece is shared."""
 
     builder: _PieceBuilder
-    owner: dict[OxTerm, int]
+    owner: dict[Term, int]
     count: int
 
     @property
@@ -63,7 +65,7 @@ class Pieces:
         """About how large a piece is (its own triples)."""
         return len(self.builder.own[piece])
 
-    def owns(self, piece: int, node: OxTerm) -> bool:
+    def owns(self, piece: int, node: Term) -> bool:
         return self.owner.get(node, self.shared) == piece
 
 
@@ -79,27 +81,27 @@ def cut_pieces(store: ox.Store, reach: Reach, *, pieces: int, root_class: URIRef
     return Pieces(_PieceBuilder(store, reach, owner, shared=count - 1), owner, count)
 
 
-def _roots(store: ox.Store, root_class: URIRef) -> list[OxTerm]:
+def _roots(store: ox.Store, root_class: URIRef) -> list[Subject]:
     query = f"""SELECT DISTINCT ?root WHERE {{
         ?root a ?class . ?class <{RDFS.subClassOf}>* <{root_class}> }} ORDER BY ?root"""
-    return [row["root"] for row in store.query(query, use_default_graph_as_union=True)]
+    return [row["root"] for row in solutions(store.query(query, use_default_graph_as_union=True))]
 
 
-def _hubs(store: ox.Store) -> set[OxTerm]:
+def _hubs(store: ox.Store) -> set[Subject]:
     query = f"""SELECT ?hub WHERE {{ ?s ?p ?hub FILTER(!isLiteral(?hub)) }}
         GROUP BY ?hub HAVING (COUNT(DISTINCT ?s) >= {HUB_IN_DEGREE})"""
-    return {row["hub"] for row in store.query(query, use_default_graph_as_union=True)}
+    return {row["hub"] for row in solutions(store.query(query, use_default_graph_as_union=True))}
 
 
-def _claims(store: ox.Store, roots: Sequence[OxTerm], hubs: set[OxTerm]) -> dict[OxTerm, int]:
+def _claims(store: ox.Store, roots: Sequence[Subject], hubs: set[Subject]) -> dict[Term, int]:
     """Each node that exactly one root reaches (forward, or linking to the root), with that root's number."""
     root_set = set(roots)
-    claims: dict[OxTerm, int] = {}
-    contested: set[OxTerm] = set()
+    claims: dict[Term, int] = {}
+    contested: set[Term] = set()
     stops = root_set | hubs
     for number, root in enumerate(roots):
         linking = {q.subject for q in store.quads_for_pattern(None, None, root, None)} - stops
-        reached = {root, *linking}
+        reached: set[Subject] = {root, *linking}
         frontier = list(reached)
         while frontier:
             for quad in store.quads_for_pattern(frontier.pop(), None, None, None):
@@ -118,12 +120,12 @@ def _claims(store: ox.Store, roots: Sequence[OxTerm], hubs: set[OxTerm]) -> dict
 class _PieceBuilder:
     """Collects each piece's triples: its own, ``reach.depth`` steps forward, one step back, the class tree."""
 
-    def __init__(self, store: ox.Store, reach: Reach, owner: dict[OxTerm, int], shared: int) -> None:
+    def __init__(self, store: ox.Store, reach: Reach, owner: dict[Term, int], shared: int) -> None:
         self.store, self.reach, self.owner, self.shared = store, reach, owner, shared
         self.own: list[list[ox.Triple]] = [[] for _ in range(shared + 1)]  # a repeated triple is merged on parsing
-        self.backward: list[set[OxTerm]] = [set() for _ in range(shared + 1)]
+        self.backward: list[set[Subject]] = [set() for _ in range(shared + 1)]
         self.context = [q.triple for q in store.quads_for_pattern(None, _RDFS_SUBCLASS, None, None)]
-        self._cache: dict[OxTerm, list[ox.Triple]] = {}
+        self._cache: dict[Subject, list[ox.Triple]] = {}
         inverse = {ox.NamedNode(str(p)) for p in reach.inverse}
         own, owner_of = self.own, owner.get
         for quad in store.quads_for_pattern(None, None, None, None):  # one pass: route each triple to its pieces
@@ -138,7 +140,7 @@ class _PieceBuilder:
         triples = self.own[piece] + self.context
         for node in self.backward[piece]:
             triples += self._triples_of(node)
-        seen: set[OxTerm] = set()
+        seen: set[Subject] = set()
         frontier = self._foreign_objects(self.own[piece], piece, seen)
         for _ in range(self.reach.depth):
             reached: list[ox.Triple] = []
@@ -148,7 +150,7 @@ class _PieceBuilder:
             frontier = self._foreign_objects(reached, piece, seen)
         return triples
 
-    def _foreign_objects(self, triples: Iterable[ox.Triple], piece: int, seen: set[OxTerm]) -> list[OxTerm]:
+    def _foreign_objects(self, triples: Iterable[ox.Triple], piece: int, seen: set[Subject]) -> list[Subject]:
         """Objects whose triples are not in the piece yet (the piece's own nodes' triples are)."""
         found = []
         for triple in triples:
@@ -158,7 +160,7 @@ class _PieceBuilder:
                 found.append(node)
         return found
 
-    def _triples_of(self, node: OxTerm) -> list[ox.Triple]:
+    def _triples_of(self, node: Subject) -> list[ox.Triple]:
         found = self._cache.get(node)
         if found is None:
             found = self._cache[node] = [q.triple for q in self.store.quads_for_pattern(node, None, None, None)]
@@ -166,7 +168,13 @@ class _PieceBuilder:
 
 
 def validate_pieces(
-    pieces: Pieces, shapes: Graph, targets: TargetNodes | None = None, *, lang: str, jobs: int
+    pieces: Pieces,
+    shapes: Graph,
+    targets: TargetNodes | None = None,
+    *,
+    lang: str,
+    jobs: int,
+    report: Reporter | None = None,
 ) -> list[ValidationResult]:
     """Validate every piece in ``jobs`` processes; keep each result from the piece that owns its focus node.
 
@@ -184,7 +192,7 @@ def validate_pieces(
     # where processes cannot be forked, each piece is sent as N-Triples.
     global _inherited
     fork = "fork" in multiprocessing.get_all_start_methods()
-    tasks = [i if fork else ox.serialize(pieces.triples(i), format=ox.RdfFormat.N_TRIPLES) for i in order]
+    tasks = [i if fork else written(ox.serialize(pieces.triples(i), format=ox.RdfFormat.N_TRIPLES)) for i in order]
     _inherited = pieces if fork else None
     try:
         with ProcessPoolExecutor(
@@ -193,7 +201,9 @@ def validate_pieces(
             initializer=_start_worker,
             initargs=(shapes, lang),
         ) as pool:
-            outcomes = pool.map(_validate_piece, tasks, [owned[i] for i in order])
+            outcomes = (report or Reporter()).items(
+                pool.map(_validate_piece, tasks, [owned[i] for i in order]), "pieces validated", len(order)
+            )
             return [
                 result
                 for piece, results in zip(order, outcomes, strict=True)

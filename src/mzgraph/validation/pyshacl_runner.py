@@ -24,7 +24,8 @@ pySHACL, :func:`_no_text_report` has it write none.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -175,6 +176,7 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
 
 _text_report_lock = threading.Lock()
 _text_report_off = [0]  # how many pySHACL runs in this process have the text descriptions off
+_described: list[Callable[..., object]] = []  # pySHACL's own method while it is replaced
 
 
 @contextmanager
@@ -183,8 +185,8 @@ def _no_text_report() -> Iterator[None]:
     component = ConstraintComponent
     with _text_report_lock:
         if _text_report_off[0] == 0:
-            component._mzgraph_described = component.make_v_result_description  # type: ignore[attr-defined]
-            component.make_v_result_description = _no_description  # type: ignore[method-assign,assignment]
+            _described.append(component.make_v_result_description)
+            component.make_v_result_description = _no_description  # type: ignore[method-assign]  # a deliberate swap
         _text_report_off[0] += 1
     try:
         yield
@@ -192,7 +194,7 @@ def _no_text_report() -> Iterator[None]:
         with _text_report_lock:
             _text_report_off[0] -= 1
             if _text_report_off[0] == 0:
-                component.make_v_result_description = component._mzgraph_described  # type: ignore[attr-defined,method-assign]
+                component.make_v_result_description = _described.pop()  # type: ignore[method-assign]  # swapped back
 
 
 def _no_description(*_args: object, **_kwargs: object) -> str:
@@ -209,24 +211,39 @@ def results_from_report(
     copied_from = copied_from or {}
     results = []
     for node in report.objects(None, SH.result):
-        shape = report.value(node, SH.sourceShape)
+        shape = _required(report, node, SH.sourceShape)
         shape = copied_from.get(shape, shape)
         path = report.value(node, SH.resultPath)
         messages = list(report.objects(node, SH.resultMessage))
         results.append(
             ValidationResult(
                 severity=Severity.from_iri(report.value(node, SH.resultSeverity)),
-                focus=report.value(node, SH.focusNode),
+                focus=_required(report, node, SH.focusNode),
                 path=None if path is None else shacl_path(report, path),
                 value=report.value(node, SH.value),
                 message=pick_language(messages, lang) or "(no message)",
                 fix=pick_language(list(shapes.objects(shape, SH.description)), lang),
                 shape=shape,
                 named_shape=named_shape(shapes, shape),
-                component=report.value(node, SH.sourceConstraintComponent),
+                component=_required(report, node, SH.sourceConstraintComponent),
             )
         )
     return results
+
+
+def _required(report: Graph, result: Node, predicate: URIRef) -> Node:
+    """The value a SHACL validation result must have (``sh:focusNode``, ``sh:sourceShape``, ...)."""
+    value = report.value(result, predicate)
+    if value is None:
+        raise ValueError(f"a SHACL validation result without {predicate}")
+    return value
+
+
+_PATH_MODIFIERS: tuple[tuple[URIRef, typing.Literal["*", "+", "?"]], ...] = (
+    (SH.zeroOrMorePath, "*"),
+    (SH.oneOrMorePath, "+"),
+    (SH.zeroOrOnePath, "?"),
+)
 
 
 def shacl_path(graph: Graph, node: Node) -> ResultPath:
@@ -239,7 +256,7 @@ def shacl_path(graph: Graph, node: Node) -> ResultPath:
         return InvPath(shacl_path(graph, target))
     if (target := graph.value(node, SH.alternativePath)) is not None:
         return AlternativePath(*(shacl_path(graph, n) for n in graph.items(target)))
-    for predicate, modifier in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+    for predicate, modifier in _PATH_MODIFIERS:
         if (target := graph.value(node, predicate)) is not None:
             return MulPath(shacl_path(graph, target), modifier)
     raise ValueError(f"not a SHACL property path: {node!r}")

@@ -229,8 +229,8 @@ _REFUSED_ALGEBRA = {"Graph", "ServiceGraphPattern", "GraphGraphPattern", "ToMult
 def _triple_patterns(part: object) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple pattern anywhere in a query's algebra, FILTER (NOT) EXISTS included."""
     if isinstance(part, dict):
-        if getattr(part, "name", None) in _REFUSED_ALGEBRA:
-            raise Unbounded(f"SPARQL {part.name} cannot be bounded")  # type: ignore[attr-defined]
+        if (name := getattr(part, "name", None)) in _REFUSED_ALGEBRA:
+            raise Unbounded(f"SPARQL {name} cannot be bounded")
         for key, value in part.items():
             if key == "triples":
                 for row in value:

@@ -106,7 +106,7 @@ def _result_text(result: ValidationResult, names: NamespaceManager, paint: Paint
     return "\n".join(text)
 
 
-def constraint_name(component: URIRef) -> str:
+def constraint_name(component: Node) -> str:
     """``sh:MinCountConstraintComponent`` as ``minCount``: the constraint that failed, as written in shapes."""
     name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
     return name[:1].lower() + name[1:]

@@ -26,7 +26,8 @@ class Severity(Enum):
     @classmethod
     def from_iri(cls, iri: Node | None) -> Severity:
         """The severity for ``sh:Violation``, ``sh:Warning`` or ``sh:Info`` (anything else counts as a violation)."""
-        return {SH.Warning: cls.WARNING, SH.Info: cls.INFO}.get(iri, cls.VIOLATION)  # type: ignore[call-overload]
+        named: dict[Node | None, Severity] = {SH.Warning: cls.WARNING, SH.Info: cls.INFO}
+        return named.get(iri, cls.VIOLATION)
 
     @property
     def iri(self) -> URIRef:
@@ -47,7 +48,8 @@ class ValidationResult:
     """The source shape (often a blank property shape)."""
     named_shape: URIRef | None
     """The shape itself if it has an IRI, else the nearest named shape that holds it."""
-    component: URIRef
+    component: Node
+    """The constraint component (an IRI such as ``sh:MinCountConstraintComponent``)."""
     file: Path | None = None
     line: int | None = None
     anchor: URIRef | None = None

@@ -20,8 +20,14 @@ from mzgraph.release.serving import IndexHandle
 from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import errors
+from mzgraph.web.metrics import Metrics
+from mzgraph.web.middleware.access import AccessLog
+from mzgraph.web.middleware.compression import Compression
+from mzgraph.web.middleware.head import HeadAsGet
+from mzgraph.web.middleware.headers import FixedHeaders
 from mzgraph.web.responses import error
-from mzgraph.web.routes import api_docs, dataset, dereference, pages, queries, sparql, validate
+from mzgraph.web.routes import api_docs, crawlers, dataset, dereference, health, pages, queries, sparql, validate
+from mzgraph.web.routes import metrics as metrics_route
 from mzgraph.web.services import PageServices
 from mzgraph.web.templating import static_files
 
@@ -45,12 +51,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             store.close()
             raise
 
+    metrics = Metrics(settings.metrics_dir)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await asyncio.to_thread(index.open)  # built once per release; other workers wait for it, then open it
             yield
         finally:
+            metrics.close()
             index.close()
             store.close()
 
@@ -65,19 +74,26 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store
     app.state.release_index = index
+    app.state.metrics = metrics
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link"],
+        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link", "X-Request-ID"],
         max_age=86400,
     )
+    app.add_middleware(Compression)
+    app.add_middleware(HeadAsGet)  # outside compression: HEAD gets the headers of the compressed GET
+    app.add_middleware(FixedHeaders)
+    app.add_middleware(AccessLog, observer=metrics.observe_request)  # outermost: sees what the client gets
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(api_docs.router)
     app.include_router(queries.query_router(load_saved_queries(queries_dir())))  # /query, /queries
+    app.include_router(health.router)
+    app.include_router(metrics_route.router)
     install(app, settings, store)  # the linked-data pages
     return app
 
@@ -91,7 +107,7 @@ def install(app: FastAPI, settings: Settings, store: Store) -> None:
     """Add the pages to ``app``: their services on ``app.state.page_services``, closed when the app stops."""
     services = PageServices(settings, store)
     app.state.page_services = services
-    for module in (pages, dereference, dataset, validate):
+    for module in (pages, dereference, dataset, validate, crawlers):
         app.include_router(module.router)
     app.mount("/static", static_files(), name="static")
     errors.install(app, render=render_error)

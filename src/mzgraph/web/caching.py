@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from mzgraph.web.responses import LANG_COOKIE
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
+from mzgraph.web.urls import absolute
 
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Vary"}
 """Any origin may read the data formats; no credentials are involved."""
@@ -56,9 +57,10 @@ def is_not_modified(request: Request, etag: str, modified: datetime) -> bool:
     return False
 
 
-def link_header(alternates: Iterable[Alternate], extra: Iterable[str] = ()) -> str:
-    """``Link: <url>; rel="alternate"; type="..."`` for every other representation."""
-    links = [f'<{alt.url}>; rel="alternate"; type="{alt.media_type}"' for alt in alternates]
+def link_header(alternates: Iterable[Alternate], extra: Iterable[str] = (), *, server: str = "") -> str:
+    """``Link: <url>; rel="alternate"; type="..."`` for every other representation; server paths are made
+    absolute with ``server`` (``request.base_url``: the client's scheme, host and path prefix)."""
+    links = [f'<{absolute(alt.url, server)}>; rel="alternate"; type="{alt.media_type}"' for alt in alternates]
     return ", ".join([*links, *extra])
 
 
@@ -95,6 +97,7 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
         kept = services.release_cache().setdefault("responses", OrderedDict())
         key = (
             release.tag,
+            str(request.base_url),  # pages hold absolute URLs (canonical, hreflang): one answer per address used
             request.url.path,
             request.url.query,
             request.cookies.get(LANG_COOKIE, ""),
@@ -105,8 +108,9 @@ def per_release(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitabl
             body, status, headers = kept[key]
             return _replay(body, status, headers)
         response = await route(*args, **kwargs)
-        if response.status_code == 200 and isinstance(getattr(response, "body", None), bytes):
-            kept[key] = (response.body, response.status_code, list(response.raw_headers))
+        produced = getattr(response, "body", None)
+        if response.status_code == 200 and isinstance(produced, bytes):
+            kept[key] = (produced, response.status_code, list(response.raw_headers))
             if len(kept) > CACHE_SIZE:
                 kept.popitem(last=False)
         return response

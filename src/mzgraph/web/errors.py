@@ -91,9 +91,12 @@ def install(app: FastAPI, render: Renderer = json_error) -> None:
         return render(request, 400, body, {})
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
+        # the traceback goes to the log, with the request id; the client gets the id to quote, never the traceback
         _log.exception("unexpected error answering %s %s", request.method, request.url.path)
-        body = ErrorBody("internal_error", "something went wrong on the server; it has been logged")
-        return render(request, 500, body, {})
+        ident = getattr(request.state, "request_id", None)
+        message = "something went wrong on the server; it has been logged"
+        body = ErrorBody("internal_error", message + (f" as request {ident}" if ident else ""), {"request_id": ident})
+        return render(request, 500, body, {"X-Request-ID": ident} if ident else {})
 
     app.add_exception_handler(QueryError, on_query_error)
     app.add_exception_handler(NotAcceptable, on_not_acceptable)

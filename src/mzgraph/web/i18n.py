@@ -81,6 +81,8 @@ def translations(lang: str, folder: Path | None = None) -> Translations:
 def _usable(message: Message) -> bool:
     """Whether every form of the translation has a text that the id's placeholders format (as pages do)."""
     ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    if message.string is None:
+        return False
     texts = [message.string] if isinstance(message.string, str) else list(message.string)
     values = dict.fromkeys((name for text in ids for name in PLACEHOLDER.findall(text)), "")
     try:

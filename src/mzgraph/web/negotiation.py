@@ -8,45 +8,47 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mzgraph.rdf.formats import accept_quality, parse_accept
+from mzgraph.rdf import formats
 from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.rdf.oxigraph import written
 
 
 @dataclass(frozen=True)
 class Representation:
-    """One format a resource is offered in."""
+    """One format a resource is offered in: an RDF syntax of the format registry (:mod:`mzgraph.rdf.formats`), or
+    HTML, JSON or CSV."""
 
     extension: str
     media_type: str
     label: str
     rdf_format: ox.RdfFormat | None = None
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, fmt: formats.Format, extension: str, label: str) -> Representation:
+        """The representation of a registry format: its media type, aliases and serializer."""
+        assert isinstance(fmt.oxigraph, ox.RdfFormat)
+        return cls(extension, fmt.media_type, label, fmt.oxigraph, fmt.aliases)
 
     @property
     def content_type(self) -> str:
-        charset = "" if self.media_type == "application/rdf+xml" else "; charset=utf-8"
-        return self.media_type + charset
+        """The ``Content-Type`` header value (every representation is UTF-8 text)."""
+        return self.media_type + "; charset=utf-8"
 
 
-HTML = Representation("html", "text/html", "HTML")
+HTML = Representation("html", "text/html", "HTML", aliases=("application/xhtml+xml",))
 JSON = Representation("json", "application/json", "JSON")
 CSV = Representation("csv", "text/csv", "CSV")
-JSONLD = Representation("jsonld", "application/ld+json", "JSON-LD")
-TURTLE = Representation("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE)
-NTRIPLES = Representation("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES)
-RDFXML = Representation("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML)
+JSONLD = Representation.of(formats.JSON_LD, "jsonld", "JSON-LD")
+TURTLE = Representation.of(formats.TURTLE, "ttl", "Turtle")
+NTRIPLES = Representation.of(formats.N_TRIPLES, "nt", "N-Triples")
+RDFXML = Representation.of(formats.RDF_XML, "rdf", "RDF/XML")
 
 ENTITY_FORMATS: tuple[Representation, ...] = (HTML, JSONLD, TURTLE, NTRIPLES, RDFXML)
 """What every resource is offered in, the first being the default for ``*/*``."""
 
 DATA_FORMATS: tuple[Representation, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
 """Dataset descriptions prefer data over HTML for ``*/*``."""
-
-ALIASES = {
-    "application/json": "application/ld+json",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/xhtml+xml": "text/html",
-}
 
 
 def by_extension(extension: str, offered: Sequence[Representation] = ENTITY_FORMATS) -> Representation | None:
@@ -55,19 +57,8 @@ def by_extension(extension: str, offered: Sequence[Representation] = ENTITY_FORM
 
 
 def negotiate(header: str | None, offered: Sequence[Representation] = ENTITY_FORMATS) -> Representation | None:
-    """The offered representation the client prefers most (q-values honoured), None if none is acceptable.
-
-    A more specific media range wins over a wider one for the same type (``text/*;q=0`` does not
-    cancel ``text/turtle``); ties go to the server's order.
-    """
-    ranges = parse_accept(header)
-
-    def quality(rep: Representation) -> tuple[float, int]:
-        aliases = [alias for alias, media_type in ALIASES.items() if media_type == rep.media_type]
-        return accept_quality(rep.media_type, aliases, ranges)[0], -offered.index(rep)
-
-    chosen = max(offered, key=quality)
-    return chosen if quality(chosen)[0] > 0 else None
+    """The offered representation the client prefers most, None if none is acceptable (:func:`formats.choose`)."""
+    return formats.choose(offered, header, lambda rep: (rep.media_type, rep.aliases))
 
 
 def serialise(triples: Sequence[ox.Triple], rep: Representation) -> bytes:
@@ -75,7 +66,7 @@ def serialise(triples: Sequence[ox.Triple], rep: Representation) -> bytes:
     if rep.rdf_format is None:
         raise ValueError(f"{rep.label} is not an RDF syntax")
     prefixes = PREFIXES if rep.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(triples, format=rep.rdf_format, prefixes=prefixes)
+    return written(ox.serialize(triples, format=rep.rdf_format, prefixes=prefixes))
 
 
 def json_bytes(data: object) -> bytes:

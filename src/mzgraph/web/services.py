@@ -49,7 +49,7 @@ class PageServices:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.env: Environment = create_environment(settings.base_iri)
+        self.env: Environment = create_environment(settings.base_iri, settings.root_path)
         self._cache: dict[str, Any] = {}
         self._cache_tag: str | None = None
         self._shapes: ox.Store | None = None

@@ -20,9 +20,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import escape
 
-from mzgraph.entities.labels import local_name
+from mzgraph.entities.labels import SUPPORTED, local_name
 from mzgraph.web.i18n import translations
-from mzgraph.web.urls import href
+from mzgraph.web.urls import canonical_url, href, language_urls
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ class Alternate:
     url: str
 
 
-def create_environment(base: str) -> Environment:
-    """The template environment; ``base`` is the canonical base IRI that maps to this server's root."""
+def create_environment(base: str, root: str = "") -> Environment:
+    """The template environment; ``base`` is the canonical base IRI that maps to this server's root, ``root`` the
+    path prefix a reverse proxy publishes the server under (``/kg``, or empty), put in front of server paths."""
     env = Environment(
         loader=PackageLoader("mzgraph.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -46,7 +47,8 @@ def create_environment(base: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["href"] = lambda iri: href(iri, base)
+    env.filters["href"] = lambda iri: href(iri, base, root)
+    env.globals["root"] = root
     env.filters["local_name"] = lambda iri: local_name(str(iri))
     env.filters["anchor"] = anchor
     return env
@@ -86,7 +88,12 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` with the page frame's variables (language, links to this page)."""
+    """Render ``template`` with the page frame's variables (language, links to this page).
+
+    ``page_url`` is the page's canonical URL (``<link rel="canonical">``), ``language_urls`` the page in each
+    language (``hreflang``); ``canonical`` is the IRI an entity page describes, shown on the page. Error pages
+    are marked ``noindex``.
+    """
 
     def path_with(**changes: str | None) -> str:
         params = {k: v for k, v in request.query_params.items() if k not in changes}
@@ -100,6 +107,10 @@ def render(
         "path_with": path_with,
         "alternates": [],
         "canonical": None,
+        "page_url": canonical_url(request, SUPPORTED),
+        "language_urls": language_urls(request, SUPPORTED),
+        "noindex": status_code >= 400,
+        "crawl_space": any(key != "lang" for key in request.query_params),
         "schema_json": None,
         "crumbs": [],
         "kinds": [],

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from mzgraph import __version__
 from mzgraph.entities import dataset, schemaorg, void
 from mzgraph.entities.jsonld import CONTEXT_PATH, context_text, graph_document
 from mzgraph.entities.resource import term_label
@@ -146,11 +147,12 @@ async def _void(request: Request, extension: str | None) -> Response:
     headers = {
         **cache_headers(etag, release.modified, vary="Accept, Accept-Language"),
         **CORS,
-        "Link": link_header(alternates),
+        "Link": link_header(alternates, server=str(request.base_url)),
     }
     if is_not_modified(request, etag, release.modified):
         return not_modified(headers)
     facts = await services.cached("void", lambda: gather_facts(services))
+    server = str(request.base_url)  # where the client reaches this server (scheme, host, prefix), ending in /
     if rep is HTML:
         gettext = translations(langs[0]).gettext
         term_labels = await services.term_labels()
@@ -158,12 +160,12 @@ async def _void(request: Request, extension: str | None) -> Response:
             "triples": facts.triples,
             "entities": facts.entities,
             "uri_space": facts.base,
-            "sparql": facts.base + "sparql",
+            "sparql": server + "sparql",
             "licenses": facts.licenses,
             "release": facts.release,
             "modified": facts.modified.isoformat(),
             "sources": facts.sources,
-            "dumps": [{"label": p.rsplit("/", 1)[-1], "path": "/" + p} for p, _ in void.DUMPS],
+            "dumps": [{"label": p.rsplit("/", 1)[-1], "path": server + p} for p, _ in void.DUMPS],
             "classes": [
                 {"link": Link(c, term_label(c, langs, term_labels)), "count": n}
                 for c, n in sorted(facts.classes.items())
@@ -172,8 +174,8 @@ async def _void(request: Request, extension: str | None) -> Response:
         schema = schemaorg.dataset(
             "mzgraph",
             gettext("Recognised carer-friendly employers in the Netherlands as linked data."),
-            facts.base,
-            [(facts.base + path, media) for path, media in void.DUMPS],
+            server,
+            [(server + path, media) for path, media in void.DUMPS],
             facts.licenses[0] if facts.licenses else "",
         )
         context = {
@@ -184,7 +186,7 @@ async def _void(request: Request, extension: str | None) -> Response:
             "schema": schema,
         }
         return page(request, "void.html", context, headers=headers)
-    triples = void.void_triples(facts)
+    triples = void.void_triples(facts, server, __version__)
     if rep is JSONLD:
         body = json_bytes(graph_document(triples, services.settings.canonical(CONTEXT_PATH)))
         return Response(body, media_type=rep.content_type, headers=headers)

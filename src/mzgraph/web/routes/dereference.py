@@ -24,6 +24,7 @@ from mzgraph.web.responses import error, languages, page
 from mzgraph.web.services import PageServices
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
+from mzgraph.web.urls import absolute
 from mzgraph.web.views.entities import view_for
 from mzgraph.web.views.ontology import overview_context
 
@@ -79,9 +80,10 @@ async def dereference(request: Request, local: str) -> Response:
     langs = languages(request)
     etag = etag_for(release.tag, local, rep.extension, langs[0] if rep is HTML else "")
     headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
-    headers["Link"] = link_header(alternates_for(local, rep), [f'<{iri.value}>; rel="canonical"'])
+    canonical = [f'<{iri.value}>; rel="canonical"']
+    headers["Link"] = link_header(alternates_for(local, rep), canonical, server=str(request.base_url))
     if negotiated:
-        headers["Content-Location"] = _path_of(local, rep)
+        headers["Content-Location"] = absolute(_path_of(local, rep), str(request.base_url))
     if rep is not HTML:
         headers.update(CORS)
     if is_not_modified(request, etag, release.modified):

@@ -147,7 +147,7 @@ async def _browse(request: Request, form: str, *, negotiated: bool = False) -> R
     release = await services.release()
     etag = etag_for(release.tag, "organisations", form, langs[0], _digest(request.url.query))
     headers = cache_headers(etag, release.modified, vary="Accept, Accept-Language" if negotiated else "Accept-Language")
-    headers["Link"] = link_header(_alternates(request, form))
+    headers["Link"] = link_header(_alternates(request, form), server=str(request.base_url))
     if form != "html":
         headers.update(CORS)
     if is_not_modified(request, etag, release.modified):

@@ -131,20 +131,25 @@ def downloads() -> list[Download]:
     ]
 
 
-def query_page(queries: Mapping[str, SavedQuery], base_iri: str, selected: str | None) -> QueryPage:
-    """The page's content: prefixes and a starter query, the examples (bound to their defaults), downloads."""
+def query_page(
+    queries: Mapping[str, SavedQuery], base_iri: str, selected: str | None, endpoint: str = ENDPOINT, root: str = ""
+) -> QueryPage:
+    """The page's content: prefixes and a starter query, the examples (bound to their defaults), downloads;
+    ``endpoint`` is the SPARQL endpoint's address as the reader reaches it, ``root`` the path prefix of the
+    server's pages (entity links in the results go there)."""
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     initial = prologue + "\n" + STARTER_QUERY
     examples = [info(query) for query in queries.values()]
     chosen = selected if selected in queries else None
     config = {
-        "endpoint": ENDPOINT,
+        "endpoint": endpoint,
         "base": base_iri,
+        "root": root,
         "initial": initial,
         "selected": chosen,
         "examples": [{"name": q.name, "query": q.bind()} for q in queries.values()],
     }
-    return QueryPage(ENDPOINT, initial, examples, downloads(), chosen, config)
+    return QueryPage(endpoint, initial, examples, downloads(), chosen, config)
 
 
 def parameter_values(request: Request) -> dict[str, str]:
@@ -182,7 +187,7 @@ def openapi_extra(query: SavedQuery) -> dict[str, Any]:
         "description": "The result format, instead of the Accept header",
         "schema": {"type": "string", "enum": names},
     }
-    media_types = {fmt.media_type: {} for fmt in formats.FORMATS[Family.SOLUTIONS]}
+    media_types: dict[str, dict[str, object]] = {fmt.media_type: {} for fmt in formats.FORMATS[Family.SOLUTIONS]}
     return {
         "parameters": [*(openapi_parameter(p) for p in query.parameters), format_parameter],
         "responses": {"200": {"description": "The results (SPARQL 1.1 Query Results)", "content": media_types}},
@@ -206,7 +211,8 @@ def query_router(queries: Mapping[str, SavedQuery]) -> APIRouter:
     @router.get("/query", tags=["pages"], summary="The query page", response_class=HTMLResponse)
     async def query_editor(request: Request, settings: SettingsDep, example: str | None = None) -> Response:
         """Write and run SPARQL queries, starting from the examples; ``example`` loads one into the editor."""
-        view = query_page(queries, settings.base_iri, example)
+        endpoint = str(request.base_url) + ENDPOINT.lstrip("/")  # the reader's scheme, host and path prefix
+        view = query_page(queries, settings.base_iri, example, endpoint, settings.root_path)
         return page(request, "query.html", {"nav": "query", "view": view})
 
     @router.get("/queries", tags=["saved queries"], summary="List the saved queries")

@@ -18,10 +18,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from mzgraph import __version__
 from mzgraph.rdf.formats import Family, Format, negotiate
 from mzgraph.sparql.errors import QueryRejected
 from mzgraph.store import QueryRequest, QueryResult, Store
 from mzgraph.web.caching import cache_headers, etag_for, is_not_modified, not_modified
+from mzgraph.web.query_log import QueryObservation
 from mzgraph.web.state import SettingsDep, StoreDep
 from mzgraph.web.views.service_description import PREFIXES, describe_service
 
@@ -143,16 +145,22 @@ async def answer_query(
     accept = request.headers.get("accept")
     cacheable = request.method in ("GET", "HEAD")
 
+    observed = QueryObservation(text, request.app.state.metrics)
+
     def evaluate() -> tuple[QueryResult | None, dict[str, str]]:  # one trip to a worker thread
-        prepared = store.prepare(text, defaults, named)
-        fmt = negotiate(prepared.form.family, accept, format_name)
-        headers = {"Vary": "Accept"}
-        if cacheable and prepared.query.repeatable:
-            release = store.release
-            headers = cache_headers(_etag(release.tag, prepared, fmt), release.modified)  # CORS: the middleware
-            if is_not_modified(request, headers["ETag"], release.modified):
-                return None, headers
-        return store.run(prepared, fmt), headers
+        with observed:
+            prepared = store.prepare(text, defaults, named)
+            observed.kind = prepared.form.value
+            fmt = negotiate(prepared.form.family, accept, format_name)
+            headers = {"Vary": "Accept"}
+            if cacheable and prepared.query.repeatable:
+                release = store.release
+                headers = cache_headers(_etag(release.tag, prepared, fmt), release.modified)  # CORS: the middleware
+                if is_not_modified(request, headers["ETag"], release.modified):
+                    observed.outcome = "not_modified"
+                    return None, headers
+            observed.result = store.run(prepared, fmt)
+            return observed.result, headers
 
     result, headers = await anyio.to_thread.run_sync(evaluate)
     if result is None:
@@ -171,8 +179,9 @@ def _etag(release_tag: str, prepared: QueryRequest, fmt: Format) -> str:
 async def _service_description(request: Request, store: Store, format_name: str | None) -> Response:
     fmt = negotiate(Family.GRAPH, request.headers.get("accept"), format_name)
     graphs = await anyio.to_thread.run_sync(store.named_graphs)
-    endpoint = str(request.url.replace(query="", fragment=""))
-    body = ox.serialize(describe_service(endpoint, store.release, graphs), format=fmt.oxigraph, prefixes=PREFIXES)
+    endpoint = str(request.url.replace(query="", fragment=""))  # the client's scheme, host and prefix
+    description = describe_service(endpoint, store.release, graphs, __version__)
+    body = ox.serialize(description, format=fmt.oxigraph, prefixes=PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

@@ -82,7 +82,7 @@ async def validate(request: Request) -> Response:
     try:
         quads = parse_bytes(body, FORMAT_BY_MEDIA_TYPE[media_type], source="document")
     except InputError as err:
-        detail = {"line": err.line, "column": err.column}
+        detail: dict[str, object] = {"line": err.line, "column": err.column}
         return error(request, 400, "unreadable_document", f"The document cannot be read: {err}", detail)
     nquads = "".join(f"{q} .\n" for q in quads).encode()
     langs = languages(request)

@@ -33,9 +33,10 @@
     return yasgui.getTab();
   }
 
-  /* The server's path of an IRI under the canonical base ({base}id/x -> /id/x), or null. */
+  /* The server's path of an IRI under the canonical base ({base}id/x -> {root}/id/x), or null; root is the path
+     prefix a reverse proxy publishes the server under, or empty. */
   function localPath(iri) {
-    return iri.startsWith(settings.base) ? "/" + iri.slice(settings.base.length) : null;
+    return iri.startsWith(settings.base) ? (settings.root || "") + "/" + iri.slice(settings.base.length) : null;
   }
 
   function linkToEntityPages(container) {
@@ -49,7 +50,46 @@
     }
   }
 
-  new MutationObserver(() => linkToEntityPages(root)).observe(root, { childList: true, subtree: true });
+  /* What YASGUI leaves out for assistive technology, added wherever it (re)draws: names for the editor's
+     text area, the endpoint field, a tab's name field and the results table's controls, a keyboard stop on the editor's scrolling area, and the "+" that adds a
+     tab moved out of the tab list (a tab list holds only tabs; ours calls the same addTab). */
+  const labels = root.dataset;
+
+  function nameIt(element, label) {
+    if (element && !element.hasAttribute("aria-label")) element.setAttribute("aria-label", label);
+  }
+
+  function accessible() {
+    for (const area of root.querySelectorAll(".CodeMirror textarea")) nameIt(area, labels.labelQuery);
+    for (const input of root.querySelectorAll("input.autocomplete")) nameIt(input, labels.labelEndpoint);
+    for (const input of root.querySelectorAll(".tabsList input")) nameIt(input, labels.labelTabName);
+    for (const select of root.querySelectorAll(".yasr select.tableSizer")) nameIt(select, labels.labelPageSize);
+    for (const input of root.querySelectorAll(".yasr input.tableFilter")) nameIt(input, labels.labelFilter);
+    for (const scroller of root.querySelectorAll(".CodeMirror-scroll")) {
+      scroller.setAttribute("tabindex", "0");
+      scroller.setAttribute("role", "region");
+      nameIt(scroller, labels.labelEditor);
+    }
+    const list = root.querySelector(".tabsList");
+    const theirs = list && list.querySelector(".addTab");
+    if (theirs && !root.querySelector(".mzgraph-add-tab")) {
+      theirs.parentElement.style.display = "none";
+      const ours = document.createElement("button");
+      ours.type = "button";
+      ours.className = "mzgraph-add-tab";
+      ours.textContent = "+";
+      ours.title = labels.labelNewTab;
+      ours.setAttribute("aria-label", labels.labelNewTab);
+      ours.addEventListener("click", () => yasgui.addTab(true));
+      list.after(ours);
+    }
+  }
+
+  new MutationObserver(() => {
+    linkToEntityPages(root);
+    accessible();
+  }).observe(root, { childList: true, subtree: true });
+  accessible();
 
   /* YASR's first click on a cut-off cell expands it and cancels the click; a link to a page here is
      followed at once instead (the click is kept from the cell, so nothing cancels it). */

@@ -13,11 +13,19 @@ from mzgraph.store import Release
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DCTERMS = "http://purl.org/dc/terms/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": _DCTERMS, "formats": "http://www.w3.org/ns/formats/"}
+_OWL = "http://www.w3.org/2002/07/owl#"
+PREFIXES = {
+    "sd": str(SD),
+    "void": str(VOID),
+    "dcterms": _DCTERMS,
+    "formats": "http://www.w3.org/ns/formats/",
+    "owl": _OWL,
+}
 
 
-def describe_service(endpoint: str, release: Release, named_graphs: Iterable[str]) -> list[ox.Triple]:
-    """``sd:Service`` triples: the endpoint, the query language, result formats and the default dataset."""
+def describe_service(endpoint: str, release: Release, named_graphs: Iterable[str], version: str) -> list[ox.Triple]:
+    """``sd:Service`` triples: the endpoint, the query language, result formats, the default dataset and the
+    version of mzgraph answering (``owl:versionInfo``)."""
     service, dataset, default_graph = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
     triples = [
         ox.Triple(service, _RDF_TYPE, _sd("Service")),
@@ -25,6 +33,7 @@ def describe_service(endpoint: str, release: Release, named_graphs: Iterable[str
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(service, ox.NamedNode(_DCTERMS + "title"), ox.Literal("mzgraph SPARQL endpoint (read-only)")),
+        ox.Triple(service, ox.NamedNode(_OWL + "versionInfo"), ox.Literal(f"mzgraph {version}")),
         ox.Triple(dataset, _RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(
