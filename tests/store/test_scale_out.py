@@ -2,7 +2,8 @@
 ``deploy/nginx/mzgraph-nodes.conf``), one shared ``oxigraph serve`` store loaded by ``mzgraph load``.
 
 - killing one node under load from 8 clients loses at most the requests in flight on it, none after it;
-- stopping the store gives 503 with Retry-After on every node; starting it again recovers without a restart;
+- stopping the store gives 503 with Retry-After on every node, and readiness false; starting it again recovers
+  without a restart;
 - pages and ETags are the same from both nodes.
 """
 
@@ -141,11 +142,15 @@ def test_a_stopped_store_is_503_with_retry_after_on_every_node_and_recovers_with
                 assert answer.status_code == 503, (base, path, answer.text[:300])
                 assert int(answer.headers["retry-after"]) > 0
                 assert answer.json()["error"] == "store_unavailable"
+        for node in nodes:  # what a load balancer asks: not ready
+            ready = httpx.get(node.url + "/readyz", timeout=30)
+            assert ready.status_code == 503 and int(ready.headers["retry-after"]) > 0
     finally:
         store.start()
     for node in nodes:
         for path in ["/id/organisation/gemeente-haarlem", "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"]:
             assert httpx.get(node.url + path, timeout=30).status_code == 200
+        assert httpx.get(node.url + "/readyz", timeout=30).json()["status"] == "ready"
 
 
 def test_pages_and_etags_are_the_same_from_every_node(nodes: list[Node]) -> None:
