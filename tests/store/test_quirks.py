@@ -247,6 +247,15 @@ def test_an_answer_nothing_can_read_is_store_failed(replay: Replay) -> None:
     assert len(replay.requests) == 3  # JSON, then XML, then TSV asked for
 
 
+def test_an_answer_the_store_broke_off_at_its_own_deadline_is_a_timeout_asked_once(replay: Replay) -> None:
+    # what oxigraph serve --timeout-s writes when its deadline passes after the answer has begun
+    broken = b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'
+    replay.choose = lambda accept, form: (200, [("Content-Type", "application/sparql-results+json")], broken)
+    with _store(replay) as store, pytest.raises(QueryTimeout, match="has been cancelled"):
+        store.query(SELECT)
+    assert len(replay.requests) == 1  # not asked again in another format
+
+
 def test_an_answer_in_a_format_not_asked_for_is_not_served(replay: Replay) -> None:
     replay.choose = lambda accept, form: recorded("ask-true-any.html")
     with _store(replay) as store, pytest.raises(StoreFailed, match="text/html"):

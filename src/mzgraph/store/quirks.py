@@ -155,6 +155,7 @@ class Rewriting(io.RawIOBase):
         self._held = b""
         self._ready = b""
         self._ended = False
+        self._tail = b""
 
     def readable(self) -> bool:
         return True
@@ -167,10 +168,16 @@ class Rewriting(io.RawIOBase):
         self._ready = self._ready[size:]
         return size
 
+    @property
+    def tail(self) -> bytes:
+        """The last bytes read from the source (to tell what a store wrote where its answer broke off)."""
+        return self._tail
+
     def _fill(self) -> None:
         chunk = self._source.read(1 << 16)
         if not chunk:
             self._ended = True
+        self._tail = (self._tail + bytes(chunk or b""))[-512:]
         data = self._held + bytes(chunk or b"")
         if self._header:
             end = data.find(b"\n")

@@ -76,6 +76,10 @@ _TIMEOUT_SHARE = 0.9
 the connection is closed."""
 
 
+_NO_GRAPH = "urn:mzgraph:no-named-graphs"
+"""The named graph given to a data graph's queries when the load recorded none: it holds nothing."""
+
+
 class _Unreadable(Exception):
     """The answer cannot be read in the format it came in (or came in a format not asked for)."""
 
@@ -178,8 +182,13 @@ class RemoteStore(Store):
         for start in range(first, len(wires)):
             try:
                 with self._answer(request, wires[start:], rows=max_rows + 1) as (wire, body, cut_at):
-                    body_file = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
-                    converted, truncated, rows = self._read(request.form, wire, body_file, fmt, max_rows)
+                    rewriting = Rewriting(body, _SYNTAX[wire])
+                    body_file = io.BufferedReader(rewriting, READ_SIZE)
+                    try:
+                        converted, truncated, rows = self._read(request.form, wire, body_file, fmt, max_rows)
+                    except _Unreadable:
+                        _check_not_stopped(rewriting.tail, self.policy.timeout)
+                        raise
             except _Unreadable as err:
                 problems.append(str(err))
                 continue
@@ -232,7 +241,8 @@ class RemoteStore(Store):
         query = request.query
         own_dataset = default_graphs or named_graphs or query.from_graphs or query.from_named_graphs
         if self.data_graph is not None and not own_dataset:
-            default_graphs, named_graphs = (self.data_graph,), tuple(sorted(self.named_graphs()))
+            # no named-graph-uri at all would give Virtuoso's every graph to GRAPH ?g: name one that holds nothing
+            default_graphs, named_graphs = (self.data_graph,), tuple(sorted(self.named_graphs())) or (_NO_GRAPH,)
         fields += [("default-graph-uri", graph) for graph in default_graphs]
         fields += [("named-graph-uri", graph) for graph in named_graphs]
         if rows is not None and request.form is QueryForm.SELECT and server.startswith("Virtuoso"):
@@ -328,6 +338,19 @@ def _check_complete(response: http.client.HTTPResponse, timeout: float) -> None:
         )
     note = response.getheader("X-SQL-Message") or ""
     raise StoreFailed(f"the SPARQL endpoint marked its answer incomplete ({state}: {_store_message(note)})")
+
+
+def _check_not_stopped(tail: bytes, timeout: float) -> None:
+    """A store that stops a query at its own deadline after it has begun its answer writes the reason into the
+    body (Oxigraph server with ``--timeout-s``: "The SPARQL operation has been cancelled"): that is a timeout,
+    not an answer to ask for again."""
+    said = tail.lower()
+    if any(words in said for words in (b"timeout", b"timed out", b"has been cancelled")):
+        text = tail.decode("utf-8", "replace")
+        raise QueryTimeout(
+            f"the SPARQL endpoint stopped the query at its own time limit: {_store_message(text)[-200:]}",
+            detail={"timeout": timeout},
+        )
 
 
 def _store_message(text: str) -> str:
