@@ -29,7 +29,16 @@ import psutil
 
 from benchmarks import generate, report, site_mix
 from benchmarks.measure import as_dict, first_page, latency, throughput, validate_mzgraph, validate_pyshacl
-from benchmarks.peers import STANDALONE, SYSTEMS, OutOfBudget, Running, start_mzgraph_remote, start_oxigraph
+from benchmarks.peers import (
+    STANDALONE,
+    SYSTEMS,
+    OutOfBudget,
+    Running,
+    start_mzgraph_remote,
+    start_mzgraph_virtuoso,
+    start_oxigraph,
+    start_virtuoso,
+)
 from benchmarks.workload import THROUGHPUT, query_mix
 from mzgraph.bundled import rdf_files, shapes_dir
 
@@ -177,6 +186,15 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
                 with started("mzgraph-remote", remote) as remote_system:
                     if remote_system is not None:
                         systems["mzgraph-remote"] = measure_system(remote_system, size, plan)
+    if {"virtuoso", "mzgraph-virtuoso"} & set(plan.systems):
+        with started("virtuoso", partial(start_virtuoso, data, workdir, plan.start_budget_s)) as virtuoso:
+            if virtuoso is not None:
+                systems["virtuoso"] = measure_system(virtuoso, size, plan)
+                if "mzgraph-virtuoso" in plan.systems:
+                    in_front = partial(start_mzgraph_virtuoso, virtuoso, workdir, plan.start_budget_s)
+                    with started("mzgraph-virtuoso", in_front) as front:
+                        if front is not None:
+                            systems["mzgraph-virtuoso"] = measure_system(front, size, plan)
     if "rdflib-endpoint" not in plan.systems:
         pass
     elif size <= plan.rdflib_max:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/mzgraph/"
@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     )
     store_path: Path | None = Field(None, description="On-disk Oxigraph store directory (embedded backend).")
     sparql_endpoint: str | None = Field(None, description="SPARQL 1.1 Protocol endpoint (remote backend).")
+    data_graph: str | None = Field(
+        None,
+        description="Remote backend: the named graph holding the data, asked as the default graph of every query "
+        "(Virtuoso's own default graph is the union of all its graphs, its system graphs included).",
+    )
+    store_user: str | None = Field(
+        None, description="Remote backend: account on the store (or user:password@ in the endpoint URL)."
+    )
+    store_password: SecretStr | None = Field(
+        None, description="Remote backend: that account's password; never printed."
+    )
     include_private: bool = Field(False, description="Also load personal data (staff contact details).")
     private_data: Path | None = Field(
         None, description="Folder or file of personal data for include_private (default: data/private/)."

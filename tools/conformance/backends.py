@@ -5,7 +5,10 @@
   emptied and loaded with each dataset through Oxigraph's own Graph Store endpoint;
 - ``pyoxigraph``: the engine in-process with no HTTP, as the reference the others are measured by;
 - ``command``: ``mzgraph serve --data FILE`` as a process of its own per dataset, app lifespan and all
-  (about 1.5 s a start, so not among the defaults: the tests run a few suites this way).
+  (about 1.5 s a start, so not among the defaults: the tests run a few suites this way);
+- ``virtuoso``: the app with ``backend="remote"`` and a data graph in front of one Virtuoso 7 (Debian's),
+  each dataset pushed as ``mzgraph load --sparql-endpoint --graph`` does (not among the defaults: it needs
+  Virtuoso installed).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from mzgraph.config import Settings
 from tools.conformance.dataset import write_dataset
@@ -27,7 +31,9 @@ from tools.conformance.runner import Run, Serve, run_cases
 from tools.servers import AppRunner, mzgraph_server, oxigraph_server, replace_oxigraph_data
 
 BACKENDS: tuple[str, ...] = ("pyoxigraph", "embedded", "remote")
-ALL_BACKENDS: tuple[str, ...] = (*BACKENDS, "command")
+ALL_BACKENDS: tuple[str, ...] = (*BACKENDS, "command", "virtuoso")
+DATA_GRAPH = "https://example.org/conformance/data"
+"""The named graph a dataset's default graph is pushed into on Virtuoso."""
 # Generous, so that a slow CI machine never turns a correct answer into a miss.
 _HTTP_TIMEOUT = httpx.Timeout(60.0)
 
@@ -46,6 +52,13 @@ def open_backend(name: str) -> Iterator[Serve]:
             return
         if name == "embedded":
             yield lambda dataset_file: _serve_embedded(runner, client, dataset_file)
+            return
+        if name == "virtuoso":
+            with _virtuoso() as (sparql_url, graph_store, auth):
+                written: set[str] = set()
+                yield lambda dataset_file: _serve_virtuoso(
+                    runner, client, (sparql_url, graph_store, auth), written, dataset_file
+                )
             return
         with oxigraph_server() as store_url:
             yield lambda dataset_file: _serve_remote(runner, client, store_url, dataset_file)
@@ -78,6 +91,45 @@ def _serve_remote(runner: AppRunner, client: httpx.Client, store_url: str, datas
     replace_oxigraph_data(client, store_url, dataset_file.read_bytes())
     with _serve_app(runner, client, Settings(backend="remote", sparql_endpoint=f"{store_url}/query")) as endpoint:
         yield endpoint
+
+
+@contextlib.contextmanager
+def _virtuoso() -> Iterator[tuple[str, str, httpx.DigestAuth]]:
+    from tools.virtuoso import Limits, Virtuoso, digest
+
+    with Virtuoso(limits=Limits(max_query_execution_time=30)) as server:
+        server.add_user("loader", "conformance")
+        yield server.sparql_url, server.graph_store_url, digest("loader", "conformance")
+
+
+@contextlib.contextmanager
+def _serve_virtuoso(
+    runner: AppRunner,
+    client: httpx.Client,
+    virtuoso: tuple[str, str, httpx.DigestAuth],
+    written: set[str],
+    dataset_file: Path,
+) -> Iterator[Endpoint]:
+    from mzgraph.config import DEFAULT_BASE_IRI
+    from mzgraph.store.loading import release_graph
+    from mzgraph.store.pushing import push_files
+
+    sparql_url, graph_store, auth = virtuoso
+    for graph in sorted(written):  # the previous dataset's graphs
+        client.delete(graph_store, params={"graph": graph}, auth=auth)
+    written.clear()
+    push_files(
+        graph_store, [dataset_file], DEFAULT_BASE_IRI, data_graph=DATA_GRAPH, credentials=("loader", "conformance")
+    )
+    named = {quad.graph_name.value for quad in _quads(dataset_file) if isinstance(quad.graph_name, ox.NamedNode)}
+    written.update({DATA_GRAPH, release_graph(DEFAULT_BASE_IRI), *named})
+    settings = Settings(backend="remote", sparql_endpoint=sparql_url, data_graph=DATA_GRAPH)
+    with _serve_app(runner, client, settings) as endpoint:
+        yield endpoint
+
+
+def _quads(dataset_file: Path) -> list[ox.Quad]:
+    return list(ox.parse(path=str(dataset_file), format=ox.RdfFormat.N_QUADS))
 
 
 @contextlib.contextmanager

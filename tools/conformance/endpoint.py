@@ -36,8 +36,12 @@ EVALUATION_FAILED = "query_failed"
 #: (``Store.prepare`` parses before it refuses, so a syntax error would have been reported instead).
 GRAPH_NOT_HELD = "unknown_graph"
 
+#: The error code with which mzgraph answers when a remote store failed on a query (a remote store is sent
+#: only queries mzgraph has parsed as SPARQL 1.1).
+STORE_FAILED = "store_failed"
+
 #: The codes of replies to a query that the endpoint parsed: what a positive syntax test judges.
-PARSED_NOT_ANSWERED = (EVALUATION_FAILED, GRAPH_NOT_HELD)
+PARSED_NOT_ANSWERED = (EVALUATION_FAILED, GRAPH_NOT_HELD, STORE_FAILED)
 
 
 class Endpoint(Protocol):

@@ -13,6 +13,8 @@ BACKEND_NOTES: dict[str, str] = {
     "embedded": "mzgraph's /sparql over HTTP, embedded store (pyoxigraph)",
     "remote": "mzgraph's /sparql over HTTP, remote store: a real `oxigraph serve` process",
     "command": "`mzgraph serve --data FILE` as a process of its own per dataset",
+    "virtuoso": "mzgraph's /sparql over HTTP, remote store: Virtuoso 7.2 (Debian's), the data in a named graph"
+    " (`--graph`), pushed as `mzgraph load` does",
 }
 
 

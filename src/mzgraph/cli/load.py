@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mzgraph.cli.index import build, opened, print_built, reporter
-from mzgraph.cli.options import data_options, fail, index_options, settings_from
+from mzgraph.cli.options import data_options, fail, index_options, remote_options, settings_from
 from mzgraph.errors import MzgraphError
 
 if TYPE_CHECKING:
@@ -23,7 +23,11 @@ def add_command(sub: Any) -> None:
     target = load.add_mutually_exclusive_group(required=True)
     target.add_argument("--store", type=Path, help="on-disk store folder to (re)build")
     target.add_argument("--sparql-endpoint", help="query endpoint of a remote store (e.g. http://host:7878/query)")
-    load.add_argument("--graph-store", help="its Graph Store Protocol URL (default: Oxigraph's .../store)")
+    load.add_argument(
+        "--graph-store",
+        help="its Graph Store Protocol URL (default: Virtuoso's /sparql-graph-crud-auth, else Oxigraph's .../store)",
+    )
+    remote_options(load)
     load.add_argument("--replace", action="store_true", help="empty the remote graphs first")
     index_options(
         load,
@@ -36,9 +40,10 @@ def add_command(sub: Any) -> None:
 def run_load(args: argparse.Namespace) -> int:
     """Fill an on-disk store, or push the files to a remote store's Graph Store endpoint; then build the index."""
     from mzgraph.release.serving import STORE_INDEX, store_index
-    from mzgraph.store import data_files, private_files
+    from mzgraph.store import data_files, private_files, store_credentials
     from mzgraph.store.loading import load_directory
-    from mzgraph.store.remote import graph_store_url, push_files
+    from mzgraph.store.pushing import graph_store_url, push_files
+    from mzgraph.store.wire import without_credentials
 
     built: list[Built] = []
     try:
@@ -56,8 +61,18 @@ def run_load(args: argparse.Namespace) -> int:
                     args.store, files, settings.base_iri, private=private, prepare=index_it, report=report
                 )
             else:
-                target = args.graph_store or graph_store_url(args.sparql_endpoint)
-                release = push_files(target, files, settings.base_iri, replace=args.replace, private=private)
+                credentials = store_credentials(settings)
+                target = args.graph_store or graph_store_url(args.sparql_endpoint, credentials=credentials)
+                release = push_files(
+                    target,
+                    files,
+                    settings.base_iri,
+                    replace=args.replace,
+                    private=private,
+                    data_graph=settings.data_graph,
+                    credentials=credentials,
+                )
+                target = without_credentials(target)
                 if args.index is not None:
                     with opened(settings, sparql_endpoint=args.sparql_endpoint) as store:
                         built.append(build(store, args.index, settings, report))

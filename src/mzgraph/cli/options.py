@@ -15,7 +15,15 @@ from typing import Any
 from mzgraph.config import Settings
 from mzgraph.errors import InputError
 
-FLAGS = {"data_paths": "data", "store_path": "store", "query_timeout": "timeout", "index_path": "index"}
+FLAGS = {
+    "data_paths": "data",
+    "store_path": "store",
+    "query_timeout": "timeout",
+    "index_path": "index",
+    "data_graph": "graph",
+    "store_user": "user",
+    "store_password": "password",
+}
 """Settings whose flag is not their own name (``--timeout`` sets ``query_timeout``); every other setting ``x_y``
 is ``--x-y``. Every setting is also ``MZGRAPH_`` + its name in capitals."""
 
@@ -24,7 +32,7 @@ DERIVED = {"backend"}
 
 GROUPS = {
     "data": ("data_paths", "base_iri", "include_private", "private_data"),
-    "store": ("store_path", "sparql_endpoint", "index_path"),
+    "store": ("store_path", "sparql_endpoint", "data_graph", "store_user", "store_password", "index_path"),
     "queries": (
         "query_timeout",
         "max_rows",
@@ -110,8 +118,14 @@ def data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def backend_options(parser: argparse.ArgumentParser) -> None:
-    """``--store`` or ``--sparql-endpoint``."""
+    """``--store`` or ``--sparql-endpoint`` (and the remote store's ``--graph``, ``--user``, ``--password``)."""
     setting_options(parser, "store_path", "sparql_endpoint")
+    remote_options(parser)
+
+
+def remote_options(parser: argparse.ArgumentParser) -> None:
+    """``--graph``, ``--user``, ``--password``: the data's graph on a remote store, and the account to use."""
+    setting_options(parser, "data_graph", "store_user", "store_password")
 
 
 def index_options(parser: argparse.ArgumentParser, index_help: str) -> None:

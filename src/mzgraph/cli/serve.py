@@ -58,7 +58,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if index.warning:
         log.warning("%s", index.warning)
     release = app.state.store.release
-    triples = f"{release.triples:,} triples" if release.triples is not None else settings.sparql_endpoint
+    triples = (
+        f"{release.triples:,} triples"
+        if release.triples is not None
+        else getattr(app.state.store, "endpoint", settings.sparql_endpoint)
+    )
     address = f"http://{settings.host}:{settings.port}{settings.root_path}/sparql"
     log.info("mzgraph %s serving %s (release %s) at %s", __version__, triples, release.tag, address)
     server: dict[str, Any] = {
@@ -110,6 +114,8 @@ def _metrics_dir(settings: Settings) -> Path:
 def _environment(settings: Settings) -> dict[str, str]:
     """``MZGRAPH_*`` variables reproducing ``settings`` in another process."""
     values = settings.model_dump(mode="json")
+    if settings.store_password is not None:  # dumped masked; the workers need it
+        values["store_password"] = settings.store_password.get_secret_value()
     return {
         f"MZGRAPH_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
         for name, value in values.items()

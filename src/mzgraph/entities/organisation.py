@@ -148,7 +148,9 @@ def read_organisation(d: Description, langs: Sequence[str]) -> Organisation:
         notes=d.texts(org, m("curationNote")),
         recognition=None if recognition is None else read_recognition(d, recognition, langs),
         ambassador=None if ambassador is None else read_ambassador(d, ambassador, langs),
-        figures=sorted((read_figure(d, n, langs) for n in d.objects(org, m("figure"))), key=lambda f: f.line or 0),
+        figures=sorted(  # the IRI too: two figures of one line come in the store's order, which differs per store
+            (read_figure(d, n, langs) for n in d.objects(org, m("figure"))), key=lambda f: (f.line or 0, f.iri)
+        ),
         measures=sorted(passages, key=lambda p: (p.group or "", p.order)),
         statements=sorted(statements, key=lambda p: (p.line or 0, p.order)),
         relations=sorted(
@@ -195,7 +197,7 @@ def read_figure(d: Description, node: Term, langs: Sequence[str]) -> Figure:
         exact=approximation is None or approximation.value.endswith("/exact"),
         quote=d.text(node, m("quote"), langs),
         line=literal_int(d.value(node, m("sourceLine"))),
-        conflicts_with=[n.value for n in d.objects(node, m("conflictsWith"))],
+        conflicts_with=sorted(n.value for n in d.objects(node, m("conflictsWith"))),
         notes=d.texts(node, m("curationNote")),
     )
 

@@ -61,6 +61,12 @@ class QueryFailed(QueryError):
     code = "query_failed"
 
 
+class StoreFailed(QueryError):
+    """A remote store sent an error or an answer that cannot be read (the web layer answers 502)."""
+
+    code = "store_failed"
+
+
 class TooManyRows(QueryFailed):
     """A query asked for Python objects (pages, dumps) has more results than the cap it was given."""
 

@@ -35,6 +35,7 @@ __all__ = [
     "Store",
     "open_store",
     "policy_of",
+    "store_credentials",
 ]
 
 
@@ -49,7 +50,12 @@ def open_store(settings: Settings) -> Store:
         if not settings.sparql_endpoint:
             raise InputError("settings", "the remote backend needs a SPARQL endpoint URL (--sparql-endpoint)")
         return RemoteStore(
-            settings.sparql_endpoint, policy, prefixes=prefixes, release_graph=release_graph(settings.base_iri)
+            settings.sparql_endpoint,
+            policy,
+            prefixes=prefixes,
+            release_graph=release_graph(settings.base_iri),
+            data_graph=settings.data_graph,
+            credentials=store_credentials(settings),
         )
     if settings.store_path is not None:
         if settings.data_paths:
@@ -69,6 +75,14 @@ def open_store(settings: Settings) -> Store:
         prefixes=prefixes,
         private=private_files(settings),
     )
+
+
+def store_credentials(settings: Settings) -> tuple[str, str] | None:
+    """The account to give a remote store (``--user``/``--password``), if one is set."""
+    if settings.store_user is None:
+        return None
+    password = settings.store_password.get_secret_value() if settings.store_password else ""
+    return settings.store_user, password
 
 
 def data_files(settings: Settings) -> list[Path]:

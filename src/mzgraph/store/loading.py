@@ -83,6 +83,21 @@ def release_record_query(graph: str) -> str:
     )
 
 
+_SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#namedGraph"
+
+
+def graphs_record(graph: str, named: Iterable[str]) -> list[ox.Triple]:
+    """The triples that record, in the release graph ``graph``, the named graphs a load wrote (read back by
+    :func:`recorded_graphs_query`): a store such as Virtuoso holds graphs of its own, which are not the data's."""
+    node = ox.NamedNode(graph)
+    return [ox.Triple(node, ox.NamedNode(_SD_NAMED_GRAPH), ox.NamedNode(iri)) for iri in named]
+
+
+def recorded_graphs_query(graph: str) -> str:
+    """SELECT the named graphs recorded in the release graph ``graph`` (``?g``)."""
+    return f"SELECT ?g WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_SD_NAMED_GRAPH}> ?g }} }}"
+
+
 def recorded_release(row: dict[str, Term]) -> Release | None:
     """The release in a row of :func:`release_record_query` (None if it cannot be read)."""
     try:

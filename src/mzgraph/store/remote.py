@@ -1,88 +1,123 @@
-"""The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, ...).
+"""The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Virtuoso, Fuseki, QLever, ...).
 
-Queries are sent as form POSTs asking for a line-based format (TSV, N-Triples), read as a stream
+Queries are sent as form POSTs asking for one family of formats the way robust clients do (SPARQL JSON,
+then XML, then TSV for solutions; N-Triples, then Turtle for graphs), read by the answer's Content-Type
+as they arrive, with the known deviations of real stores rewritten first (:mod:`mzgraph.store.quirks`),
 under the same row cap and deadline as the embedded store, and re-serialised locally (in Rust, by
-pyoxigraph) in the format the client asked for; a client asking for TSV or N-Triples gets the
-endpoint's bytes as they came. The endpoint is spoken to over keep-alive connections of the standard
-library's ``http.client``, which costs far less Python per request and per chunk than httpx (measured:
-0.3 ms a request, and h11's chunk parsing was a third of this backend's own time on large results).
-A store that is down answers 503 and is tried again on the next query.
-Data is pushed to such a store with the SPARQL 1.1 Graph Store HTTP Protocol.
+pyoxigraph) in the format the client asked for. An answer that cannot be read is asked for again in the
+next format; a store's own error or an answer nothing can read is :class:`StoreFailed` (502), never
+served as a result. A store that is down answers 503 and is tried again on the next query.
+
+The store is told the query's deadline where it has a parameter for it (Virtuoso and Fuseki, recognised by
+their ``Server`` header), and the connection is closed at the deadline, which is what stops the work on a
+store that watches its connections. An answer the store marks incomplete (Virtuoso's ``X-SQL-State``
+after its own time limit, ``X-SPARQL-MaxRows`` after its own row cap) is never served as complete.
+
+With a ``data_graph`` (``--graph``), every query without a dataset of its own is asked of that graph as
+its default graph, and of the named graphs ``mzgraph load`` recorded as its named graphs: Virtuoso's
+default graph is the union of every graph it holds, its own system graphs included.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import http.client
 import io
-import socket
-import sys
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import unquote, urlencode, urlsplit
+from typing import BinaryIO
+from urllib.parse import urlencode
 
-import httpx
 import pyoxigraph as ox
 
 from mzgraph.errors import InputError
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
-from mzgraph.rdf.reading import iter_file
-from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout, StoreUnavailable
-from mzgraph.sparql.guard import QueryForm, parser_error
+from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, StoreFailed, StoreUnavailable
+from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
-from mzgraph.store.loading import (
-    CANONICAL_ENTITIES,
-    content_tag,
-    into_graph,
-    new_release,
-    private_graph,
-    rebased,
-    recorded_release,
-    release_graph,
-    release_record,
-    release_record_query,
-)
-from mzgraph.store.results import LineCap, boolean_as, graph_from_ntriples, solutions_from_tsv
+from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
+from mzgraph.store.quirks import Rewriting, Syntax, store_extension, virtuoso_query
+from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
+from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
 
-_WIRE_FORMAT = {
-    QueryForm.SELECT: formats.TSV,
-    QueryForm.ASK: formats.SPARQL_JSON,
-    QueryForm.CONSTRUCT: formats.N_TRIPLES,
-    QueryForm.DESCRIBE: formats.N_TRIPLES,
+WIRE_FORMATS: dict[QueryForm, tuple[Format, ...]] = {
+    QueryForm.SELECT: (formats.SPARQL_JSON, formats.SPARQL_XML, formats.TSV),
+    QueryForm.ASK: (formats.SPARQL_JSON, formats.SPARQL_XML),
+    QueryForm.CONSTRUCT: (formats.N_TRIPLES, formats.TURTLE),
+    QueryForm.DESCRIBE: (formats.N_TRIPLES, formats.TURTLE),
 }
-_CONNECT_TIMEOUT = 5.0
-_READ_SIZE = 1 << 16
+"""The formats asked for, per query form, best first."""
+
+_ANSWER_FORMATS = {
+    "application/sparql-results+json": formats.SPARQL_JSON,
+    "application/json": formats.SPARQL_JSON,
+    "application/sparql-results+xml": formats.SPARQL_XML,
+    "text/tab-separated-values": formats.TSV,
+    "application/n-triples": formats.N_TRIPLES,
+    "text/plain": formats.N_TRIPLES,  # N-Triples' type before RDF 1.1 (Virtuoso, older Fuseki)
+    "text/turtle": formats.TURTLE,
+    "application/x-turtle": formats.TURTLE,
+}
+_SYNTAX = {
+    formats.SPARQL_JSON: Syntax.JSON,
+    formats.SPARQL_XML: Syntax.XML,
+    formats.TSV: Syntax.TSV,
+    formats.N_TRIPLES: Syntax.GRAPH,
+    formats.TURTLE: Syntax.GRAPH,
+}
+_TIMEOUT_PARAMETER = {"Virtuoso": ("timeout", 1000.0), "Apache Jena Fuseki": ("timeout", 1.0)}
+"""Stores that take a per-query deadline as a request parameter (name, units per second), by ``Server`` header."""
+_TIMEOUT_SHARE = 0.9
+"""The part of the remaining time given to the store's own deadline: it answers (with an error) a little before
+the connection is closed."""
+
+
+_NO_GRAPH = "urn:mzgraph:no-named-graphs"
+"""The named graph given to a data graph's queries when the load recorded none: it holds nothing."""
+
+
+class _Unreadable(Exception):
+    """The answer cannot be read in the format it came in (or came in a format not asked for)."""
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint, queried with httpx."""
+    """A SPARQL 1.1 Protocol endpoint."""
 
     graphs_ttl = 60.0
 
     def __init__(
-        self, endpoint: str, policy: QueryPolicy, *, prefixes: Mapping[str, str], release_graph: str | None = None
+        self,
+        endpoint: str,
+        policy: QueryPolicy,
+        *,
+        prefixes: Mapping[str, str],
+        release_graph: str | None = None,
+        data_graph: str | None = None,
+        credentials: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(policy)
         if not endpoint.startswith(("http://", "https://")):
-            raise InputError(endpoint, "the SPARQL endpoint must be an http:// or https:// URL")
-        self.endpoint = endpoint
+            raise InputError(without_credentials(endpoint), "the SPARQL endpoint must be an http:// or https:// URL")
+        self.endpoint = without_credentials(endpoint)
+        self.data_graph = data_graph
         self._prefixes = dict(prefixes)
-        self._connections = _Connections(endpoint, keep=policy.max_concurrent)
+        self._connections = Connections(endpoint, keep=policy.max_concurrent, credentials=credentials)
         # The data behind a remote endpoint can change unseen: without a release recorded in it (by
         # `mzgraph load --sparql-endpoint`), its release lives as long as this process.
         started = datetime.now(UTC).replace(microsecond=0)
-        tag = hashlib.sha256(f"{endpoint} {started.isoformat()}".encode()).hexdigest()[:20]
+        tag = hashlib.sha256(f"{self.endpoint} {data_graph} {started.isoformat()}".encode()).hexdigest()[:20]
         self._release = Release(tag, started)
         self._release_graph = release_graph
         self._recorded: Release | None = None
         self._record_read = release_graph is None
+        self._server: str | None = None
+        """The store's ``Server`` header: which store it is, for its parameters and its quirks."""
+        self._preferred: dict[QueryForm, int] = {}
+        self._lock = threading.Lock()
 
     @property
     def release(self) -> Release:
@@ -98,69 +133,159 @@ class RemoteStore(Store):
         be asked."""
         if self._release_graph is None:
             return None
-        rows = self.select(release_record_query(self._release_graph))
+        request = QueryRequest(check(release_record_query(self._release_graph)), (), (self._release_graph,))
+        rows = self._rows(request)
         return recorded_release(rows[0]) if rows else None
+
+    def _rows(self, request: QueryRequest) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+        """The solutions of a prepared internal SELECT (a dataset of its own, so the data graph's is not added)."""
+        solutions = ox.parse_query_results(self.run(request, formats.TSV).body, ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [variable.value for variable in solutions.variables]
+        return [{name: s[name] for name in names if s[name] is not None} for s in solutions]
+
+    def prepare(
+        self, text: str, default_graphs: Collection[str] = (), named_graphs: Collection[str] = ()
+    ) -> QueryRequest:
+        """As :meth:`Store.prepare`, and parsed as SPARQL 1.1 here: a store reads what it is sent in its own
+        dialect (Virtuoso runs its ``DEFINE`` pragmas, which widen the dataset, and accepts invalid SPARQL)."""
+        request = super().prepare(text, default_graphs, named_graphs)
+        parse(request.query.text)
+        extension = store_extension(request.query.text)
+        if extension is not None:
+            raise QueryRejected(
+                f"{extension} names one of the store's own procedures, which mzgraph does not send to it; "
+                "use the functions of SPARQL 1.1",
+                code="unsupported_function",
+            )
+        return request
+
+    def named_graphs(self) -> frozenset[str]:
+        """The named graphs held; with a data graph, those ``mzgraph load`` recorded (not the store's own graphs,
+        nor the release graph)."""
+        if self.data_graph is None or self._release_graph is None:
+            return super().named_graphs()
+        now = time.monotonic()
+        if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
+            request = QueryRequest(check(recorded_graphs_query(self._release_graph)), (), (self._release_graph,))
+            recorded = {row["g"].value for row in self._rows(request) if isinstance(row.get("g"), ox.NamedNode)}
+            self._graphs = (now, frozenset(recorded))
+        return self._graphs[1]
 
     def close(self) -> None:
         self._connections.close()
 
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
-        wire = _WIRE_FORMAT[request.form]
-        lines = max_rows + 1 if request.form is QueryForm.SELECT else max_rows
-        with self._answer(request, wire, lines) as body:
+        wires = WIRE_FORMATS[request.form]
+        first = self._preferred.get(request.form, 0)
+        problems: list[str] = []
+        for start in range(first, len(wires)):
             try:
-                if request.form is QueryForm.ASK:
-                    return QueryResult(boolean_as(body.read(), wire, fmt), fmt, rows=1)
-                buffered = io.BufferedReader(body, _READ_SIZE)  # pyoxigraph reads a few hundred bytes at a time
-                if request.form is QueryForm.SELECT:
-                    converted = solutions_from_tsv(buffered, fmt)
-                else:
-                    converted = graph_from_ntriples(buffered, fmt, self._prefixes)
-            except (SyntaxError, ValueError) as err:
-                raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
-        lines = body._cap.lines - (request.form is QueryForm.SELECT)  # TSV has a header line
-        return QueryResult(converted, fmt, body.truncated, max_rows, max(lines, 0))
+                with self._answer(request, wires[start:], rows=max_rows + 1) as (wire, body, cut_at):
+                    rewriting = Rewriting(body, _SYNTAX[wire])
+                    body_file = io.BufferedReader(rewriting, READ_SIZE)
+                    try:
+                        converted, truncated, rows = self._read(request.form, wire, body_file, fmt, max_rows)
+                    except _Unreadable:
+                        _check_not_stopped(rewriting.tail, self.policy.timeout)
+                        raise
+            except _Unreadable as err:
+                problems.append(str(err))
+                continue
+            if start != first:
+                with self._lock:
+                    self._preferred[request.form] = start
+            if cut_at is not None and not truncated:  # the store's own row cap cut it
+                return QueryResult(converted, fmt, True, cut_at, rows)
+            return QueryResult(converted, fmt, truncated, max_rows, rows)
+        raise StoreFailed(f"the SPARQL endpoint sent answers mzgraph cannot read: {'; '.join(problems)}")
+
+    def _read(
+        self, form: QueryForm, wire: Format, body: BinaryIO, fmt: Format, max_rows: int
+    ) -> tuple[bytes, bool, int]:
+        """The answer as ``fmt``, whether the cap cut it, and its rows (solutions, triples; 1 for ASK)."""
+        try:
+            if form is QueryForm.ASK:
+                return boolean_read(body.read(), wire, fmt), False, 1
+            if form is QueryForm.SELECT:
+                return solutions_capped(body, wire, fmt, max_rows)
+            return graph_capped(body, wire, fmt, self._prefixes, max_rows)
+        except (SyntaxError, ValueError) as err:
+            raise _Unreadable(f"{wire.media_type}: {err}") from None
 
     @contextlib.contextmanager
     def _stream(self, request: QueryRequest, deadline: float) -> Iterator[ox.QuerySolutions | Iterator[ox.Triple]]:
-        wire = _WIRE_FORMAT[request.form]
-        with self._answer(request, wire, sys.maxsize, deadline) as body:
-            buffered = io.BufferedReader(body, _READ_SIZE)
+        wires = WIRE_FORMATS[request.form][self._preferred.get(request.form, 0) :]
+        with self._answer(request, wires, deadline) as (wire, body, _):
+            buffered = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
             try:
                 if request.form is QueryForm.SELECT:
-                    yield ox.parse_query_results(buffered, ox.QueryResultsFormat.TSV)  # type: ignore[misc]
+                    yield ox.parse_query_results(buffered, wire.oxigraph)  # type: ignore[misc]
                 else:
-                    yield (quad.triple for quad in ox.parse(buffered, format=ox.RdfFormat.N_TRIPLES))
+                    yield (quad.triple for quad in ox.parse(buffered, format=wire.oxigraph))
             except (SyntaxError, ValueError) as err:
-                raise QueryFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
+                raise StoreFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
 
     def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
-        with self._answer(request, _WIRE_FORMAT[request.form], sys.maxsize, deadline) as body:
-            while chunk := body.read(_READ_SIZE):
-                output.write(chunk)
+        with self._stream(request, deadline) as answer:
+            if isinstance(answer, ox.QuerySolutions):
+                answer.serialize(output, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+            else:
+                ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+
+    def _fields(self, request: QueryRequest, deadline: float, rows: int | None) -> list[tuple[str, str]]:
+        server = self._server or ""
+        text = virtuoso_query(request.query.text) if server.startswith("Virtuoso") else request.query.text
+        fields: list[tuple[str, str]] = [("query", text)]
+        default_graphs, named_graphs = request.default_graphs, request.named_graphs
+        query = request.query
+        own_dataset = default_graphs or named_graphs or query.from_graphs or query.from_named_graphs
+        if self.data_graph is not None and not own_dataset:
+            # no named-graph-uri at all would give Virtuoso's every graph to GRAPH ?g: name one that holds nothing
+            default_graphs, named_graphs = (self.data_graph,), tuple(sorted(self.named_graphs())) or (_NO_GRAPH,)
+        fields += [("default-graph-uri", graph) for graph in default_graphs]
+        fields += [("named-graph-uri", graph) for graph in named_graphs]
+        if rows is not None and request.form is QueryForm.SELECT and server.startswith("Virtuoso"):
+            # Virtuoso computes a whole answer before it sends any of it: told the cap, it stops there
+            # (and says so with X-SPARQL-MaxRows)
+            fields.append(("maxrows", str(rows)))
+        for product, (name, per_second) in _TIMEOUT_PARAMETER.items():
+            if server.startswith(product):
+                seconds = max((deadline - time.monotonic()) * _TIMEOUT_SHARE, 1.0)
+                fields.append((name, f"{seconds * per_second:.0f}" if per_second >= 1000 else f"{seconds:.1f}"))
+        return fields
 
     @contextlib.contextmanager
     def _answer(
-        self, request: QueryRequest, wire: Format, lines: int, deadline: float | None = None
-    ) -> Iterator[_Body]:
-        """POST the query; its answer as a file of at most ``lines`` lines, read (and parsed) as it arrives.
+        self, request: QueryRequest, wires: tuple[Format, ...], deadline: float | None = None, rows: int | None = None
+    ) -> Iterator[tuple[Format, Body, int | None]]:
+        """POST the query asking for ``wires`` (best first); the format it came in, its body as a file read as it
+        arrives, and the row count the store says it cut the answer at (None if it did not).
 
         Network failures and the deadline (by default ``policy.timeout`` from now), met while the caller reads,
-        become QueryError here.
+        become QueryError here; an answer in a format not asked for is :class:`_Unreadable`. ``rows``: the most
+        rows the caller reads (a store that computes whole answers first is told).
         """
         timeout = self.policy.timeout if deadline is None else deadline - time.monotonic()
         deadline = time.monotonic() + timeout if deadline is None else deadline
-        fields: list[tuple[str, str]] = [("query", request.query.text)]
-        fields += [("default-graph-uri", graph) for graph in request.default_graphs]
-        fields += [("named-graph-uri", graph) for graph in request.named_graphs]
-        form = urlencode(fields).encode()
+        accept = ", ".join(f"{wire.media_type};q={1 - 0.1 * rank:.1f}" for rank, wire in enumerate(wires))
         try:
-            connection, response = self._connections.post(form, wire.media_type, deadline)
+            if self._server is None:
+                self._identify(deadline)
+            form = _urlencoded(self._fields(request, deadline, rows))
+            connection, response = self._connections.post(form, accept, deadline)
             try:
+                if response.status == 406:
+                    raise _Unreadable(f"HTTP 406 for {accept}")
                 if response.status >= 300:
-                    text = response.read(_READ_SIZE).decode("utf-8", "replace")
-                    raise self._refusal(response.status, text)
-                yield _Body(response, connection, deadline, LineCap(lines))
+                    raise self._refusal(response.status, response.read(READ_SIZE).decode("utf-8", "replace"))
+                _check_complete(response, timeout)
+                media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+                wire = _ANSWER_FORMATS.get(media_type)
+                if wire not in wires:
+                    raise _Unreadable(f"an answer in {media_type or 'no stated format'}, not one asked for")
+                cut = response.getheader("X-SPARQL-MaxRows")
+                yield wire, Body(response, connection, deadline), int(cut) if cut and cut.isdigit() else None
             finally:
                 self._connections.give_back(connection, response)
         except TimeoutError:
@@ -169,244 +294,70 @@ class RemoteStore(Store):
                 detail={"timeout": timeout},
             ) from None
         except (OSError, http.client.HTTPException) as err:
-            raise StoreUnavailable(
-                f"the SPARQL endpoint {self.endpoint} cannot be reached ({_describe(err)})"
-            ) from None
+            raise StoreUnavailable(f"the SPARQL endpoint {self.endpoint} cannot be reached ({describe(err)})") from None
+
+    def _identify(self, deadline: float) -> None:
+        """Learn which store this is (its ``Server`` header) from one trivial query, before the first real one:
+        the real one may need the store's own parameters (a deadline, a row cap) to be bounded."""
+        connection, response = self._connections.post(b"query=ASK+%7B%7D", formats.SPARQL_JSON.media_type, deadline)
+        try:
+            self._server = response.getheader("Server") or ""
+            response.read()
+        finally:
+            self._connections.give_back(connection, response)
 
     def _refusal(self, status: int, text: str) -> QueryError:
-        message = " ".join(text.split())[:500]
+        message = _store_message(text)
         if status == 400:
             return parser_error(message)
         if status in (404, 502, 503, 504):
             return StoreUnavailable(f"the SPARQL endpoint {self.endpoint} answered HTTP {status}: {message}")
-        return QueryFailed(f"the SPARQL endpoint answered HTTP {status}: {message}")
+        if "S1T00" in message or "SR171" in message:  # Virtuoso's MaxQueryExecutionTime
+            return QueryTimeout(
+                f"the SPARQL endpoint stopped the query at its own time limit: {message}",
+                detail={"timeout": self.policy.timeout},
+            )
+        if "estimated execution time" in message:  # Virtuoso's MaxQueryCostEstimationTime, before running it
+            return QueryRejected(
+                f"the SPARQL endpoint expects this query to run too long and refused it: {message}",
+                code="too_costly",
+            )
+        return StoreFailed(f"the SPARQL endpoint failed (HTTP {status}): {message}")
 
 
-class _Connections:
-    """Keep-alive HTTP/1.1 connections to one endpoint, shared by the threads that run queries."""
-
-    def __init__(self, endpoint: str, *, keep: int) -> None:
-        url = urlsplit(endpoint)
-        self._https = url.scheme == "https"
-        self._host = url.hostname or ""
-        self._port = url.port
-        self._target = (url.path or "/") + (f"?{url.query}" if url.query else "")
-        self._headers = {"User-Agent": "mzgraph", "Content-Type": "application/x-www-form-urlencoded"}
-        if url.username is not None:  # credentials in the URL, as httpx and curl take them
-            secret = f"{unquote(url.username)}:{unquote(url.password or '')}".encode()
-            self._headers["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
-        self._keep = keep
-        self._idle: list[http.client.HTTPConnection] = []
-        self._lock = threading.Lock()
-
-    def post(
-        self, form: bytes, accept: str, deadline: float
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-        """Send ``form``; the connection and the response, its headers read (the body is the caller's)."""
-        headers = {**self._headers, "Accept": accept}
-        while True:
-            connection, reused = self._take()
-            try:
-                if connection.sock is None:
-                    connection.timeout = max(min(deadline - time.monotonic(), _CONNECT_TIMEOUT), 0.001)
-                    try:
-                        connection.connect()
-                    except TimeoutError:  # no answer to the connection itself: down, not slow
-                        raise ConnectionError("the connection timed out") from None
-                _wait_at_most(connection, deadline)
-                connection.request("POST", self._target, body=form, headers=headers)
-                return connection, connection.getresponse()
-            except (ConnectionError, http.client.RemoteDisconnected):
-                connection.close()
-                if not reused:
-                    raise
-                # a kept connection the endpoint had already closed (idle timeout, restart): open a new one
-            except BaseException:
-                connection.close()
-                raise
-
-    def give_back(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> None:
-        """Keep ``connection`` for the next query if its response was read to the end, else close it."""
-        if response.isclosed() and not response.will_close and connection.sock is not None:
-            with self._lock:
-                if len(self._idle) < self._keep:
-                    self._idle.append(connection)
-                    return
-        connection.close()
-
-    def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
-
-    def _take(self) -> tuple[http.client.HTTPConnection, bool]:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop(), True
-        kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        return kind(self._host, self._port, timeout=_CONNECT_TIMEOUT), False
+def _check_complete(response: http.client.HTTPResponse, timeout: float) -> None:
+    """Refuse an answer the store marks incomplete (Virtuoso's anytime answers after its own time limit)."""
+    state = response.getheader("X-SQL-State")
+    if not state:
+        return
+    if state == "S1TAT":
+        raise QueryTimeout(
+            "the SPARQL endpoint stopped the query at its time limit and sent what it had; an incomplete answer is "
+            "not served: narrow the query down or ask for less",
+            detail={"timeout": timeout},
+        )
+    note = response.getheader("X-SQL-Message") or ""
+    raise StoreFailed(f"the SPARQL endpoint marked its answer incomplete ({state}: {_store_message(note)})")
 
 
-class _Body(io.RawIOBase):
-    """An endpoint's answer as a binary file, for pyoxigraph's parsers: chunks as they arrive, cut at the cap.
-
-    Each ``read`` waits for at most one network read, within the deadline; after the cap (``truncated``)
-    or the end of the body it returns ``b""``.
-    """
-
-    def __init__(
-        self, response: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float, cap: LineCap
-    ) -> None:
-        self._response = response
-        self._connection = connection
-        self._deadline = deadline
-        self._cap = cap
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        """Fill ``buffer`` with the next chunk within the cap (for an ``io.BufferedReader`` over this)."""
-        data = self._chunk(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    @property
-    def truncated(self) -> bool:
-        """Whether the cap cut the answer (the rest was not read)."""
-        return self._cap.truncated
-
-    def read(self, size: int = -1) -> bytes:
-        """At most ``size`` bytes (pyoxigraph's parsers abort on more); with no ``size``, all that is left."""
-        if size is None or size < 0:
-            return b"".join(iter(self._chunk, b""))
-        return self._chunk(min(size, _READ_SIZE)) if size else b""
-
-    def _chunk(self, size: int = _READ_SIZE) -> bytes:
-        response = self._response
-        while not (self._cap.truncated or response.isclosed()):
-            if response.length == 0:  # a sized body read to the end (http.client leaves it open)
-                response.close()
-                break
-            _wait_at_most(self._connection, self._deadline)
-            chunk = response.read1(size)
-            if not chunk:  # the end of a chunked body (read1 closed it), or of one the endpoint closes
-                if response.length:  # ... or a sized body cut short: that is no answer
-                    raise http.client.IncompleteRead(b"", response.length)
-                response.close()
-                break
-            kept = self._cap.keep(chunk)
-            if kept:
-                return kept
-        return b""
+def _check_not_stopped(tail: bytes, timeout: float) -> None:
+    """A store that stops a query at its own deadline after it has begun its answer writes the reason into the
+    body (Oxigraph server with ``--timeout-s``: "The SPARQL operation has been cancelled"): that is a timeout,
+    not an answer to ask for again."""
+    said = tail.lower()
+    if any(words in said for words in (b"timeout", b"timed out", b"has been cancelled")):
+        text = tail.decode("utf-8", "replace")
+        raise QueryTimeout(
+            f"the SPARQL endpoint stopped the query at its own time limit: {_store_message(text)[-200:]}",
+            detail={"timeout": timeout},
+        )
 
 
-def _wait_at_most(connection: http.client.HTTPConnection, deadline: float) -> None:
-    """Let the next socket operation wait until ``deadline`` at most; raises TimeoutError once it has passed."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError("deadline passed")
-    if connection.sock is not None:
-        connection.sock.settimeout(remaining)
+def _store_message(text: str) -> str:
+    """A store's error text, short: Virtuoso repeats the whole query after ``SPARQL query:``."""
+    text = text.split("\nSPARQL query:", 1)[0]
+    return " ".join(text.split())[:300]
 
 
-def _describe(err: BaseException) -> str:
-    if isinstance(err, socket.gaierror):
-        return f"unknown host: {err}"
-    return str(err) or type(err).__name__
-
-
-def graph_store_url(endpoint: str) -> str:
-    """Oxigraph's Graph Store endpoint beside its query endpoint (``.../query`` -> ``.../store``)."""
-    base, _, last = endpoint.rstrip("/").rpartition("/")
-    return f"{base}/store" if last in ("query", "sparql") else endpoint.rstrip("/") + "/store"
-
-
-CHUNK_TRIPLES = 50_000
-"""Triples serialised at a time into a streamed request body."""
-
-
-def push_files(
-    graph_store: str, files: Sequence[Path], base_iri: str, *, replace: bool = False, private: Collection[Path] = ()
-) -> Release:
-    """Send ``files`` to a Graph Store Protocol endpoint, graph by graph (``replace`` empties them first).
-
-    The ``private`` ones (personal data) all go into the named graph :func:`~mzgraph.store.loading.private_graph`.
-    The release is recorded in the store last (:func:`~mzgraph.store.loading.release_graph`, replaced), so a
-    :class:`RemoteStore` reads the same release tag in every process, and a release index can be checked against it.
-
-    Every file is read through once before anything is sent, so a file that does not parse sends nothing.
-    A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
-    never held as a list and its blank nodes stay one document's; a file of several graphs (TriG,
-    N-Quads) is grouped by graph in memory first, one request per graph.
-    """
-    graphs_of: dict[Path, dict[str | None, None]] = {}
-    personal = private_graph(base_iri)
-    for path in files:  # the check pass: parse errors surface here, with file:line, before any request
-        graphs_of[path] = {}
-        for quad in iter_file(path):
-            graphs_of[path].setdefault(personal if path in private else _graph_of(quad))
-    entities = base_iri + "id/"
-    counted = [0]
-
-    def counting(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
-        for triple in triples:
-            counted[0] += 1
-            yield triple
-
-    with httpx.Client(timeout=httpx.Timeout(300.0, connect=_CONNECT_TIMEOUT)) as client:
-        try:
-            if replace:
-                for graph in dict.fromkeys(g for graphs in graphs_of.values() for g in graphs):
-                    _send(client, "DELETE", graph_store, graph, None, allow=(404,))
-            for path in files:
-                quads = rebased(iter_file(path), CANONICAL_ENTITIES, entities)
-                if path in private:
-                    quads = (into_graph(quad, ox.NamedNode(personal)) for quad in quads)
-                if len(graphs_of[path]) == 1:
-                    (graph,) = graphs_of[path]
-                    _send(client, "POST", graph_store, graph, _ntriples(counting(q.triple for q in quads)))
-                    continue
-                by_graph: dict[str | None, list[ox.Triple]] = {}
-                for quad in quads:
-                    by_graph.setdefault(_graph_of(quad), []).append(quad.triple)
-                for graph, graph_triples in by_graph.items():
-                    _send(client, "POST", graph_store, graph, _ntriples(counting(graph_triples)))
-            release = new_release(content_tag(files, base_iri), counted[0])
-            record = release_graph(base_iri)
-            _send(client, "PUT", graph_store, record, _ntriples(release_record(release, record)))
-        except httpx.HTTPError as err:
-            raise InputError(graph_store, f"cannot reach the graph store: {err}") from None
-    return release
-
-
-def _graph_of(quad: ox.Quad) -> str | None:
-    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-
-
-def _ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
-    """N-Triples of ``triples``, a chunk of :data:`CHUNK_TRIPLES` at a time (a streamed request body)."""
-    chunk: list[ox.Triple] = []
-    for triple in triples:
-        chunk.append(triple)
-        if len(chunk) >= CHUNK_TRIPLES:
-            yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
-            chunk = []
-    if chunk:
-        yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
-
-
-def _send(
-    client: httpx.Client,
-    method: str,
-    url: str,
-    graph: str | None,
-    body: Iterator[bytes] | None,
-    allow: tuple[int, ...] = (),
-) -> None:
-    params = {"graph": graph} if graph else {"default": ""}
-    headers = {"Content-Type": formats.N_TRIPLES.media_type} if body is not None else {}
-    response = client.request(method, url, params=params, content=body, headers=headers)
-    if response.status_code >= 300 and response.status_code not in allow:
-        raise InputError(url, f"the graph store refused {method}: HTTP {response.status_code} {response.text[:300]}")
+def _urlencoded(fields: list[tuple[str, str]]) -> bytes:
+    return urlencode(fields).encode()

@@ -10,6 +10,7 @@ through :meth:`LineCap.keep` and are parsed as they arrive.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import BinaryIO
@@ -89,6 +90,38 @@ def graph_from_ntriples(ntriples: bytes | BinaryIO, fmt: Format, prefixes: Mappi
         return ntriples if isinstance(ntriples, bytes) else ntriples.read()
     quads = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(quads, format=fmt.oxigraph, prefixes=dict(prefixes))
+
+
+def solutions_capped(source: BinaryIO, wire: Format, fmt: Format, max_rows: int) -> tuple[bytes, bool, int]:
+    """SPARQL results read from ``source`` (in ``wire``, as they arrive), at most ``max_rows`` of them, as ``fmt``;
+    whether there were more (reading stops at the first row past the cap); and how many were kept."""
+    solutions = ox.parse_query_results(source, wire.oxigraph)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError("a boolean answer where solutions were expected")
+    sink = LineCap(max_rows + 1)  # + the header line
+    with contextlib.suppress(CapReached):
+        solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    return solutions_from_tsv(sink.value(), fmt), sink.truncated, max(sink.lines - 1, 0)
+
+
+def boolean_read(answer: bytes, wire: Format, fmt: Format) -> bytes:
+    """An ASK answer in ``wire`` re-serialised as ``fmt``."""
+    result = ox.parse_query_results(answer, wire.oxigraph)
+    if not isinstance(result, ox.QueryBoolean):
+        raise ValueError("solutions where a boolean answer was expected")
+    return result.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+
+
+def graph_capped(
+    source: BinaryIO, wire: Format, fmt: Format, prefixes: Mapping[str, str], max_rows: int
+) -> tuple[bytes, bool, int]:
+    """A graph read from ``source`` (in ``wire``, as it arrives), at most ``max_rows`` triples of it, as ``fmt``;
+    whether there were more; and how many were kept."""
+    triples = (quad.triple for quad in ox.parse(source, format=wire.oxigraph))
+    sink = LineCap(max_rows)
+    with contextlib.suppress(CapReached):
+        ox.serialize(triples, sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+    return graph_from_ntriples(sink.value(), fmt, prefixes), sink.truncated, sink.lines
 
 
 def mark_truncated(body: bytes, fmt: Format, max_rows: int) -> bytes:

@@ -24,6 +24,7 @@ from mzgraph.sparql.errors import (
     QueryRejected,
     QueryTimeout,
     StoreBusy,
+    StoreFailed,
     StoreUnavailable,
 )
 
@@ -33,6 +34,7 @@ Renderer = Callable[[Request, int, ErrorBody, Mapping[str, str]], Response]
 QUERY_ERROR_STATUS: dict[type[QueryError], int] = {
     QueryRejected: 400,
     QueryFailed: 500,
+    StoreFailed: 502,
     QueryCrashed: 500,
     QueryTimeout: 504,
     StoreBusy: 503,
