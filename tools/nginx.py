@@ -17,6 +17,7 @@ import shutil
 import ssl
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,16 @@ class Proxy:
         """One line per request: method, URI, status and the node(s) it went to (``$upstream_addr``)."""
         path = self.prefix / "access.log"
         return path.read_text().splitlines() if path.exists() else []
+
+    def logged(self, start: str, count: int, wait: float = 10) -> list[str]:
+        """The access log's lines that begin with start, once there are count of them or wait seconds passed:
+        nginx writes a request's line after the answer, so a client can read the answer before the line is there."""
+        deadline = time.monotonic() + wait
+        while True:
+            lines = [line for line in self.access_log if line.startswith(start)]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
     @property
     def error_log(self) -> str:

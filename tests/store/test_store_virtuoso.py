@@ -81,14 +81,11 @@ MODIFIED = "http://purl.org/dc/terms/modified"
 CONCATENATED = {"roles", "types"}
 """The saved queries' GROUP_CONCAT variables."""
 VIRTUOSO_WRONG = {
-    "/organisations": "the ambassador facet counts one",
-    "/organisations?q=verlof": "the ambassador facet counts one",
-    "/organisations?ambassador=yes": "one of the two ambassadors",
-    "/organisations.json?ambassador=yes": "one of the two ambassadors",
     "employers-by-province": "no rows at all",
 }
 """Valid SPARQL that Virtuoso 7.2 answers wrongly, found by these tests: a path ``a/rdfs:subClassOf*`` joined with
-other patterns loses solutions (documented in docs/conformance.md); each must still differ, so a fix shows."""
+other patterns loses solutions (documented in docs/conformance.md); each must still differ, so a fix shows. The
+browse list and its facets are read from the release index, so they no longer meet it."""
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?x . ?y ?e ?x . ?y ?h ?i . ?j ?k ?i . ?j ?m ?z }"
 

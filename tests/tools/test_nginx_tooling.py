@@ -39,7 +39,7 @@ def test_nginx_terminates_tls_and_spreads_requests_over_both_nodes() -> None:
                 answers = [client.get(proxy.url("https") + "/organisations.json") for _ in range(4)]
             assert [answer.status_code for answer in answers] == [200] * 4
             assert answers[0].json() == answers[1].json()
-            lines = [line for line in proxy.access_log if line.startswith("GET /organisations.json 200 ")]
+            lines = proxy.logged("GET /organisations.json 200 ", count=4)
             assert len(lines) == 4
             assert {line.rsplit(" ", 1)[1] for line in lines} == set(upstreams)  # round robin: both nodes answered
         # a client that does not trust the test authority is refused: the certificate really is the one made here
