@@ -63,17 +63,20 @@ def window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bo
         if where is not None and where.before:
             end = len(keys) if where.key is None else int(np.searchsorted(keys, where.key, "left"))
             start = max(0, end - size)
+        elif where is None:
+            start = 0
         else:
-            start = 0 if where is None else int(np.searchsorted(keys, where.key, "right"))
+            assert where.key is not None  # a cursor without a key is the last page: always "before"
+            start = int(np.searchsorted(keys, where.key, "right"))
             end = start + size
         return keys[start:end], start
     if where is None or not where.before:
         after = -1 if where is None else where.key
-        candidates = keys[keys > after]  # type: ignore[operator]
+        candidates = keys[keys > after]
         if len(candidates) > size:
             candidates = np.partition(candidates, size - 1)[:size]
         candidates.sort()
-        return candidates, len(keys) - int(np.count_nonzero(keys > after))  # type: ignore[operator]
+        return candidates, len(keys) - int(np.count_nonzero(keys > after))
     candidates = keys if where.key is None else keys[keys < where.key]
     if len(candidates) > size:
         candidates = np.partition(candidates, len(candidates) - size)[-size:]
