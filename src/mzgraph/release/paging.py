@@ -57,17 +57,20 @@ class Slice:
         self.last: str | None = None
 
 
+def _key(where: Cursor) -> int:
+    """The position of a cursor that starts a page after it (only the last page's cursor has none)."""
+    assert where.key is not None
+    return where.key
+
+
 def window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bool) -> tuple[np.ndarray, int]:
     """The ``size`` keys of the page ``where`` selects among ``keys`` (ascending), and the position of the first."""
     if sorted_keys:  # the keys are the ids of a bitmap: already ascending
         if where is not None and where.before:
             end = len(keys) if where.key is None else int(np.searchsorted(keys, where.key, "left"))
             start = max(0, end - size)
-        elif where is None:
-            start = 0
         else:
-            assert where.key is not None  # a cursor without a key is the last page: always "before"
-            start = int(np.searchsorted(keys, where.key, "right"))
+            start = 0 if where is None else int(np.searchsorted(keys, _key(where), "right"))
             end = start + size
         return keys[start:end], start
     if where is None or not where.before:
