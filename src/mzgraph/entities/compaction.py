@@ -18,11 +18,11 @@ JsonObject = dict[str, Any]
 
 _GEN_DELIMS = tuple(":/?#[]@")
 
-_NODE_CONTAINERS = ("@id", "@id@set", "@type", "@set@type", "@set", "@none", "@index", "@index@set")
-_LANGUAGE_CONTAINERS = ("@language", "@language@set", "@set", "@none", "@index", "@index@set")
-_TYPED_CONTAINERS = ("@set", "@none", "@index", "@index@set")
-_PLAIN_CONTAINERS = ("@set", "@none", "@index", "@index@set", "@language", "@language@set")
-_BARE_CONTAINERS = ("@set", "@none")
+_NODE_CONTAINERS: tuple[str, ...] = ("@id", "@id@set", "@type", "@set@type", "@set", "@none", "@index", "@index@set")
+_LANGUAGE_CONTAINERS: tuple[str, ...] = ("@language", "@language@set", "@set", "@none", "@index", "@index@set")
+_TYPED_CONTAINERS: tuple[str, ...] = ("@set", "@none", "@index", "@index@set")
+_PLAIN_CONTAINERS: tuple[str, ...] = ("@set", "@none", "@index", "@index@set", "@language", "@language@set")
+_BARE_CONTAINERS: tuple[str, ...] = ("@set", "@none")
 
 
 @dataclass(frozen=True)

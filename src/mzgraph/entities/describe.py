@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
+from mzgraph.rdf.oxigraph import Term as AnyTerm
 from mzgraph.sparql.builders import RDF_TYPE, Term, prologue, term
 from mzgraph.store.base import Store
 
@@ -109,16 +110,20 @@ class _OverBudget(Exception):
     pass
 
 
+Node = ox.NamedNode | ox.BlankNode
+"""A resource whose triples can be read (a literal has none; a quoted triple names no resource)."""
+
+
 class _Reads:
     """Pattern reads from a store, counted against a budget."""
 
     def __init__(self, store: Store, budget: int) -> None:
         self.store = store
         self.left = budget
-        self._out: dict[Term, list[ox.Triple]] = {}
+        self._out: dict[Node, list[ox.Triple]] = {}
 
-    def __call__(self, s: Term | None, p: ox.NamedNode | None, o: Term | None) -> list[ox.Triple]:
-        found = self.store.match(s, p, o, self.left)  # type: ignore[arg-type]
+    def __call__(self, s: Node | None, p: ox.NamedNode | None, o: AnyTerm | None) -> list[ox.Triple]:
+        found = self.store.match(s, p, o, self.left)
         if found is None:
             raise _OverBudget  # the store has no pattern reads
         self.left -= len(found)
@@ -126,7 +131,7 @@ class _Reads:
             raise _OverBudget
         return found
 
-    def out(self, node: Term) -> list[ox.Triple]:
+    def out(self, node: Node) -> list[ox.Triple]:
         if node not in self._out:
             self._out[node] = self(node, None, None)
         return self._out[node]
@@ -154,11 +159,11 @@ def read_description(
     reads = _Reads(store, budget)
     try:
         triples = list(reads.out(iri))
-        parts: dict[Term, None] = {}
-        frontier: list[Term] = [iri]
+        parts: dict[Node, None] = {}
+        frontier: list[Node] = [iri]
         while frontier:
             node = frontier.pop()
-            found = [t.object for t in reads.out(node) if t.predicate in _PART_PROPERTIES]
+            found: list[AnyTerm] = [t.object for t in reads.out(node) if t.predicate in _PART_PROPERTIES]
             found += [t.subject for t in reads(None, _ORGANISATION, node)]
             for part in found:
                 if isinstance(part, ox.NamedNode | ox.BlankNode) and part not in parts:
@@ -168,24 +173,26 @@ def read_description(
         relations = [t.subject for t in inbound if t.predicate == _PARTNER]
         if len(inbound) > inbound_limit or len(relations) > inbound_limit:
             return None
-        linked: dict[Term, None] = {t.subject: None for t in inbound if t.predicate != _MEASURE_GROUP}
-        for node in [iri, *parts, *relations]:
-            outgoing = reads.out(node)
-            if node is not iri:
+        linked: dict[AnyTerm, None] = {t.subject: None for t in inbound if t.predicate != _MEASURE_GROUP}
+        for resource in [iri, *parts, *relations]:
+            if not isinstance(resource, ox.NamedNode | ox.BlankNode):
+                continue  # a quoted triple (RDF-star) names no resource to read
+            outgoing = reads.out(resource)
+            if resource is not iri:
                 triples += outgoing
             for t in outgoing:
                 if t.predicate != RDF_TYPE and t.predicate != _MEASURE_GROUP:
                     linked[t.object] = None
         triples += inbound
-        for node in linked:
-            if not isinstance(node, ox.NamedNode):
+        for target in linked:
+            if not isinstance(target, ox.NamedNode):
                 continue
-            found = labels.get(node)
-            if found is None:
-                found = [t for t in reads.out(node) if t.predicate in _LABEL_SET]
+            label_triples = labels.get(target)
+            if label_triples is None:
+                label_triples = [t for t in reads.out(target) if t.predicate in _LABEL_SET]
                 if len(labels) < LABELS_KEPT:
-                    labels[node] = found
-            triples += found
+                    labels[target] = label_triples
+            triples += label_triples
     except _OverBudget:
         return None
     return triples
@@ -200,31 +207,35 @@ class Description:
 
     focus: ox.NamedNode
     triples: list[ox.Triple]
-    _index: tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]] | None = (
-        field(default=None, init=False, repr=False)
-    )
+    _index: (
+        tuple[dict[AnyTerm, dict[ox.NamedNode, list[Term]]], dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]] | None
+    ) = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.triples = list(dict.fromkeys(self.triples))
 
     @property
-    def _out(self) -> dict[Term, dict[ox.NamedNode, list[Term]]]:
+    def _out(self) -> dict[AnyTerm, dict[ox.NamedNode, list[Term]]]:
         return self._indexed()[0]
 
     @property
-    def _in(self) -> dict[Term, list[tuple[Term, ox.NamedNode]]]:
+    def _in(self) -> dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]:
         return self._indexed()[1]
 
     def _indexed(
         self,
-    ) -> tuple[dict[Term, dict[ox.NamedNode, list[Term]]], dict[Term, list[tuple[Term, ox.NamedNode]]]]:
+    ) -> tuple[dict[AnyTerm, dict[ox.NamedNode, list[Term]]], dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]]:
         """The triples indexed both ways, built when first asked for (the data formats never need it)."""
         if self._index is None:
-            out: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-            inbound: dict[Term, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
-            for t in self.triples:
-                out[t.subject][t.predicate].append(t.object)
-                inbound[t.object].append((t.subject, t.predicate))
+            out: dict[AnyTerm, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+            inbound: dict[AnyTerm, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
+            for t in self.triples:  # a quoted triple (RDF-star) is a key, never a node the accessors give
+                subject, obj = t.subject, t.object
+                objects, subjects = out[subject][t.predicate], inbound[obj]
+                if not isinstance(obj, ox.Triple):
+                    objects.append(obj)
+                if not isinstance(subject, ox.Triple):
+                    subjects.append((subject, t.predicate))
             self._index = (out, inbound)
         return self._index
 

@@ -280,20 +280,23 @@ def source_rows(store: Store, org: ox.NamedNode) -> list[Row] | None:
             return None
         values: dict[str, list[Term]] = {}
         for t in described:
-            values.setdefault(t.predicate.value, []).append(t.object)
+            if not isinstance(t.object, ox.Triple):  # a quoted triple (RDF-star) is no value a source shows
+                values.setdefault(t.predicate.value, []).append(t.object)
         if _SOURCE_DOCUMENT not in values.get(RDF_TYPE.value, []):
             continue
         publishers: list[dict[str, Term]] = []
         for publisher in values.get(_DCTERMS + "publisher", []):
-            names = [t.object for t in store.match(publisher, RDFS_LABEL, None, _MAX_SOURCE_READ) or []]
+            node = publisher if isinstance(publisher, ox.NamedNode | ox.BlankNode) else None  # a literal has no label
+            named = None if node is None else store.match(node, RDFS_LABEL, None, _MAX_SOURCE_READ)
+            names = [t.object for t in named or [] if not isinstance(t.object, ox.Triple)]
             publishers += [{"publisher": publisher, "publisherName": n} for n in names] or [{"publisher": publisher}]
-        for title, file, digest, publisher in itertools.product(
+        for title, file, digest, published in itertools.product(
             _optional(values, _DCTERMS + "title", "title"),
             _optional(values, _MZ + "fileName", "file"),
             _optional(values, _MZ + "sha256", "sha256"),
             publishers or [{}],
         ):
-            rows.append({"source": source, **title, **file, **digest, **publisher})
+            rows.append({"source": source, **title, **file, **digest, **published})
     return rows
 
 

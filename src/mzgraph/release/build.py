@@ -268,10 +268,10 @@ def _write_search(db: sqlite3.Connection, arrays: Path, store: Store, employers:
     id_of = {iri: i for i, iri in enumerate(employers.iris)}
     for kind, text in sources:
         for org, source, value, line in report.rows(store.stream_select(text), f"{kind} texts"):
-            i = id_of.get(org.value) if isinstance(org, ox.NamedNode) else None
-            if i is not None and isinstance(value, ox.Literal) and isinstance(source, ox.NamedNode | ox.BlankNode):
+            at = id_of.get(org.value) if isinstance(org, ox.NamedNode) else None
+            if at is not None and isinstance(value, ox.Literal) and isinstance(source, ox.NamedNode | ox.BlankNode):
                 number = int(line.value) if isinstance(line, ox.Literal) and line.value.isdigit() else None
-                search.add(i, kind, str(source.value) if isinstance(source, ox.NamedNode) else "", number, value.value)
+                search.add(at, kind, str(source.value) if isinstance(source, ox.NamedNode) else "", number, value.value)
     words = search.finish()
     np.save(arrays / "length.npy", search.length)
     return words

@@ -46,7 +46,7 @@ class _Sink:
         self._gzip = gzip.GzipFile(
             filename="",
             mode="wb",
-            fileobj=self._packed_hash,  # type: ignore[arg-type]
+            fileobj=self._packed_hash,
             compresslevel=GZIP_LEVEL,
             mtime=0,
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pyroaring import BitMap, FrozenBitMap
+from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 
 from mzgraph.release.build import ARRAYS, DATABASE, FORMAT
 from mzgraph.release.cursor import Cursor, decode
@@ -267,7 +267,7 @@ class ReleaseIndex(ReleaseWide):
         """The employers matching ``filters`` and the search ``words`` (None: all of them), and the search."""
         chosen: BitMap | None = None
 
-        def narrow(members: BitMap) -> None:
+        def narrow(members: AbstractBitMap) -> None:
             nonlocal chosen
             chosen = BitMap(members) if chosen is None else chosen & members
 

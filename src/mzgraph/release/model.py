@@ -33,7 +33,7 @@ class Sort:
         if key not in SORT_KEYS or (key == "relevance" and text.startswith("-")):
             allowed = ", ".join(k for key in SORT_KEYS for k in ((key,) if key == "relevance" else (key, "-" + key)))
             raise BadRequest(f"unknown sort {text!r}; use one of {allowed}", detail={"sort": text})
-        return cls(key, text.startswith("-"))  # type: ignore[arg-type]
+        return cls(key, text.startswith("-"))
 
     def __str__(self) -> str:
         return ("-" if self.descending else "") + self.key

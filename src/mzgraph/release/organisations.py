@@ -123,6 +123,12 @@ def _ids(rows: Iterable[tuple[object, ...]], id_of: dict[str, int]) -> Iterable[
                 yield i, row[1:]
 
 
+def _count(term: object) -> int:
+    """The value of a COUNT (always bound, an integer literal)."""
+    assert isinstance(term, ox.Literal)
+    return int(term.value)
+
+
 def _read_dates(store: Store, report: Reporter, employers: Employers, id_of: dict[str, int]) -> None:
     for i, (date,) in _ids(report.rows(store.stream_select(queries.RECOGNITIONS), "recognitions"), id_of):
         if isinstance(date, ox.Literal):
@@ -137,12 +143,12 @@ def _read_dates(store: Store, report: Reporter, employers: Employers, id_of: dic
 
 def _read_counts(store: Store, report: Reporter, employers: Employers, id_of: dict[str, int]) -> None:
     for i, (count,) in _ids(report.rows(store.stream_select(queries.MEASURE_COUNTS), "measures"), id_of):
-        employers.measures[i] = int(count.value)  # type: ignore[union-attr]
+        employers.measures[i] = _count(count)
     for i, (group, count) in _ids(report.rows(store.stream_select(queries.GROUP_COUNTS), "measure groups"), id_of):
         if isinstance(group, ox.NamedNode):
             if group.value not in employers.groups:
                 employers.groups[group.value] = np.zeros(employers.count, dtype=np.uint32)
-            employers.groups[group.value][i] = int(count.value)  # type: ignore[union-attr]
+            employers.groups[group.value][i] = _count(count)
 
 
 def _read_sets(store: Store, report: Reporter, employers: Employers, id_of: dict[str, int]) -> None:

@@ -57,6 +57,12 @@ class Slice:
         self.last: str | None = None
 
 
+def _key(where: Cursor) -> int:
+    """The position of a cursor that starts a page after it (only the last page's cursor has none)."""
+    assert where.key is not None
+    return where.key
+
+
 def window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bool) -> tuple[np.ndarray, int]:
     """The ``size`` keys of the page ``where`` selects among ``keys`` (ascending), and the position of the first."""
     if sorted_keys:  # the keys are the ids of a bitmap: already ascending
@@ -64,16 +70,16 @@ def window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bo
             end = len(keys) if where.key is None else int(np.searchsorted(keys, where.key, "left"))
             start = max(0, end - size)
         else:
-            start = 0 if where is None else int(np.searchsorted(keys, where.key, "right"))
+            start = 0 if where is None else int(np.searchsorted(keys, _key(where), "right"))
             end = start + size
         return keys[start:end], start
     if where is None or not where.before:
         after = -1 if where is None else where.key
-        candidates = keys[keys > after]  # type: ignore[operator]
+        candidates = keys[keys > after]
         if len(candidates) > size:
             candidates = np.partition(candidates, size - 1)[:size]
         candidates.sort()
-        return candidates, len(keys) - int(np.count_nonzero(keys > after))  # type: ignore[operator]
+        return candidates, len(keys) - int(np.count_nonzero(keys > after))
     candidates = keys if where.key is None else keys[keys < where.key]
     if len(candidates) > size:
         candidates = np.partition(candidates, len(candidates) - size)[-size:]

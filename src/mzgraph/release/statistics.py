@@ -112,9 +112,9 @@ def _coverage(store: Store, rules: list[tuple[str, str, bool]]) -> dict[tuple[st
     if not classes:
         return having
     below: dict[str, set[str]] = {cls: {cls} for cls in classes}
-    for sub, cls in store.stream_select(queries.subclasses_query(classes)):
-        if isinstance(sub, ox.NamedNode) and isinstance(cls, ox.NamedNode):
-            below[cls.value].add(sub.value)
+    for sub, sup in store.stream_select(queries.subclasses_query(classes)):
+        if isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
+            below[sup.value].add(sub.value)
     for cls in classes:
         for inverse in (False, True):
             properties = {path for c, path, inv in rules if c == cls and inv == inverse}

@@ -24,8 +24,11 @@ from typing import Protocol
 
 
 class _Token(Protocol):
-    kind: str
-    text: str
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 _CONSTANT = ("iri", "pname")

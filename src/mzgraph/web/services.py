@@ -66,8 +66,10 @@ class PageServices:
         return opened
 
     async def select(self, query: str, *, max_rows: int | None = None) -> list[Row]:
-        """The rows of a SELECT query on the store (run off the event loop)."""
-        return await asyncio.to_thread(self.store.select, query, max_rows=max_rows)
+        """The rows of a SELECT query on the store (run off the event loop); a quoted triple (RDF-star), which no
+        page shows, is left out like an unbound variable."""
+        found = await asyncio.to_thread(self.store.select, query, max_rows=max_rows)
+        return [{name: value for name, value in row.items() if not isinstance(value, ox.Triple)} for row in found]
 
     async def construct(self, query: str, *, max_rows: int | None = None) -> list[ox.Triple]:
         """The triples of a CONSTRUCT query on the store (run off the event loop)."""
@@ -91,7 +93,7 @@ class PageServices:
         task = self._cache.get(name)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
             task = self._cache[name] = asyncio.ensure_future(make())
-        return await asyncio.shield(task)  # type: ignore[no-any-return]
+        return await asyncio.shield(task)
 
     async def describe(self, iri: ox.NamedNode) -> Description:
         """The description graph of ``iri`` (read in process where the store allows, else one CONSTRUCT)."""
@@ -117,7 +119,7 @@ class PageServices:
 
         async def make() -> set[ox.NamedNode]:
             found = await self.select(ontology.subclasses_query(m("Employer")))
-            return {m("Employer")} | {r["class"] for r in found if isinstance(r.get("class"), ox.NamedNode)}
+            return {m("Employer")} | {c for r in found if isinstance(c := r.get("class"), ox.NamedNode)}
 
         return await self.cached("employer_classes", make)
 

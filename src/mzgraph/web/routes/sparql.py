@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import parse_qs
 
 import anyio.to_thread
@@ -53,7 +54,7 @@ _POST_BODY = {
         },
     },
 }
-_ANSWERS = {
+_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Results: SPARQL JSON/XML/CSV/TSV (SELECT, ASK) or Turtle/N-Triples/JSON-LD/RDF/XML "
         f"(CONSTRUCT, DESCRIBE). `{TRUNCATED_HEADER}` is set when the row cap cut them."
@@ -199,6 +200,7 @@ def _etag(release_tag: str, prepared: QueryRequest, fmt: Format) -> str:
 
 async def _service_description(request: Request, store: Store, format_name: str | None) -> Response:
     fmt = negotiate(Family.GRAPH, request.headers.get("accept"), format_name)
+    assert isinstance(fmt.oxigraph, ox.RdfFormat)  # a graph format
     graphs = await anyio.to_thread.run_sync(store.named_graphs)
     endpoint = str(request.url.replace(query="", fragment=""))  # the client's scheme, host and prefix
     description = describe_service(endpoint, store.release, graphs, __version__)

@@ -121,7 +121,7 @@ def _int(value: str | None, default: int | None, name: str) -> int:
         assert default is not None
         return default
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except ValueError:
         raise BadRequest(f"{name} must be a whole number") from None
 
