@@ -40,6 +40,20 @@ class Format:
         return f"{self.media_type}; charset=utf-8"
 
     @property
+    def results(self) -> ox.QueryResultsFormat:
+        """Its pyoxigraph results format; a graph format has none (a caller mixing the families is a bug)."""
+        if not isinstance(self.oxigraph, ox.QueryResultsFormat):
+            raise TypeError(f"{self.media_type} is an RDF graph format, not a query results format")
+        return self.oxigraph
+
+    @property
+    def rdf(self) -> ox.RdfFormat:
+        """Its pyoxigraph RDF format; a results format has none (a caller mixing the families is a bug)."""
+        if not isinstance(self.oxigraph, ox.RdfFormat):
+            raise TypeError(f"{self.media_type} is a query results format, not an RDF graph format")
+        return self.oxigraph
+
+    @property
     def iri(self) -> str:
         """The W3C ``formats`` IRI (``http://www.w3.org/ns/formats/...``) for service descriptions."""
         return self.oxigraph.iri

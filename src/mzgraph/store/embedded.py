@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from mzgraph.errors import InputError
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Family, Format
+from mzgraph.rdf.oxigraph import written
 from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout
 from mzgraph.sparql.guard import parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
@@ -209,7 +210,7 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
     try:
         result = opener().query(job.text, **dataset)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryBoolean):
-            answer = result.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+            answer = written(result.serialize(format=fmt.results))
             assert answer is not None  # no output file given: the bytes are returned
             return answer, False, 1
         if isinstance(result, ox.QuerySolutions):

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from mzgraph.errors import InputError
 from mzgraph.rdf import formats
+from mzgraph.rdf.oxigraph import written
 from mzgraph.rdf.reading import iter_file
 from mzgraph.store.base import Release
 from mzgraph.store.loading import (
@@ -154,10 +155,10 @@ def _ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
     for triple in triples:
         chunk.append(triple)
         if len(chunk) >= CHUNK_TRIPLES:
-            yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+            yield written(ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES))
             chunk = []
     if chunk:
-        yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+        yield written(ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _send(

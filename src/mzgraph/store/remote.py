@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from mzgraph.errors import InputError
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
+from mzgraph.rdf.oxigraph import solutions
 from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, StoreFailed, StoreUnavailable
 from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
@@ -139,10 +140,9 @@ class RemoteStore(Store):
 
     def _rows(self, request: QueryRequest) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
         """The solutions of a prepared internal SELECT (a dataset of its own, so the data graph's is not added)."""
-        solutions = ox.parse_query_results(self.run(request, formats.TSV).body, ox.QueryResultsFormat.TSV)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [variable.value for variable in solutions.variables]
-        return [{name: s[name] for name in names if s[name] is not None} for s in solutions]
+        answer = solutions(ox.parse_query_results(self.run(request, formats.TSV).body, ox.QueryResultsFormat.TSV))
+        names = [variable.value for variable in answer.variables]
+        return [{name: s[name] for name in names if s[name] is not None} for s in answer]
 
     def prepare(
         self, text: str, default_graphs: Collection[str] = (), named_graphs: Collection[str] = ()
@@ -168,7 +168,7 @@ class RemoteStore(Store):
         now = time.monotonic()
         if self._graphs is None or now - self._graphs[0] > self.graphs_ttl:
             request = QueryRequest(check(recorded_graphs_query(self._release_graph)), (), (self._release_graph,))
-            recorded = {row["g"].value for row in self._rows(request) if isinstance(row.get("g"), ox.NamedNode)}
+            recorded = {g.value for row in self._rows(request) if isinstance(g := row.get("g"), ox.NamedNode)}
             self._graphs = (now, frozenset(recorded))
         return self._graphs[1]
 
@@ -220,18 +220,18 @@ class RemoteStore(Store):
             buffered = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
             try:
                 if request.form is QueryForm.SELECT:
-                    yield ox.parse_query_results(buffered, wire.oxigraph)  # type: ignore[misc]
+                    yield solutions(ox.parse_query_results(buffered, wire.results))
                 else:
-                    yield (quad.triple for quad in ox.parse(buffered, format=wire.oxigraph))
+                    yield (quad.triple for quad in ox.parse(buffered, format=wire.rdf))
             except (SyntaxError, ValueError) as err:
                 raise StoreFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
 
     def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
         with self._stream(request, deadline) as answer:
             if isinstance(answer, ox.QuerySolutions):
-                answer.serialize(output, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+                answer.serialize(output, format=ox.QueryResultsFormat.TSV)
             else:
-                ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+                ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)
 
     def _fields(self, request: QueryRequest, deadline: float, rows: int | None) -> list[tuple[str, str]]:
         server = self._server or ""

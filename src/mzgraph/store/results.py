@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Format
+from mzgraph.rdf.oxigraph import written
 
 
 class CapReached(Exception):
@@ -74,14 +75,14 @@ def solutions_from_tsv(tsv: bytes | BinaryIO, fmt: Format) -> bytes:
     """SPARQL results in TSV (bytes, or a binary file read as it is parsed) re-serialised as ``fmt``."""
     if fmt is formats.TSV:
         return tsv if isinstance(tsv, bytes) else tsv.read()
-    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
+    return written(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.results))
 
 
 def boolean_as(answer: bytes, source: Format, fmt: Format) -> bytes:
     """An ASK answer re-serialised from ``source`` to ``fmt``."""
     if fmt is source:
         return answer
-    return ox.parse_query_results(answer, source.oxigraph).serialize(format=fmt.oxigraph)
+    return written(ox.parse_query_results(answer, source.results).serialize(format=fmt.results))
 
 
 def graph_from_ntriples(ntriples: bytes | BinaryIO, fmt: Format, prefixes: Mapping[str, str]) -> bytes:
@@ -89,13 +90,13 @@ def graph_from_ntriples(ntriples: bytes | BinaryIO, fmt: Format, prefixes: Mappi
     if fmt is formats.N_TRIPLES:
         return ntriples if isinstance(ntriples, bytes) else ntriples.read()
     quads = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(quads, format=fmt.oxigraph, prefixes=dict(prefixes))
+    return written(ox.serialize(quads, format=fmt.rdf, prefixes=dict(prefixes)))
 
 
 def solutions_capped(source: BinaryIO, wire: Format, fmt: Format, max_rows: int) -> tuple[bytes, bool, int]:
     """SPARQL results read from ``source`` (in ``wire``, as they arrive), at most ``max_rows`` of them, as ``fmt``;
     whether there were more (reading stops at the first row past the cap); and how many were kept."""
-    solutions = ox.parse_query_results(source, wire.oxigraph)
+    solutions = ox.parse_query_results(source, wire.results)
     if not isinstance(solutions, ox.QuerySolutions):
         raise ValueError("a boolean answer where solutions were expected")
     sink = LineCap(max_rows + 1)  # + the header line
@@ -106,10 +107,10 @@ def solutions_capped(source: BinaryIO, wire: Format, fmt: Format, max_rows: int)
 
 def boolean_read(answer: bytes, wire: Format, fmt: Format) -> bytes:
     """An ASK answer in ``wire`` re-serialised as ``fmt``."""
-    result = ox.parse_query_results(answer, wire.oxigraph)
+    result = ox.parse_query_results(answer, wire.results)
     if not isinstance(result, ox.QueryBoolean):
         raise ValueError("solutions where a boolean answer was expected")
-    return result.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+    return written(result.serialize(format=fmt.results))
 
 
 def graph_capped(
@@ -117,7 +118,7 @@ def graph_capped(
 ) -> tuple[bytes, bool, int]:
     """A graph read from ``source`` (in ``wire``, as it arrives), at most ``max_rows`` triples of it, as ``fmt``;
     whether there were more; and how many were kept."""
-    triples = (quad.triple for quad in ox.parse(source, format=wire.oxigraph))
+    triples = (quad.triple for quad in ox.parse(source, format=wire.rdf))
     sink = LineCap(max_rows)
     with contextlib.suppress(CapReached):
         ox.serialize(triples, sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]

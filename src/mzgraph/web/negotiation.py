@@ -27,8 +27,7 @@ class Representation:
     @classmethod
     def of(cls, fmt: formats.Format, extension: str, label: str) -> Representation:
         """The representation of a registry format: its media type, aliases and serializer."""
-        assert isinstance(fmt.oxigraph, ox.RdfFormat)
-        return cls(extension, fmt.media_type, label, fmt.oxigraph, fmt.aliases)
+        return cls(extension, fmt.media_type, label, fmt.rdf, fmt.aliases)
 
     @property
     def content_type(self) -> str:

@@ -200,11 +200,10 @@ def _etag(release_tag: str, prepared: QueryRequest, fmt: Format) -> str:
 
 async def _service_description(request: Request, store: Store, format_name: str | None) -> Response:
     fmt = negotiate(Family.GRAPH, request.headers.get("accept"), format_name)
-    assert isinstance(fmt.oxigraph, ox.RdfFormat)  # a graph format
     graphs = await anyio.to_thread.run_sync(store.named_graphs)
     endpoint = str(request.url.replace(query="", fragment=""))  # the client's scheme, host and prefix
     description = describe_service(endpoint, store.release, graphs, __version__)
-    body = ox.serialize(description, format=fmt.oxigraph, prefixes=PREFIXES)
+    body = ox.serialize(description, format=fmt.rdf, prefixes=PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
