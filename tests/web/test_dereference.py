@@ -202,3 +202,15 @@ def test_jsonld_document_uses_the_published_context(server: str) -> None:
     assert published.status_code == 200 and published.headers["content-type"].startswith("application/ld+json")
     assert published.headers["access-control-allow-origin"] == "*"
     assert json.loads(published.content)["@context"] == context()
+
+
+def test_a_data_answer_exposes_the_same_headers_with_or_without_an_origin(server: str) -> None:
+    path = server + "/id/organisation/gemeente-enschede.jsonld"
+    plain = httpx.get(path)
+    from_site = httpx.get(path, headers={"Origin": "https://partner.example"})
+
+    def exposed(response: httpx.Response) -> set[str]:
+        return {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
+
+    assert plain.headers["access-control-allow-origin"] == from_site.headers["access-control-allow-origin"] == "*"
+    assert exposed(plain) == exposed(from_site) >= {"etag", "link", "x-request-id", "mzgraph-truncated"}

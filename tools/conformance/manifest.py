@@ -20,7 +20,6 @@ W3C_BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/"
 _MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 _QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_TYPE = ox.NamedNode(_RDF + "type")
 _RDF_FIRST = ox.NamedNode(_RDF + "first")
 _RDF_REST = ox.NamedNode(_RDF + "rest")
 _RDF_NIL = ox.NamedNode(_RDF + "nil")

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mzgraph.rdf.namespaces import RDF_TYPE
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 #: One solution: ``(variable, value)`` pairs of the bound variables, sorted by variable name.
 Row = tuple[tuple[str, Term], ...]
 
 _RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 RESULTS_FORMAT_BY_SUFFIX: dict[str, ox.QueryResultsFormat] = {
     ".srx": ox.QueryResultsFormat.XML,
@@ -141,7 +142,7 @@ def _result_set_vocabulary(graph: Graph) -> Solutions | None:
     """Results written as RDF in the DAWG ``rs:`` vocabulary (a few SPARQL 1.1 tests still use it)."""
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
-    result_sets = list(store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(_RS + "ResultSet")))
+    result_sets = list(store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(_RS + "ResultSet")))
     if not result_sets:
         return None
     result_set = result_sets[0].subject

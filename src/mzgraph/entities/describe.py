@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
+from mzgraph.rdf.namespaces import RDF_TYPE
 from mzgraph.rdf.oxigraph import Term as AnyTerm
-from mzgraph.sparql.builders import RDF_TYPE, Term, prologue, term
+from mzgraph.sparql.builders import Term, prologue, term
 from mzgraph.store.base import Store
 
 PART_OF = (

@@ -18,8 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from mzgraph.entities.compaction import JsonObject, Memo, compactor
+from mzgraph.rdf.namespaces import RDF_TYPE
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
 _XSD_INTEGER = _XSD + "integer"
@@ -65,7 +65,7 @@ def _node_map(triples: Iterable[ox.Triple]) -> dict[str, JsonObject]:
         if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode | ox.Literal):
             raise Unsupported("blank nodes are framed by the generic processor")
         node = nodes.setdefault(subject.value, {"@id": subject.value})
-        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+        if predicate == RDF_TYPE.value and isinstance(obj, ox.NamedNode):
             node.setdefault("@type", []).append(obj.value)
         else:
             node.setdefault(predicate, []).append(_value(obj))

@@ -12,7 +12,8 @@ from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.values import Link, date_year, format_date, format_number, link, links, literal_int
 from mzgraph.entities.vocab import RDFS_LABEL, SCHEMA_LOCATION, SCHEMA_VALUE, m
-from mzgraph.sparql.builders import RDF_TYPE, Row, Term, prologue, term
+from mzgraph.rdf.namespaces import RDF_TYPE
+from mzgraph.sparql.builders import Row, Term, prologue, term
 from mzgraph.store.base import Store
 
 

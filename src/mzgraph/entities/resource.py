@@ -14,7 +14,8 @@ import pyoxigraph as ox
 from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name
 from mzgraph.entities.values import Link, format_date
-from mzgraph.sparql.builders import RDF_TYPE, Term
+from mzgraph.rdf.namespaces import RDF_TYPE
+from mzgraph.sparql.builders import Term
 
 _DATE_TYPES = ("date", "gYearMonth", "gYear", "gMonthDay")
 

@@ -27,7 +27,6 @@ def prefixed(name: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + local)
 
 
-RDF_TYPE = prefixed("rdf:type")
 RDFS_LABEL = prefixed("rdfs:label")
 RDFS_COMMENT = prefixed("rdfs:comment")
 RDFS_DOMAIN = prefixed("rdfs:domain")

@@ -8,7 +8,7 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from mzgraph.entities.values import Link
-from mzgraph.rdf.namespaces import DCAT, PREFIXES, VOID
+from mzgraph.rdf.namespaces import DCAT, PREFIXES, RDF_TYPE, VOID
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DUMPS = (
@@ -39,7 +39,6 @@ class DatasetFacts:
 
 Subject = ox.NamedNode | ox.BlankNode
 Statement = tuple[Subject, str, ox.NamedNode | ox.BlankNode | ox.Literal]
-_RDF_TYPE = PREFIXES["rdf"] + "type"
 _DCT = PREFIXES["dcterms"]
 
 
@@ -63,8 +62,8 @@ def _about(dataset: ox.NamedNode, facts: DatasetFacts, server: str) -> list[Stat
     n = ox.NamedNode
     summary = "Recognised carer-friendly employers in the Netherlands, their measures, partners and sources."
     return [
-        (dataset, _RDF_TYPE, n(str(VOID.Dataset))),
-        (dataset, _RDF_TYPE, n(str(DCAT.Dataset))),
+        (dataset, RDF_TYPE.value, n(str(VOID.Dataset))),
+        (dataset, RDF_TYPE.value, n(str(DCAT.Dataset))),
         (dataset, _DCT + "title", ox.Literal("mzgraph: mantelzorgvriendelijke werkgevers", language="nl")),
         (dataset, _DCT + "title", ox.Literal("mzgraph: carer-friendly employers", language="en")),
         (dataset, _DCT + "description", ox.Literal(summary, language="en")),
@@ -90,7 +89,7 @@ def _distributions(dataset: ox.NamedNode, base: str, version: str) -> list[State
         statements += [
             (dataset, str(VOID.dataDump), url),
             (dataset, str(DCAT.distribution), distribution),
-            (distribution, _RDF_TYPE, ox.NamedNode(str(DCAT.Distribution))),
+            (distribution, RDF_TYPE.value, ox.NamedNode(str(DCAT.Distribution))),
             (distribution, str(DCAT.downloadURL), url),
             (distribution, str(DCAT.mediaType), ox.NamedNode("https://www.iana.org/assignments/media-types/" + media)),
         ]
@@ -98,7 +97,7 @@ def _distributions(dataset: ox.NamedNode, base: str, version: str) -> list[State
     return [
         *statements,
         (dataset, str(DCAT.accessService), service),
-        (service, _RDF_TYPE, ox.NamedNode(str(DCAT.DataService))),
+        (service, RDF_TYPE.value, ox.NamedNode(str(DCAT.DataService))),
         (service, str(DCAT.endpointURL), ox.NamedNode(base + "sparql")),
         (service, str(DCAT.servesDataset), dataset),
         (service, PREFIXES["owl"] + "versionInfo", ox.Literal(f"mzgraph {version}")),

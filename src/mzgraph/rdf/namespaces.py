@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -101,3 +102,6 @@ PREFIXES: dict[str, str] = {
     "dcat": str(DCAT),
 }
 """Prefixes used in the query page, the saved queries and serialisations."""
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+"""``rdf:type``, the one predicate nearly every module reads or writes."""

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 MZ = "https://w3id.org/mzgraph/def/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SCHEMA = "https://schema.org/"

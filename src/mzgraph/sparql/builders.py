@@ -19,7 +19,6 @@ Row = Mapping[str, Term]
 """One SELECT solution: variable name (without ``?``) to term; unbound variables are absent."""
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 _USED_PREFIXES = ("mz", "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "prov", "org", "schema", "sh")
 

@@ -20,6 +20,7 @@ from mzgraph.release.serving import IndexHandle
 from mzgraph.sparql.saved import load_saved_queries
 from mzgraph.store import Store, open_store
 from mzgraph.web import errors
+from mzgraph.web.caching import EXPOSED_HEADERS
 from mzgraph.web.metrics import Metrics
 from mzgraph.web.middleware.access import AccessLog
 from mzgraph.web.middleware.compression import Compression
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[sparql.TRUNCATED_HEADER, "Retry-After", "ETag", "Last-Modified", "Link", "X-Request-ID"],
+        expose_headers=list(EXPOSED_HEADERS),
         max_age=86400,
     )
     app.add_middleware(Compression)

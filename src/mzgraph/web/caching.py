@@ -24,8 +24,16 @@ from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
 from mzgraph.web.urls import absolute
 
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Vary"}
-"""Any origin may read the data formats; no credentials are involved."""
+TRUNCATED_HEADER = "MZGraph-Truncated"
+"""Set on a /sparql answer the row cap cut, to the cap."""
+
+EXPOSED_HEADERS = ("ETag", "Last-Modified", "Link", "Vary", "Retry-After", "X-Request-ID", TRUNCATED_HEADER)
+"""The response headers a script on another site may read: validators, links, back-off, the request id to quote,
+the row cap's marker. The CORS middleware exposes the same list."""
+
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": ", ".join(EXPOSED_HEADERS)}
+"""Any origin may read the data formats; no credentials are involved. Sent on data answers whether or not the
+request names an Origin (the middleware adds it only when it does), so a shared cache keeps one answer for all."""
 
 
 def etag_for(release_tag: str, *variant: str) -> str:

@@ -23,14 +23,13 @@ from mzgraph import __version__
 from mzgraph.rdf.formats import Family, Format, negotiate
 from mzgraph.sparql.errors import QueryRejected
 from mzgraph.store import QueryRequest, QueryResult, Store
-from mzgraph.web.caching import cache_headers, etag_for, is_not_modified, not_modified
+from mzgraph.web.caching import TRUNCATED_HEADER, cache_headers, etag_for, is_not_modified, not_modified
 from mzgraph.web.query_log import QueryObservation
 from mzgraph.web.state import SettingsDep, StoreDep
 from mzgraph.web.views.service_description import PREFIXES, describe_service
 
 router = APIRouter(tags=["SPARQL"])
 
-TRUNCATED_HEADER = "MZGraph-Truncated"
 """Set when the row cap cut the results; its value is the cap (``max_rows``)."""
 
 _FORM = "application/x-www-form-urlencoded"
