@@ -4,7 +4,8 @@
 
 Each size's graph is generated, then served by mzgraph in memory (``serve --data``: the store loaded and the
 release index built at start-up), on disk (``load --store``, which builds the index, then ``serve --store``)
-and in front of ``oxigraph serve`` (``serve --sparql-endpoint``, its index built from the endpoint at start-up).
+in front of ``oxigraph serve`` (``serve --sparql-endpoint``, its index built from the endpoint at start-up) and,
+when asked for (``--systems ...,mzgraph-virtuoso``), in front of Virtuoso (loaded by ``mzgraph load --graph``).
 The load and start times include building the release index. Every route is then asked ``reps`` times, one
 client, warm (after one request that is not counted), each time with a query string of its own so no answer
 comes from the pages' per-release cache: the median, p95 and errors of each route are reported, with the
@@ -32,12 +33,16 @@ from benchmarks.peers import (
     start_mzgraph_disk,
     start_mzgraph_memory,
     start_mzgraph_remote,
+    start_mzgraph_virtuoso,
     start_oxigraph,
+    start_virtuoso,
 )
 from benchmarks.workload import ID, entity_iri
 from mzgraph.config import DEFAULT_BASE_IRI
 
-BACKENDS = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote")
+BACKENDS = ("mzgraph-memory", "mzgraph-disk", "mzgraph-remote", "mzgraph-virtuoso")
+DEFAULT_BACKENDS = BACKENDS[:3]
+"""Virtuoso is measured when named: it needs Debian's virtuoso-opensource-7-bin."""
 Send = Callable[[httpx.Client, str, int], httpx.Response]
 
 
@@ -220,5 +225,13 @@ def run_size(
                     measure("mzgraph-remote", system)
                     if system is not None:
                         systems["mzgraph-remote"]["oxigraph_load_s"] = round(oxigraph.load_s, 1)
+    if "mzgraph-virtuoso" in backends:
+        with started("virtuoso", partial(start_virtuoso, data, workdir, start_budget)) as virtuoso:
+            if virtuoso is not None:
+                served = partial(start_mzgraph_virtuoso, virtuoso, workdir, start_budget)
+                with started("mzgraph-virtuoso", served) as system:
+                    measure("mzgraph-virtuoso", system)
+                    if system is not None:
+                        systems["mzgraph-virtuoso"]["virtuoso_load_s"] = round(virtuoso.load_s, 1)
     data.unlink()
     return {"organisations": size, "triples": triples, "systems": systems}
