@@ -172,7 +172,8 @@ def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, lo
     with httpx.Client(timeout=5) as client:
         while time.perf_counter() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}; see {log}")
+                said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}; its log ends:\n{said}")
             try:
                 answer = client.get(
                     sparql_url, params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}

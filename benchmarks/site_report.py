@@ -10,7 +10,12 @@ from typing import Any
 
 from benchmarks.site_mix import BACKENDS
 
-SHORT = {"mzgraph-memory": "memory", "mzgraph-disk": "disk", "mzgraph-remote": "remote"}
+SHORT = {
+    "mzgraph-memory": "memory",
+    "mzgraph-disk": "disk",
+    "mzgraph-remote": "remote (Oxigraph server)",
+    "mzgraph-virtuoso": "remote (Virtuoso)",
+}
 
 
 def _ms(value: float | None) -> str:
@@ -37,7 +42,7 @@ def start_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     head = ["organisations", "backend", "load (s)", "start (s)", "first validation (s)", "peak PSS (MB)", "errors"]
     rows = []
     for size_key, name, system in _systems(results):
-        load = system["load_s"] + system.get("oxigraph_load_s", 0)
+        load = system["load_s"] + system.get("oxigraph_load_s", 0) + system.get("virtuoso_load_s", 0)
         errors = sum(route["errors"] for route in system["routes"].values())
         rows.append(
             [

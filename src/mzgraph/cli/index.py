@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mzgraph.cli.options import fail, settings_from
+from mzgraph.cli.options import fail, quiet_option, remote_options, settings_from
 from mzgraph.config import Settings
 from mzgraph.errors import InputError, MzgraphError
 
@@ -25,9 +25,10 @@ def add_command(sub: Any) -> None:
     source = index.add_mutually_exclusive_group(required=True)
     source.add_argument("--store", type=Path, help="on-disk store folder (the index goes into STORE/index)")
     source.add_argument("--sparql-endpoint", help="query endpoint of a remote store")
+    remote_options(index)
     index.add_argument("--out", type=Path, help="folder for the index (required for a remote store)")
     index.add_argument("--base-iri", help="the base IRI the data was loaded with (default https://w3id.org/mzgraph/)")
-    index.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    quiet_option(index)
     index.set_defaults(func=run_index)
 
 

@@ -150,8 +150,12 @@ LICENSES = PROLOGUE + "SELECT DISTINCT ?license WHERE { ?ontology a owl:Ontology
 
 def subclasses_query(classes: Sequence[str]) -> str:
     """SELECT ``?sub ?class``: every class below each of ``classes`` (``rdfs:subClassOf*``, itself included)."""
-    values = " ".join(str(ox.NamedNode(iri)) for iri in classes)
-    return PROLOGUE + f"SELECT ?sub ?class WHERE {{ VALUES ?class {{ {values} }} ?sub rdfs:subClassOf* ?class }}"
+    # One path per class with its end written in: Virtuoso refuses a transitive path whose end comes from VALUES
+    # ("transitive start not given").
+    unions = " UNION ".join(
+        f"{{ ?sub rdfs:subClassOf* {node} BIND({node} AS ?class) }}" for node in map(ox.NamedNode, classes)
+    )
+    return PROLOGUE + f"SELECT ?sub ?class WHERE {{ {unions or 'FILTER(false)'} }}"
 
 
 def coverage_query(classes: Iterable[str], properties: Iterable[str], *, inverse: bool) -> str:
