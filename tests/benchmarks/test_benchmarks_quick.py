@@ -81,8 +81,18 @@ def test_quick_site_mix_asks_every_route_on_every_backend(tmp_path: Path) -> Non
     from benchmarks.site_mix import BACKENDS, routes
 
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--mix", "site", "--quick", "--out", str(tmp_path)]
-        + ["--systems", ",".join(BACKENDS)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--mix",
+            "site",
+            "--quick",
+            "--out",
+            str(tmp_path),
+            "--systems",
+            ",".join(BACKENDS),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
