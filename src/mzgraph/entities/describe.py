@@ -36,6 +36,12 @@ LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:nam
 """Properties copied from linked resources so they can be named."""
 
 INBOUND_LIMIT = 500
+"""Links pointing at a resource that its description holds. A hub (a measure group, a partner, a type that
+thousands of employers use) has more: its description holds the first ones in the store's order, read without
+looking at the rest, and its page lists every employer from the release index, page by page."""
+
+INBOUND_WINDOW = 4
+"""Pointing triples read per inbound link wanted (``rdf:type`` ones are read too and left out)."""
 
 DESCRIPTION_ROWS = 200_000
 """Row cap of one description read with SPARQL (its inbound links and relations are capped in the query)."""
@@ -59,13 +65,14 @@ def describe_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str
     """CONSTRUCT the description of ``iri`` (see the module docstring).
 
     What points at the resource, and the partner relations in which it is the partner (described in full),
-    are capped at ``inbound_limit`` each, chosen in IRI order so every part of the query picks the same ones.
+    are capped at ``inbound_limit`` each, taken in the store's order (see :data:`INBOUND_LIMIT`).
     """
     this, limit = term(iri), int(inbound_limit)
     # a FILTER, not VALUES: with VALUES Oxigraph joined every label triple of the graph (510 ms at 10k employers)
     labels = ", ".join(LABEL_PROPERTIES)
-    inbound = f"SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} ORDER BY ?s ?q LIMIT {limit}"
-    relations = f"SELECT ?rel WHERE {{ ?rel mz:partner {this} }} ORDER BY ?rel LIMIT {limit}"
+    # no ORDER BY: sorting a hub's links costs what reading all of them costs; a store reads them in its own order
+    inbound = f"SELECT ?s ?q WHERE {{ ?s ?q {this} . FILTER(?q != rdf:type) }} LIMIT {limit}"
+    relations = f"SELECT ?rel WHERE {{ ?rel mz:partner {this} }} LIMIT {limit}"
     return (
         prologue()
         + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
@@ -123,8 +130,11 @@ class _Reads:
         self.left = budget
         self._out: dict[Node, list[ox.Triple]] = {}
 
-    def __call__(self, s: Node | None, p: ox.NamedNode | None, o: AnyTerm | None) -> list[ox.Triple]:
-        found = self.store.match(s, p, o, self.left)
+    def __call__(
+        self, s: Node | None, p: ox.NamedNode | None, o: AnyTerm | None, limit: int | None = None
+    ) -> list[ox.Triple]:
+        """The matching triples; with ``limit``, at most ``limit + 1`` of them (more says there are more)."""
+        found = self.store.match(s, p, o, self.left if limit is None else min(limit, self.left))
         if found is None:
             raise _OverBudget  # the store has no pattern reads
         self.left -= len(found)
@@ -151,9 +161,9 @@ def read_description(
 ) -> list[ox.Triple] | None:
     """The triples :func:`describe_query` gives, read as triple patterns in this process (no SPARQL).
 
-    None when the store has no pattern reads (a remote store), when the resource has more inbound links or
-    partner relations than ``inbound_limit`` (the query then picks some in IRI order), or when the reads pass
-    ``budget`` triples: such resources are left to the CONSTRUCT and its deadline. ``labels`` keeps the label
+    A hub's inbound links are cut at ``inbound_limit`` (the first in the store's order). None when the store has
+    no pattern reads (a remote store), when what points at the resource is mostly ``rdf:type``, or when the
+    reads pass ``budget`` triples: such resources are left to the CONSTRUCT and its deadline. ``labels`` keeps the label
     triples of linked resources between calls (valid for one release of the data).
     """
     labels = {} if labels is None else labels
@@ -170,10 +180,12 @@ def read_description(
                 if isinstance(part, ox.NamedNode | ox.BlankNode) and part not in parts:
                     parts[part] = None
                     frontier.append(part)
-        inbound = [t for t in reads(None, None, iri) if t.predicate != RDF_TYPE]
+        window = INBOUND_WINDOW * inbound_limit
+        pointing = reads(None, None, iri, limit=window)
+        inbound = [t for t in pointing if t.predicate != RDF_TYPE][:inbound_limit]
+        if len(pointing) > window and len(inbound) < inbound_limit:
+            return None  # mostly rdf:type (a class with many instances): the CONSTRUCT picks the other links
         relations = [t.subject for t in inbound if t.predicate == _PARTNER]
-        if len(inbound) > inbound_limit or len(relations) > inbound_limit:
-            return None
         linked: dict[AnyTerm, None] = {t.subject: None for t in inbound if t.predicate != _MEASURE_GROUP}
         for resource in [iri, *parts, *relations]:
             if not isinstance(resource, ox.NamedNode | ox.BlankNode):

@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from markupsafe import escape
 
 from mzgraph.entities.labels import SUPPORTED, local_name
+from mzgraph.web import fragments
 from mzgraph.web.i18n import translations
 from mzgraph.web.urls import canonical_url, href, language_urls
 
@@ -48,6 +49,7 @@ def create_environment(base: str, root: str = "") -> Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["href"] = lambda iri: href(iri, base, root)
+    fragments.install(env, env.filters["href"])
     env.globals["root"] = root
     env.filters["local_name"] = lambda iri: local_name(str(iri))
     env.filters["anchor"] = anchor
