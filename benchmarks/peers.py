@@ -160,7 +160,8 @@ def _run_step(args: list[str], log: Path, budget: float, store: Path) -> Loaded:
             raise OutOfBudget(f"{args[0]} did not finish in {budget:.0f} s")
         time.sleep(0.05)
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed with {proc.returncode}; see {log}")
+        said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"{' '.join(args)} failed with {proc.returncode}; its log ends:\n{said}")
     size = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
     return Loaded(time.perf_counter() - started, round(usage.ru_maxrss / 1024, 1), round(size / 2**20, 1))
 

@@ -203,6 +203,11 @@ def run_size(
             systems[name] = {"status": "out of budget", "detail": str(err)}
             yield None
             return
+        except RuntimeError as err:  # it failed to load or start: say so, and measure the others
+            progress(f"  {name}: failed: {err}")
+            systems[name] = {"status": "failed", "detail": str(err)}
+            yield None
+            return
         progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
         try:
             yield system

@@ -35,7 +35,7 @@ PART_OF = (
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name", "mz:text")
 """Properties copied from linked resources so they can be named."""
 
-INBOUND_LIMIT = 500
+INBOUND_LIMIT = 100
 """Links pointing at a resource that its description holds. A hub (a measure group, a partner, a type that
 thousands of employers use) has more: its description holds the first ones in the store's order, read without
 looking at the rest, and its page lists every employer from the release index, page by page."""
