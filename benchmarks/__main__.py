@@ -315,6 +315,11 @@ def run_site(args: argparse.Namespace) -> int:
         "load_average": os.getloadavg()[0],
         "sizes": {},
     }
+
+    def keep(size: int, so_far: dict[str, object]) -> None:
+        results["sizes"][str(size)] = so_far  # type: ignore[index]
+        report.write(results, args.out, args.name or "site")
+
     with tempfile.TemporaryDirectory(prefix="mzgraph-site-") as tmp:
         for size in sizes:
             measured = site_mix.run_size(
@@ -325,6 +330,7 @@ def run_site(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 start_budget=args.start_budget,
                 progress=progress,
+                measured=partial(keep, size),
             )
             results["sizes"][str(size)] = measured  # type: ignore[index]
             results["load_average_after"] = os.getloadavg()[0]

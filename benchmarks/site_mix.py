@@ -186,8 +186,10 @@ def run_size(
     timeout: float,
     start_budget: float,
     progress: Callable[[str], None],
+    measured: Callable[[dict[str, Any]], None] = lambda _partial: None,
 ) -> dict[str, Any]:
-    """The site mix on every backend at one graph size."""
+    """The site mix on every backend at one graph size; ``measured`` is given the results so far after each
+    backend, so a run stopped half way keeps what it measured."""
     data = workdir / f"graph-{size}.nt"
     progress(f"size {size}: generating {data.name}")
     with data.open("w", encoding="utf-8") as out:
@@ -217,6 +219,7 @@ def run_size(
     def measure(name: str, system: Running | None) -> None:
         if system is not None:
             systems[name] = measure_system(system, size, reps=reps, timeout=timeout, progress=progress)
+            measured({"organisations": size, "triples": triples, "systems": systems})
 
     for name, start in (("mzgraph-memory", start_mzgraph_memory), ("mzgraph-disk", start_mzgraph_disk)):
         if name in backends:

@@ -51,7 +51,7 @@ def start_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 f"{load:.1f}",
                 f"{system['start_s']:.1f}",
                 f"{system.get('settle_s', 0):.1f}",
-                f"{system['peak_pss_mb']:.0f}",
+                f"{system['peak_pss_mb']:.0f}" if system.get("peak_pss_mb") is not None else "-",
                 str(errors),
             ]
         )
@@ -122,7 +122,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig, axis = plt.subplots(figsize=(11, 5))
     width = 0.8 / len(chosen)
     for n, (name, system) in enumerate(chosen):
-        values = [system["routes"][route]["median_ms"] or 0 for route in names]
+        values = [system["routes"].get(route, {}).get("median_ms") or 0 for route in names]
         axis.barh([i + n * width for i in range(len(names))], values, height=width, label=SHORT[name])
     axis.set_yticks([i + width * (len(chosen) - 1) / 2 for i in range(len(names))], names, fontsize=8)
     axis.invert_yaxis()
