@@ -22,14 +22,11 @@ and ``insert_data`` push RDF that way; ``load_files`` does either for a list of 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,6 +36,9 @@ from types import TracebackType
 
 import httpx
 import pyoxigraph as ox
+
+from mzgraph.processes import die_with_parent
+from tools.servers import free_port
 
 SERVER = "virtuoso-t"
 ISQL = "isql-vt"
@@ -83,13 +83,6 @@ def binary(name: str) -> str:
     if found is None:
         raise VirtuosoError(f"{name} not found: {INSTALL_HINT}")
     return found
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ini_text(
@@ -160,13 +153,6 @@ def ini_text(
         lines += [f"{key} = {value}" for key, value in settings.items()]
         lines.append("")
     return "\n".join(lines)
-
-
-def _die_with_parent() -> None:
-    # Linux: the server is killed if the thread that started it ends without stopping it (a crashed or
-    # killed test run leaves no server behind), so start it from a thread that outlives it.
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Virtuoso:
@@ -270,7 +256,7 @@ class Virtuoso:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
-                    preexec_fn=_die_with_parent,
+                    preexec_fn=die_with_parent,
                 )
             try:
                 self._wait_until_up(timeout)

@@ -23,6 +23,7 @@ from mzgraph import __version__
 from mzgraph.rdf.formats import Family, Format, negotiate
 from mzgraph.sparql.errors import QueryRejected
 from mzgraph.store import QueryRequest, QueryResult, Store
+from mzgraph.web.bodies import read_body
 from mzgraph.web.caching import TRUNCATED_HEADER, cache_headers, etag_for, is_not_modified, not_modified
 from mzgraph.web.query_log import QueryObservation
 from mzgraph.web.state import SettingsDep, StoreDep
@@ -122,7 +123,7 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     charset = _charset(parameters)
     if charset not in ("utf-8", "utf8"):
         raise HTTPException(415, f"the body must be UTF-8, not {charset}")
-    body = await _read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -239,17 +240,3 @@ def _charset(parameters: str) -> str:
         if key.strip().lower() == "charset":
             return value.strip().strip('"').lower()
     return "utf-8"
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -22,6 +22,7 @@ from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.rdf.reading import FORMAT_BY_MEDIA_TYPE, parse_bytes
 from mzgraph.rdf.source_lines import subject_lines
 from mzgraph.validation.page_status import validate_document
+from mzgraph.web.bodies import BodyTooLarge, read_body
 from mzgraph.web.i18n import translations
 from mzgraph.web.negotiation import HTML, JSON, TURTLE, negotiate
 from mzgraph.web.responses import error, languages, page, services_of
@@ -30,10 +31,6 @@ router = APIRouter(tags=["validation"])
 
 ACCEPTED = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 FORM = "application/x-www-form-urlencoded"
-
-
-class TooLarge(Exception):
-    """The body is over the configured limit."""
 
 
 @router.post("/validate", summary="Validate RDF against the shapes", response_class=Response)
@@ -51,8 +48,8 @@ async def validate(request: Request) -> Response:
             {"offered": [JSON.media_type, TURTLE.media_type, HTML.media_type]},
         )
     try:
-        body = await read_limited(request, limit)
-    except TooLarge:
+        body = await read_body(request, limit)
+    except BodyTooLarge:
         return error(
             request,
             413,
@@ -115,21 +112,6 @@ def with_lines(results: list[dict[str, object]], body: bytes, media_type: str) -
     for result in results:
         if result.get("file") == "request" and result.get("line") is None:
             result["line"] = lines.get(str(result.get("anchor") or result.get("focus")))
-
-
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The request body, or :class:`TooLarge` as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def compact(text: str) -> str:
