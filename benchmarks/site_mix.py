@@ -216,30 +216,29 @@ def run_size(
         finally:
             system.stop()
 
-    def measure(name: str, system: Running | None) -> None:
+    def measure(name: str, system: Running | None, extra: dict[str, Any] | None = None) -> None:
         if system is not None:
-            systems[name] = measure_system(system, size, reps=reps, timeout=timeout, progress=progress)
+            systems[name] = {
+                **measure_system(system, size, reps=reps, timeout=timeout, progress=progress),
+                **(extra or {}),
+            }
             measured({"organisations": size, "triples": triples, "systems": systems})
 
     for name, start in (("mzgraph-memory", start_mzgraph_memory), ("mzgraph-disk", start_mzgraph_disk)):
         if name in backends:
             with started(name, partial(start, data, workdir, start_budget)) as system:
                 measure(name, system)
-    if "mzgraph-remote" in backends:
-        with started("oxigraph", partial(start_oxigraph, data, workdir, start_budget)) as oxigraph:
-            if oxigraph is not None:
-                remote = partial(start_mzgraph_remote, oxigraph, workdir, start_budget)
-                with started("mzgraph-remote", remote) as system:
-                    measure("mzgraph-remote", system)
-                    if system is not None:
-                        systems["mzgraph-remote"]["oxigraph_load_s"] = round(oxigraph.load_s, 1)
-    if "mzgraph-virtuoso" in backends:
-        with started("virtuoso", partial(start_virtuoso, data, workdir, start_budget)) as virtuoso:
-            if virtuoso is not None:
-                served = partial(start_mzgraph_virtuoso, virtuoso, workdir, start_budget)
-                with started("mzgraph-virtuoso", served) as system:
-                    measure("mzgraph-virtuoso", system)
-                    if system is not None:
-                        systems["mzgraph-virtuoso"]["virtuoso_load_s"] = round(virtuoso.load_s, 1)
+    in_front = (
+        ("mzgraph-remote", "oxigraph", start_oxigraph, start_mzgraph_remote),
+        ("mzgraph-virtuoso", "virtuoso", start_virtuoso, start_mzgraph_virtuoso),
+    )
+    for name, store_name, start_store, start_front in in_front:
+        if name not in backends:
+            continue
+        with started(store_name, partial(start_store, data, workdir, start_budget)) as store:
+            if store is None:
+                continue
+            with started(name, partial(start_front, store, workdir, start_budget)) as system:
+                measure(name, system, {f"{store_name}_load_s": round(store.load_s, 1)})
     data.unlink()
     return {"organisations": size, "triples": triples, "systems": systems}
