@@ -11,7 +11,6 @@ Results (JSON and PNG) are rewritten after each size, so a long run that is stop
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import platform
@@ -20,7 +19,6 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,12 +30,14 @@ from benchmarks.measure import as_dict, first_page, latency, throughput, validat
 from benchmarks.peers import (
     STANDALONE,
     SYSTEMS,
-    OutOfBudget,
     Running,
     start_mzgraph_remote,
     start_mzgraph_virtuoso,
     start_oxigraph,
     start_virtuoso,
+)
+from benchmarks.peers import (
+    started as _started,
 )
 from benchmarks.workload import THROUGHPUT, query_mix
 from mzgraph.bundled import rdf_files, shapes_dir
@@ -155,22 +155,7 @@ def run_size(size: int, plan: Plan, workdir: Path) -> dict[str, object]:
         name: {"status": "not run", "detail": "not among --systems"} for name in SYSTEMS if name not in plan.systems
     }
 
-    @contextlib.contextmanager
-    def started(name: str, start: Callable[[], Running]) -> Iterator[Running | None]:
-        """The system started (None if out of budget, recorded as such), stopped when the block ends."""
-        progress(f"size {size}: starting {name}")
-        try:
-            system = start()
-        except OutOfBudget as err:
-            systems[name] = {"status": "out of budget", "detail": str(err)}
-            progress(f"  {name}: out of budget ({err})")
-            yield None
-            return
-        progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
-        try:
-            yield system
-        finally:
-            system.stop()
+    started = partial(_started, systems=systems, progress=progress, size=size)
 
     for name in ("mzgraph-memory", "mzgraph-disk"):
         if name not in plan.systems:

@@ -10,15 +10,17 @@ and the sum of PSS (shared pages divided among the processes sharing them: the r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -336,3 +338,29 @@ SYSTEMS = [
     "virtuoso",
     "rdflib-endpoint",
 ]
+
+
+@contextlib.contextmanager
+def started(
+    name: str, start: Callable[[], Running], systems: dict[str, Any], progress: Callable[[str], None], size: int
+) -> Iterator[Running | None]:
+    """A system started for one size of a run, stopped when the block ends; None when it ran out of its start
+    budget or failed to load or start, recorded as such in ``systems`` so the others are still measured."""
+    progress(f"size {size}: starting {name}")
+    try:
+        system = start()
+    except OutOfBudget as err:
+        systems[name] = {"status": "out of budget", "detail": str(err)}
+        progress(f"  {name}: out of budget ({err})")
+        yield None
+        return
+    except RuntimeError as err:
+        systems[name] = {"status": "failed", "detail": str(err)}
+        progress(f"  {name}: failed: {err}")
+        yield None
+        return
+    progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
+    try:
+        yield system
+    finally:
+        system.stop()

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -28,7 +27,6 @@ import httpx
 from benchmarks import generate
 from benchmarks.measure import percentile
 from benchmarks.peers import (
-    OutOfBudget,
     Running,
     start_mzgraph_disk,
     start_mzgraph_memory,
@@ -37,6 +35,7 @@ from benchmarks.peers import (
     start_oxigraph,
     start_virtuoso,
 )
+from benchmarks.peers import started as _started
 from benchmarks.workload import ID, entity_iri
 from mzgraph.config import DEFAULT_BASE_IRI
 
@@ -196,25 +195,7 @@ def run_size(
         triples = generate.write_graph(out, size)
     systems: dict[str, Any] = {}
 
-    @contextmanager
-    def started(name: str, start: Callable[[], Running]) -> Iterator[Running | None]:
-        progress(f"size {size}: starting {name}")
-        try:
-            system = start()
-        except OutOfBudget as err:
-            systems[name] = {"status": "out of budget", "detail": str(err)}
-            yield None
-            return
-        except RuntimeError as err:  # it failed to load or start: say so, and measure the others
-            progress(f"  {name}: failed: {err}")
-            systems[name] = {"status": "failed", "detail": str(err)}
-            yield None
-            return
-        progress(f"  {name}: loaded in {system.load_s:.1f} s, answering after {system.start_s:.1f} s")
-        try:
-            yield system
-        finally:
-            system.stop()
+    started = partial(_started, systems=systems, progress=progress, size=size)
 
     def measure(name: str, system: Running | None, extra: dict[str, Any] | None = None) -> None:
         if system is not None:
