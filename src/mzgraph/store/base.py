@@ -158,11 +158,23 @@ class Store(ABC):
                 )
         return QueryRequest(query, tuple(default_graphs), tuple(named_graphs))
 
+    def quick(self, text: str) -> QueryRequest | None:
+        """``text`` checked for the default dataset, if :meth:`run` answers it at once: in this process, with no
+        worker, network or queue to wait on, so an event loop may call both. None for every other query (and
+        for one the check refuses), which is prepared and run as usual, off the event loop."""
+        return None
+
+    def _inline(self, request: QueryRequest) -> bool:
+        """Whether :meth:`run` evaluates ``request`` in the calling thread without waiting (see :meth:`quick`)."""
+        return False
+
     def run(self, request: QueryRequest, fmt: Format | None = None, *, max_rows: int | None = None) -> QueryResult:
         """Evaluate a prepared query; ``fmt`` defaults to the first format of its family."""
         fmt = fmt or formats.FORMATS[request.form.family][0]
         if fmt.family is not request.form.family:
             raise ValueError(f"{fmt.media_type} cannot serialise {request.form.value} results")
+        if self._inline(request):  # bounded work in this thread: nothing to queue for
+            return self._marked(self._evaluate(request, fmt, max_rows or self.policy.max_rows), fmt)
         # at most half the deadline: a queue of runaways is refused before the running ones are stopped
         if not self._admission.acquire(timeout=min(self.policy.admission_wait, self.policy.timeout / 2)):
             raise StoreBusy(
@@ -172,6 +184,10 @@ class Store(ABC):
             result = self._evaluate(request, fmt, max_rows or self.policy.max_rows)
         finally:
             self._admission.release()
+        return self._marked(result, fmt)
+
+    @staticmethod
+    def _marked(result: QueryResult, fmt: Format) -> QueryResult:
         if result.truncated and result.max_rows is not None:
             return replace(result, body=mark_truncated(result.body, fmt, result.max_rows))
         return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -26,11 +27,14 @@ from mzgraph.rdf import formats
 from mzgraph.rdf.formats import Family, Format
 from mzgraph.rdf.oxigraph import written
 from mzgraph.sparql.errors import QueryError, QueryFailed, QueryTimeout
-from mzgraph.sparql.guard import parser_error
+from mzgraph.sparql.guard import check, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
 from mzgraph.store.loading import new_release, private_graph, read_into, read_release
 from mzgraph.store.pool import WorkerPool, return_freed_memory
-from mzgraph.store.results import CapReached, LineCap, graph_from_ntriples, solutions_from_tsv
+from mzgraph.store.results import CapReached, LineCap, solutions_from_tsv
+
+QUICK_TEXT = 4096
+"""Characters: a longer query is never checked on the caller's thread (see :meth:`EmbeddedStore.quick`)."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,20 @@ class EmbeddedStore(Store):
                 assert isinstance(answer, ox.QueryTriples)
                 answer.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
 
+    def quick(self, text: str) -> QueryRequest | None:
+        if len(text) > QUICK_TEXT:
+            return None
+        try:
+            request = QueryRequest(check(text, self.policy.limits))
+        except QueryError:
+            return None
+        return request if self._inline(request) else None
+
+    def _inline(self, request: QueryRequest) -> bool:
+        query = request.query
+        explicit = request.default_graphs or request.named_graphs or query.from_graphs or query.from_named_graphs
+        return query.bounded and not explicit
+
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         query = request.query
         explicit = request.default_graphs or request.named_graphs or query.from_graphs or query.from_named_graphs
@@ -190,7 +208,7 @@ class EmbeddedStore(Store):
             max_rows,
             () if explicit else self._also_default,
         )
-        if query.bounded and not explicit:
+        if self._inline(request):
             # its work stops with its answer at the row cap (mzgraph.sparql.bounded): no worker, no deadline needed
             body, truncated, rows = _handle(job, opener=self._own_store, prefixes=self._prefixes)
         else:
@@ -216,8 +234,10 @@ def _handle(job: _Job, *, opener: Callable[[], ox.Store], prefixes: dict[str, st
         if isinstance(result, ox.QuerySolutions):
             tsv, truncated, lines = _capped(result, ox.QueryResultsFormat.TSV, job.max_rows + 1)  # + the header
             return solutions_from_tsv(tsv, fmt), truncated, max(lines - 1, 0)
-        ntriples, truncated, lines = _capped(result, ox.RdfFormat.N_TRIPLES, job.max_rows)
-        return graph_from_ntriples(ntriples, fmt, prefixes), truncated, lines
+        triples = list(itertools.islice(result, job.max_rows + 1))  # one past the cap says whether it cut
+        truncated = len(triples) > job.max_rows
+        del triples[job.max_rows :]
+        return written(ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)), truncated, len(triples)
     except SyntaxError as err:
         raise parser_error(str(err)) from None
     except (OSError, RuntimeError, ValueError, TypeError) as err:

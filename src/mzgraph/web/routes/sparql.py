@@ -3,7 +3,8 @@
 GET with ``?query=``, POST as a form or as ``application/sparql-query``; ``default-graph-uri`` and
 ``named-graph-uri`` for graphs held here; the answer's format by ``Accept`` (q-values) or by a
 ``format``/``output`` parameter. Without a query, GET answers with the service description. Updates
-are refused. The store is called in a worker thread, so a long query never blocks other requests.
+are refused. The store is called in a worker thread, so a long query never blocks other requests; a query the
+store answers at once (:meth:`~mzgraph.store.Store.quick`) is answered on the event loop.
 """
 
 from __future__ import annotations
@@ -169,9 +170,9 @@ async def answer_query(
 
     observed = QueryObservation(text, request.app.state.metrics)
 
-    def evaluate() -> tuple[QueryResult | None, dict[str, str]]:  # one trip to a worker thread
+    def evaluate(quick: QueryRequest | None) -> tuple[QueryResult | None, dict[str, str]]:
         with observed:
-            prepared = store.prepare(text, defaults, named)
+            prepared = quick or store.prepare(text, defaults, named)
             observed.kind = prepared.form.value
             fmt = negotiate(prepared.form.family, accept, format_name)
             headers = {"Vary": "Accept"}
@@ -184,7 +185,11 @@ async def answer_query(
             observed.result = store.run(prepared, fmt)
             return observed.result, headers
 
-    result, headers = await anyio.to_thread.run_sync(evaluate)
+    quick = None if defaults or named else store.quick(text)
+    if quick is not None:  # answered at once (a query bounded by its shape): a trip to a thread would cost more
+        result, headers = evaluate(quick)
+    else:
+        result, headers = await anyio.to_thread.run_sync(evaluate, None)
     if result is None:
         return not_modified(headers)
     if result.truncated:
