@@ -49,6 +49,10 @@ DESCRIPTION_ROWS = 200_000
 READ_BUDGET = 20_000
 """Triples a description read in process may touch before it is left to the store's SPARQL (with its deadline)."""
 
+LOOP_READ_BUDGET = 2_000
+"""Triples a description read may touch on an event loop (an organisation's are a few hundred); a larger one is
+read in a thread."""
+
 _LABEL_IRIS = tuple(
     ox.NamedNode(iri)
     for iri in (

@@ -100,6 +100,11 @@ class Store(ABC):
     def release(self) -> Release:
         """The identity of the data this store serves."""
 
+    def known_release(self) -> Release | None:
+        """:attr:`release` when it is known without asking the store, else None (then reading :attr:`release` may
+        wait on the store, so an event loop reads it off the loop)."""
+        return None
+
     @abstractmethod
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         """Evaluate a checked query within ``policy.timeout`` and serialise at most ``max_rows`` rows."""

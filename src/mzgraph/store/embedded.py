@@ -127,6 +127,9 @@ class EmbeddedStore(Store):
     def release(self) -> Release:
         return self._release
 
+    def known_release(self) -> Release:
+        return self._release
+
     @property
     def pool_pid(self) -> int:
         """The process that forks the query workers; they are its children (for monitoring)."""

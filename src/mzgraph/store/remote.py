@@ -129,6 +129,9 @@ class RemoteStore(Store):
                 self._record_read = True
         return self._recorded or self._release
 
+    def known_release(self) -> Release | None:
+        return (self._recorded or self._release) if self._record_read else None
+
     def recorded_release(self) -> Release | None:
         """The release ``mzgraph load`` recorded in the store (None if there is none); QueryError if it cannot
         be asked."""

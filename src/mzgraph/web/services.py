@@ -21,8 +21,8 @@ from jinja2 import Environment
 from mzgraph.bundled import rdf_files, shapes_dir
 from mzgraph.config import Settings
 from mzgraph.entities import dataset, ontology
-from mzgraph.entities.describe import Description, describe_triples
-from mzgraph.entities.jsonld import entity_document
+from mzgraph.entities.describe import LOOP_READ_BUDGET, Description, describe_triples, read_description
+from mzgraph.entities.jsonld import direct_document, framed_with_pyld
 from mzgraph.entities.vocab import m
 from mzgraph.processes import background_worker
 from mzgraph.rdf.reading import read_files
@@ -77,7 +77,7 @@ class PageServices:
 
     async def release(self) -> Release:
         """The current release; drops every cached value when it changed."""
-        current = await asyncio.to_thread(lambda: self.store.release)
+        current = self.store.known_release() or await asyncio.to_thread(lambda: self.store.release)
         if current.tag != self._cache_tag:
             self._cache = {}
             self._cache_tag = current.tag
@@ -99,7 +99,11 @@ class PageServices:
         """The description graph of ``iri`` (read in process where the store allows, else one CONSTRUCT)."""
         await self.release()
         labels = self._cache.setdefault("description_labels", {})  # linked resources' labels, for this release
-        return Description(iri, await asyncio.to_thread(describe_triples, self.store, iri, labels))
+        # a small description read in process is read right here: a trip to a thread would cost more than the read
+        found = read_description(self.store, iri, budget=LOOP_READ_BUDGET, labels=labels)
+        if found is None:
+            found = await asyncio.to_thread(describe_triples, self.store, iri, labels)
+        return Description(iri, found)
 
     async def term_labels(self) -> dict[str, dict[str, str]]:
         async def make() -> dict[str, dict[str, str]]:
@@ -143,12 +147,14 @@ class PageServices:
         return await self.cached("shape_rules:" + ",".join(langs), make)
 
     async def entity_jsonld(self, description: Description, context_url: str) -> dict[str, Any]:
-        """The framed JSON-LD of a description, made off the event loop and kept for the release (pyLD is slow)."""
+        """The framed JSON-LD of a description, kept for the release: built here when the direct builder covers
+        it, else framed by pyLD off the event loop (pyLD is slow)."""
         await self.release()
         documents: OrderedDict[str, dict[str, Any]] = self._cache.setdefault("jsonld", OrderedDict())
         key = description.focus.value
         if key not in documents:
-            documents[key] = await asyncio.to_thread(entity_document, description, context_url)
+            direct = direct_document(description, context_url)
+            documents[key] = direct or await asyncio.to_thread(framed_with_pyld, description, context_url)
             if len(documents) > JSONLD_CACHE_SIZE:
                 documents.popitem(last=False)
         documents.move_to_end(key)

@@ -87,7 +87,7 @@ async def organisation_view(services: PageServices, d: Description, langs: Seque
     org = read_organisation(d, langs)
     term_labels = await services.term_labels()
     org.types = [Link(t.iri, term_label(t.iri, langs, term_labels)) for t in org.types]
-    rows = await asyncio.to_thread(source_rows, services.store, d.focus)
+    rows = source_rows(services.store, d.focus)  # a few bounded reads in process, or None at once (a remote store)
     org.sources = read_sources(rows if rows is not None else await services.select(sources_query(d.focus)), langs)
     groups = await services.groups()
     province = None
