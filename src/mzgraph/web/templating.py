@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from mzgraph.entities.labels import SUPPORTED, local_name
 from mzgraph.web import fragments
@@ -123,6 +123,12 @@ def render(
     frame.update(context)
     html = env.get_template(template).render(frame)
     return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+
+
+def render_fragment(env: Environment, template: str, context: Mapping[str, Any], *, langs: Sequence[str]) -> Markup:
+    """``template`` rendered on its own, in the first of ``langs``, as markup for a page to hold: a part of a page
+    that is the same for every reader of a language is rendered once per release, not on every request."""
+    return Markup(env.get_template(template).render({**context, "lang": langs[0], "langs": langs}))
 
 
 def static_files() -> StaticFiles:
