@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from common import SPARQL_DATA, LiveServer
+from mzgraph.config import Settings
+from mzgraph.store import open_store
 from tools.servers import OxigraphServer
 
 RUN = Callable[..., subprocess.CompletedProcess[str]]
@@ -179,3 +181,12 @@ def test_a_file_that_does_not_parse_sends_nothing(
     assert loaded.returncode == 2
     assert f"{broken}:1" in loaded.stderr
     assert _count(server.query_url) == 0  # the good files before it were not sent either
+
+
+def test_the_release_is_known_without_asking_once_it_was_read(oxigraph: OxigraphServer) -> None:
+    """Pages read the release on the event loop only when the store knows it without a request (known_release)."""
+    with open_store(Settings(sparql_endpoint=oxigraph.query_url)) as store:
+        assert store.known_release() is None  # the release record has not been asked for yet
+        release = store.release  # one query to the store
+        assert store.known_release() == release
+        assert release.triples == _count(oxigraph.query_url)
