@@ -77,7 +77,9 @@ class PageServices:
 
     async def release(self) -> Release:
         """The current release; drops every cached value when it changed."""
-        current = self.store.known_release() or await asyncio.to_thread(lambda: self.store.release)
+        current = self.store.known_release()
+        if current is None:  # the store must be asked: off the event loop
+            current = await asyncio.to_thread(lambda: self.store.release)
         if current.tag != self._cache_tag:
             self._cache = {}
             self._cache_tag = current.tag
@@ -153,8 +155,10 @@ class PageServices:
         documents: OrderedDict[str, dict[str, Any]] = self._cache.setdefault("jsonld", OrderedDict())
         key = description.focus.value
         if key not in documents:
-            direct = direct_document(description, context_url)
-            documents[key] = direct or await asyncio.to_thread(framed_with_pyld, description, context_url)
+            document = direct_document(description, context_url)
+            if document is None:
+                document = await asyncio.to_thread(framed_with_pyld, description, context_url)
+            documents[key] = document
             if len(documents) > JSONLD_CACHE_SIZE:
                 documents.popitem(last=False)
         documents.move_to_end(key)
