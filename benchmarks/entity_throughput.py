@@ -8,7 +8,9 @@ One graph is generated (``benchmarks/generate.py``) and loaded once with ``mzgra
 serve`` (its defaults: one web worker per core) and ``oxigraph serve-read-only`` then answer from that same
 store directory (with ``--backend memory``, mzgraph parses the file into memory instead). ``wrk`` (Debian's)
 sends the requests: 8 connections on 2 threads, every request for another entity, more entities than requests
-(so no cache helps; the report says if a run asked for more). Measured, one system at a time:
+(so no cache helps; the report says if a run asked for more). Both servers run side by side and take turns:
+each request is timed in three rounds, the systems alternating, and each figure is the median of its rounds, so
+a machine whose speed drifts (a shared virtual machine) drifts for both sides of a ratio. Measured:
 
 - mzgraph: an organisation as HTML, as JSON-LD and as Turtle; ``/sparql`` with the one-entity CONSTRUCT
   ``CONSTRUCT WHERE { <e> ?p ?o }`` of an organisation, its recognition or its source;
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +50,9 @@ from tools.servers import free_port, oxigraph_binary, stop_process
 RESULTS = Path(__file__).parent / "results"
 ID = DEFAULT_BASE_IRI + "id/"
 CLIENTS, THREADS = 8, 2
+ROUNDS = 3
+"""Each request is timed in this many turns, the systems alternating; the figures are the turns' medians."""
+ONE_OX, ONE_MZ = "oxigraph one-entity CONSTRUCT", "/sparql one-entity CONSTRUCT"
 
 # One Lua script for every run: entity i of n, in an order that is a permutation of 0..n-1 (7919 is prime),
 # each wrk thread on its own stretch of it.
@@ -61,7 +67,7 @@ function setup(thread)
   threads = threads + 1
 end
 function init(args)
-  count = tid * stride
+  count = tid * stride + {shift}
 end
 local function enc(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -129,20 +135,28 @@ def requests_for(organisations: int) -> list[Request]:
     two = SPARQL.format(endpoint="/query", query=TWO_HOPS)
     graph, n, three = "application/n-triples", organisations, organisations * 3
     pages_peer, sparql_peer = "oxigraph two-hop CONSTRUCT", "oxigraph one-entity CONSTRUCT"
-    return [
+    return [  # each peer just before what is compared with it
         Request(pages_peer, "oxigraph", two, graph, n),
-        Request(sparql_peer, "oxigraph", ox_one, graph, three),
         Request("page HTML", "mzgraph", PAGE, "text/html", n, pages_peer),
         Request("page JSON-LD", "mzgraph", PAGE, "application/ld+json", n, pages_peer),
         Request("page Turtle", "mzgraph", PAGE, "text/turtle", n, pages_peer),
+        Request(sparql_peer, "oxigraph", ox_one, graph, three),
         Request("/sparql one-entity CONSTRUCT", "mzgraph", one, graph, three, sparql_peer),
     ]
 
 
 def wrk(
-    base_url: str, request: Request, organisations: int, seconds: float, workdir: Path, *, connections: int, first: int
+    base_url: str,
+    request: Request,
+    organisations: int,
+    seconds: float,
+    workdir: Path,
+    *,
+    connections: int,
+    first: int,
+    shift: int = 0,
 ) -> dict[str, float]:
-    """Run wrk for ``seconds``: its RESULT line as a dict."""
+    """Run wrk for ``seconds``: its RESULT line as a dict (``shift`` moves where in the entities it starts)."""
     threads = min(THREADS, connections)
     script = workdir / "run.lua"
     stride = request.entities // 4  # threads 0-1 time, 2-3 take one client, 6-7 warm up: apart
@@ -155,6 +169,7 @@ def wrk(
             id=ID,
             organisations=organisations,
             path=request.path,
+            shift=shift,
         )
     )
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(seconds, 1):.0f}s", "--timeout", "30s"]
@@ -179,11 +194,13 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def measure(request: Request, base_url: str, pid: int, organisations: int, seconds: float, workdir: Path) -> Measured:
+def measure(
+    request: Request, base_url: str, pid: int, organisations: int, seconds: float, workdir: Path, shift: int = 0
+) -> Measured:
     """A short warm-up on other entities, then the timed run with CPU accounting."""
-    wrk(base_url, request, organisations, 1, workdir, connections=CLIENTS, first=6)
+    wrk(base_url, request, organisations, 1, workdir, connections=CLIENTS, first=6, shift=shift)
     before = cpu_seconds(pid)
-    result = wrk(base_url, request, organisations, seconds, workdir, connections=CLIENTS, first=0)
+    result = wrk(base_url, request, organisations, seconds, workdir, connections=CLIENTS, first=0, shift=shift)
     used = cpu_seconds(pid) - before
     count = int(result["requests"])
     per_thread = count / THREADS
@@ -196,6 +213,23 @@ def measure(request: Request, base_url: str, pid: int, organisations: int, secon
         result["p95_ms"],
         1000 * used / max(count, 1),
         repeats=per_thread > request.entities // 4,
+    )
+
+
+def combined(rounds: list[Measured]) -> Measured:
+    """One request's rounds as one figure: the median of each measure, the sum of requests and errors."""
+    return Measured(
+        rounds[0].name,
+        sum(m.requests for m in rounds),
+        sum(m.errors for m in rounds),
+        statistics.median(m.per_s for m in rounds),
+        statistics.median(m.p50_ms for m in rounds),
+        statistics.median(m.p95_ms for m in rounds),
+        statistics.median(m.cpu_ms_per_request for m in rounds),
+        repeats=any(m.repeats for m in rounds),
+        ratio=statistics.median(m.ratio for m in rounds if m.ratio is not None)
+        if rounds[0].ratio is not None
+        else None,
     )
 
 
@@ -231,7 +265,7 @@ def server(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen
 def run(
     organisations: int, backend: str, seconds: float, workdir: Path, store: Path | None = None
 ) -> dict[str, object]:
-    """Generate, load (unless ``store`` holds the graph already), start both servers in turn, measure."""
+    """Generate, load (unless ``store`` holds the graph already), start both servers, measure them in turns."""
     mzgraph = [sys.executable, "-m", "mzgraph.cli"]
     data = workdir / "graph.nt"
     triples = None
@@ -241,31 +275,31 @@ def run(
     if store is None:
         store = workdir / "store"
         subprocess.run([*mzgraph, "load", "--store", str(store), "--data", str(data), "--quiet"], check=True)
-    measured: dict[str, Measured] = {}
-    medians: dict[str, float] = {}
     requests = requests_for(organisations)
-    port = free_port()
-    ox_command = [str(oxigraph_binary()), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
-    with server(ox_command, f"http://127.0.0.1:{port}/query", workdir / "oxigraph.log") as process:
-        for request in (r for r in requests if r.system == "oxigraph"):
-            measured[request.name] = measure(
-                request, f"http://127.0.0.1:{port}", process.pid, organisations, seconds, workdir
-            )
-        one = next(r for r in requests if r.name == "oxigraph one-entity CONSTRUCT")
-        medians[one.name] = single_median(one, f"http://127.0.0.1:{port}", organisations, seconds, workdir)
-    port = free_port()
+    ox_port, mz_port = free_port(), free_port()
+    ox_command = [str(oxigraph_binary()), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"]
     source = ["--store", str(store)] if backend == "disk" else ["--data", str(data)]
-    mz_command = [*mzgraph, "serve", *source, "--host", "127.0.0.1", "--port", str(port)]
-    with server(mz_command, f"http://127.0.0.1:{port}/sparql", workdir / "mzgraph.log") as process:
-        for request in (r for r in requests if r.system == "mzgraph"):
-            measured[request.name] = measure(
-                request, f"http://127.0.0.1:{port}", process.pid, organisations, seconds, workdir
-            )
-        one = next(r for r in requests if r.name == "/sparql one-entity CONSTRUCT")
-        medians[one.name] = single_median(one, f"http://127.0.0.1:{port}", organisations, seconds, workdir)
-    for request in requests:
-        if request.peer is not None:
-            measured[request.name].ratio = measured[request.name].per_s / measured[request.peer].per_s
+    mz_command = [*mzgraph, "serve", *source, "--host", "127.0.0.1", "--port", str(mz_port)]
+    ox_url, mz_url = f"http://127.0.0.1:{ox_port}", f"http://127.0.0.1:{mz_port}"
+    rounds: dict[str, list[Measured]] = {r.name: [] for r in requests}
+    singles: dict[str, list[float]] = {ONE_OX: [], ONE_MZ: []}
+    with (
+        server(ox_command, ox_url + "/query", workdir / "oxigraph.log") as ox,
+        server(mz_command, mz_url + "/sparql", workdir / "mzgraph.log") as mz,
+    ):
+        for round_ in range(ROUNDS):  # the systems take turns, so a machine that drifts in speed drifts for both
+            shift = round_ * 997  # each round starts elsewhere among the entities
+            for request in requests:
+                url, pid = (ox_url, ox.pid) if request.system == "oxigraph" else (mz_url, mz.pid)
+                taken = measure(request, url, pid, organisations, seconds / ROUNDS, workdir, shift)
+                if request.peer is not None:
+                    taken.ratio = taken.per_s / rounds[request.peer][-1].per_s
+                rounds[request.name].append(taken)
+            for name, url in ((ONE_OX, ox_url), (ONE_MZ, mz_url)):
+                one = next(r for r in requests if r.name == name)
+                singles[name].append(single_median(one, url, organisations, seconds / ROUNDS, workdir))
+    measured = {name: combined(taken) for name, taken in rounds.items()}
+    medians = {name: statistics.median(values) for name, values in singles.items()}
     return {
         "organisations": organisations,
         "triples": triples,
@@ -276,7 +310,8 @@ def run(
         "cpus": os.cpu_count(),
         "measured": {name: asdict(m) for name, m in measured.items()},
         "single_client_median_ms": medians,
-        "sparql_fixed_cost_ms": medians["/sparql one-entity CONSTRUCT"] - medians["oxigraph one-entity CONSTRUCT"],
+        "rounds": ROUNDS,
+        "sparql_fixed_cost_ms": medians[ONE_MZ] - medians[ONE_OX],
     }
 
 
@@ -309,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--organisations", "-n", type=int, default=10_000)
     parser.add_argument("--backend", choices=("disk", "memory"), default="disk")
-    parser.add_argument("--seconds", type=float, default=8.0, help="length of each timed run")
+    parser.add_argument("--seconds", type=float, default=15.0, help="time per request, split over the rounds")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--store", type=Path, help="a store already filled by `mzgraph load` with this graph (seed 42): no reload"
