@@ -10,7 +10,14 @@ import pytest
 
 from benchmarks.generate import write_graph
 from mzgraph.bundled import bundled_graph_files
-from mzgraph.entities.describe import DESCRIPTION_ROWS, INBOUND_LIMIT, describe_query, read_description
+from mzgraph.entities.describe import (
+    DESCRIPTION_ROWS,
+    INBOUND_LIMIT,
+    around_query,
+    describe_query,
+    query_description,
+    read_description,
+)
 from mzgraph.entities.organisation import read_sources, source_rows, sources_query
 from mzgraph.rdf.namespaces import PREFIXES, RDF_TYPE
 from mzgraph.store import EmbeddedStore, QueryPolicy
@@ -78,6 +85,34 @@ def test_a_hub_holds_its_first_links_in_process_and_in_the_construct(store: Embe
     built = set(store.construct(describe_query(hub, inbound_limit=10), max_rows=DESCRIPTION_ROWS))
     assert 10 <= len(pointing(built, hub)) <= 20
     assert {t for t in read if t.subject == hub} == {t for t in built if t.subject == hub}
+
+
+@pytest.mark.slow
+def test_the_two_queries_a_remote_store_is_asked_give_the_read_description(store: EmbeddedStore) -> None:
+    """What a store without pattern reads is asked (the links pointing at a resource, then the rest) describes
+    every resource as the read in process does; for a hub, its own statements and as many links."""
+    hubs = 0
+    for iri in subjects(store):
+        read = read_description(store, iri)
+        if read is None:
+            continue
+        asked = query_description(store, iri)
+        if len(pointing(read, iri)) < INBOUND_LIMIT:
+            assert set(asked) == set(read), iri.value
+        else:
+            hubs += 1
+            assert {t for t in asked if t.subject == iri} == {t for t in read if t.subject == iri}, iri.value
+            assert len(pointing(asked, iri)) == INBOUND_LIMIT
+    assert hubs >= 2
+
+
+def test_the_query_after_the_links_holds_no_subquery() -> None:
+    """Stores plan a subquery with a LIMIT badly; the second query names the relations it describes instead."""
+    hub = ox.NamedNode(ID + "partner/mezzo")
+    relation = ox.NamedNode(ID + "partner-relation/x")
+    text = around_query(hub, [(relation, ox.NamedNode("https://w3id.org/mzgraph/def/partner"))])
+    assert "SELECT" not in text and "LIMIT" not in text and f"VALUES ?rel {{ <{relation.value}> }}" in text
+    assert "VALUES" not in around_query(hub, [])
 
 
 def test_a_read_past_its_budget_is_left_to_the_construct(store: EmbeddedStore) -> None:
