@@ -111,29 +111,27 @@ def around_query(iri: ox.NamedNode, inbound: Sequence[tuple[AnyTerm, ox.NamedNod
     linked. Triple patterns, one path and ``VALUES`` only: no subquery with a ``LIMIT`` for the store to plan
     around (Virtuoso ran :func:`describe_query` for a partner that 10,000 employers name for minutes)."""
     this = term(iri)
-    wanted = f"?q != rdf:type && ?q != {term(_MEASURE_GROUP)}"
-    relations = [s for s, q in inbound if q == _PARTNER and isinstance(s, ox.NamedNode)]
-    pointing = [s for s, q in inbound if q != _MEASURE_GROUP and isinstance(s, ox.NamedNode)]
-    described = [f"{{ {this} ?p ?o . BIND({this} AS ?s) }}", f"{{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}"]
-    linked = [
-        f"{{ {this} ?q ?s . FILTER({wanted}) }}",
-        f"{{ {this} ({PART_OF})+ ?part . ?part ?q ?s . FILTER({wanted}) }}",
-    ]
-    if relations:
-        values = " ".join(term(r) for r in dict.fromkeys(relations))
-        described.append(f"{{ VALUES ?s {{ {values} }} ?s ?p ?o . }}")
-        linked.append(f"{{ VALUES ?rel {{ {values} }} ?rel ?q ?s . FILTER({wanted}) }}")
-    if pointing:
-        linked.append(f"{{ VALUES ?s {{ {' '.join(term(s) for s in dict.fromkeys(pointing))} }} }}")
-    labels = ", ".join(LABEL_PROPERTIES)
-    return (
-        prologue()
-        + "CONSTRUCT { ?s ?p ?o } WHERE {\n  "
-        + "\n  UNION ".join(described)
-        + "\n  UNION {\n    "
-        + "\n    UNION ".join(linked)
-        + f"\n    FILTER(isIRI(?s))\n    ?s ?p ?o .\n    FILTER(?p IN ({labels}))\n  }}\n}}"
+    relations = " ".join(
+        term(s) for s in dict.fromkeys(s for s, q in inbound if q == _PARTNER and isinstance(s, ox.NamedNode))
     )
+    pointing = " ".join(
+        term(s) for s in dict.fromkeys(s for s, q in inbound if q != _MEASURE_GROUP and isinstance(s, ox.NamedNode))
+    )
+    labels = f"?s ?p ?o . FILTER(?p IN ({', '.join(LABEL_PROPERTIES)}))"
+    described = [f"{{ {this} ?p ?o . BIND({this} AS ?s) }}", f"{{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}"]
+    linked = [f"{{ {this} ?q ?s . }}", f"{{ {this} ({PART_OF})+ ?part . ?part ?q ?s . }}"]
+    if relations:
+        described.append(f"{{ VALUES ?s {{ {relations} }} ?s ?p ?o . }}")
+        linked.append(f"{{ VALUES ?rel {{ {relations} }} ?rel ?q ?s . }}")
+    # the filter stays outside the branches, as in describe_query: Virtuoso lost matches of the path branch with
+    # the filter inside it
+    described.append(
+        "{\n    " + "\n    UNION ".join(linked) + "\n    FILTER(isIRI(?s) && ?q != rdf:type && ?q != mz:measureGroup)\n"
+        f"    {labels}\n  }}"
+    )
+    if pointing:  # already without rdf:type and mz:measureGroup links, and IRIs only
+        described.append(f"{{ VALUES ?s {{ {pointing} }} {labels} }}")
+    return prologue() + "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(described) + "\n}"
 
 
 def describe_triples(
