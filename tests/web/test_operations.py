@@ -211,7 +211,10 @@ def test_readiness_is_503_while_no_query_worker_can_answer_and_200_when_they_are
         assert httpx.get(server.url + "/healthz").status_code == 200
     finally:
         zygote.resume()
-    wait_until_ready(server.url)  # the workers are back
+    wait_until_ready(server.url)  # a worker is back; the pool forks the other one beside it
+    deadline = time.monotonic() + 30
+    while len(zygote.children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(zygote.children()) == 2
 
 
