@@ -19,6 +19,7 @@ import pytest
 from benchmarks.generate import write_graph
 from mzgraph.bundled import bundled_graph_files, rdf_files, shapes_dir
 from mzgraph.config import DEFAULT_BASE_IRI
+from mzgraph.entities.describe import describe_triples
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release import ReleaseIndex, build_index, open_index
 from mzgraph.store import EmbeddedStore, QueryPolicy, Store
@@ -42,8 +43,10 @@ def embedded(files: list[Path]) -> EmbeddedStore:
 
 
 def build(store: Store, directory: Path) -> ReleaseIndex:
-    """The release index of ``store`` built into ``directory`` and opened."""
-    build_index(store, directory, base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES, shapes=rdf_files(shapes_dir()))
+    """The release index of ``store`` built into ``directory`` as the app builds it (with its hubs' descriptions)
+    and opened."""
+    shapes, base = rdf_files(shapes_dir()), DEFAULT_BASE_IRI
+    build_index(store, directory, base_iri=base, prefixes=PREFIXES, shapes=shapes, describe=describe_triples)
     return open_index(directory, store.release, rebuild="the test")
 
 

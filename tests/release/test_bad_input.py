@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from mzgraph.release import (
     ensure_index,
     open_index,
 )
+from mzgraph.release.build import DATABASE
 from mzgraph.store import QueryPolicy, RemoteStore
 from mzgraph.store.base import Release
 
@@ -132,3 +134,18 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> Non
         build_index(store, blocked / "index", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)
     with embedded(bundled_graph_files()) as store, pytest.raises(ReleaseIndexError, match="MZGRAPH_INDEX_PATH"):
         ensure_index(store, blocked / "cache", base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)
+
+
+def test_a_cached_index_of_another_format_is_rebuilt(tmp_path: Path) -> None:
+    """An index an older mzgraph left in the cache is built again, not refused: serving data in memory after an
+    upgrade works (an index given by path, or an on-disk store's, is refused naming the command instead)."""
+    with embedded(bundled_graph_files()) as store:
+        directory = ensure_index(store, tmp_path, base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES)
+        db = sqlite3.connect(directory / DATABASE)
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+        db.commit()
+        db.close()
+        with pytest.raises(IndexMismatch, match="has format 1"):
+            open_index(directory, store.release, rebuild="the test")
+        assert ensure_index(store, tmp_path, base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES) == directory
+        assert open_index(directory, store.release, rebuild="the test").count == 5

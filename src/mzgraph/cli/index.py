@@ -63,18 +63,27 @@ def opened(settings: Settings, **where: Any) -> Store:
 def build(store: Store, out: Path, settings: Settings, report: Reporter) -> Built:
     """Build the index of ``store`` into ``out``."""
     from mzgraph.bundled import rdf_files, shapes_dir
+    from mzgraph.entities.describe import describe_triples
     from mzgraph.rdf.namespaces import PREFIXES
     from mzgraph.release import build_index
 
+    shapes = rdf_files(shapes_dir())
     return build_index(
-        store, out, base_iri=settings.base_iri, prefixes=PREFIXES, shapes=rdf_files(shapes_dir()), report=report
+        store,
+        out,
+        base_iri=settings.base_iri,
+        prefixes=PREFIXES,
+        shapes=shapes,
+        describe=describe_triples,
+        report=report,
     )
 
 
 def print_built(done: Built, where: Path) -> None:
     """One line on stderr: what was built, how long it took, how big it is."""
     print(
-        f"mzgraph: release index of {done.organisations:,} organisations and {done.triples:,} published triples "
+        f"mzgraph: release index of {done.organisations:,} organisations, {done.triples:,} published triples and "
+        f"{done.hubs:,} hub descriptions "
         f"built in {done.seconds:.1f} s, {done.bytes / 1e6:,.1f} MB, in {where} (release {done.release.tag})",
         file=sys.stderr,
     )

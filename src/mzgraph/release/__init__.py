@@ -9,7 +9,7 @@ Building (once per release; through the :class:`~mzgraph.store.Store` interface 
 stores alike)::
 
     built = build_index(store, Path("var/store/index"), base_iri=settings.base_iri, prefixes=PREFIXES,
-                        shapes=shape_files, report=reporter(sys.stderr))
+                        shapes=shape_files, describe=describe_triples, report=reporter(sys.stderr))
     path = ensure_index(store, cache_root, ...)   # the same into a cache keyed by release, built by one process
 
 Reading (open once per process, share between threads; every call is cheap at any size)::
@@ -25,6 +25,7 @@ Reading (open once per process, share between threads; every call is cheap at an
     index.members("partner", partner_iri)
     index.stats()                                                # home, VoID/DCAT and ontology-page figures
     index.dump("nq", gz=True)                                    # a file with size and ETag; no personal data
+    index.hub(partner_iri)                                       # a hub's description (None for other resources)
     index.sitemap_chunks(), index.sitemap(0)                     # entity pages, 50,000 per sitemap
 
 Errors the web layer turns into HTTP 400: :class:`BadCursor` (malformed, another release's, another order's)
@@ -36,6 +37,7 @@ that rebuilds the index.
 from mzgraph.progress import Reporter, reporter
 from mzgraph.release.build import Built, build_index, ensure_index, index_directory
 from mzgraph.release.errors import BadCursor, BadRequest, IndexMismatch, IndexMissing, ReleaseIndexError
+from mzgraph.release.hubs import Describer
 from mzgraph.release.index import MemberKind, ReleaseIndex, open_index
 from mzgraph.release.model import (
     Dump,
@@ -57,6 +59,7 @@ __all__ = [
     "BadCursor",
     "BadRequest",
     "Built",
+    "Describer",
     "Dump",
     "Facet",
     "FacetValue",

@@ -1,9 +1,9 @@
 """Building a release index from a store: once per release, into a folder of its own, replaced only whole.
 
-The folder holds ``release.sqlite`` (employers, facet sets, labels, search, sitemap, statistics, the release
-it was built from), ``arrays/`` (sort orders and per-employer counts, read memory-mapped) and ``dumps/``. It is
-built beside its final place and renamed when complete, so a reader never sees half an index; an older index
-there is replaced in the same step.
+The folder holds ``release.sqlite`` (employers, facet sets, labels, search, sitemap, statistics, hub
+descriptions, the release it was built from), ``arrays/`` (sort orders and per-employer counts, read
+memory-mapped) and ``dumps/``. It is built beside its final place and renamed when complete, so a reader never
+sees half an index; an older index there is replaced in the same step.
 """
 
 from __future__ import annotations
@@ -27,20 +27,23 @@ from mzgraph.progress import Reporter, T
 from mzgraph.release import queries
 from mzgraph.release.dumps import write_dumps
 from mzgraph.release.errors import ReleaseIndexError
+from mzgraph.release.hubs import SCHEMA as HUBS
+from mzgraph.release.hubs import Describer, write_hubs
 from mzgraph.release.organisations import LANGUAGES, Employers, read_employers, sort_orders
 from mzgraph.release.search import SearchBuilder
 from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics
 from mzgraph.store import Release, Store
 
-FORMAT = 2
+FORMAT = 3
 """The layout of the index; an index of another format is rebuilt."""
 DATABASE = "release.sqlite"
 ARRAYS = "arrays"
 DUMPS = "dumps"
 LABEL_BATCH = 500
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE organisations(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, labels TEXT NOT NULL,
     type TEXT NOT NULL, recognised TEXT, ambassador INTEGER NOT NULL, ambassador_since TEXT,
@@ -52,6 +55,8 @@ CREATE TABLE dumps(name TEXT NOT NULL, media_type TEXT NOT NULL, file TEXT NOT N
     size INTEGER NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY(name, gzip));
 CREATE TABLE stats(json TEXT NOT NULL);
 """
+    + HUBS
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Built:
     organisations: int
     triples: int
     words: int
+    hubs: int
+    """Resources whose description the index keeps (none when it was built without a describer)."""
     steps: dict[str, tuple[float, float]]
     """Each step of the build: wall-clock and CPU seconds (this process's; the store's own work is not in the
     CPU figure of a remote store)."""
@@ -77,13 +84,15 @@ def build_index(
     base_iri: str,
     prefixes: Mapping[str, str],
     shapes: Sequence[Path] = (),
+    describe: Describer | None = None,
     report: Reporter | None = None,
 ) -> Built:
     """Build the release index of ``store``'s current release into ``directory`` (an index there is replaced).
 
     Reads the store only through the :class:`~mzgraph.store.Store` interface's streamed queries, so it works
     on the embedded store (in memory or on disk) and on a remote SPARQL store alike. ``shapes`` are the SHACL
-    files whose rules the ontology page shows coverage for; ``prefixes`` shorten the Turtle dump.
+    files whose rules the ontology page shows coverage for; ``prefixes`` shorten the Turtle dump; ``describe``
+    describes each hub, whose description is then kept (:mod:`mzgraph.release.hubs`).
     """
     report = report or Reporter()
     started = time.monotonic()
@@ -96,7 +105,16 @@ def build_index(
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir()
         release = store.release
-        counts = _build(store, release, building, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=steps)
+        counts = _build(
+            store,
+            release,
+            building,
+            base_iri=base_iri,
+            prefixes=prefixes,
+            shapes=shapes,
+            describe=describe,
+            report=steps,
+        )
         if directory.exists():
             directory.rename(old)
         building.rename(directory)
@@ -138,8 +156,9 @@ def _build(
     base_iri: str,
     prefixes: Mapping[str, str],
     shapes: Sequence[Path],
+    describe: Describer | None,
     report: _Timed,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     built = datetime.now(UTC).replace(microsecond=0)
     (folder / ARRAYS).mkdir()
     (folder / DUMPS).mkdir()
@@ -174,6 +193,10 @@ def _build(
                 report=report,
             )
             db.execute("INSERT INTO stats VALUES (?)", (encode(stats),))
+        hubs = 0
+        if describe is not None:
+            with report.step("hub descriptions"):
+                hubs = write_hubs(db, store, describe, report)
         meta = {
             "format": FORMAT,
             "tag": release.tag,
@@ -190,7 +213,7 @@ def _build(
         db.commit()
     finally:
         db.close()
-    return employers.count, triples, words
+    return employers.count, triples, words, hubs
 
 
 def _write_employers(db: sqlite3.Connection, arrays: Path, employers: Employers) -> None:
@@ -277,6 +300,22 @@ def _write_search(db: sqlite3.Connection, arrays: Path, store: Store, employers:
     return words
 
 
+def index_format(directory: Path) -> int | None:
+    """The format of the index in ``directory``; None if there is none or it cannot be read."""
+    database = directory / DATABASE
+    if not database.is_file():
+        return None
+    try:
+        db = sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return json.loads(row[0]) if row is not None else None
+
+
 def index_directory(root: Path, release: Release) -> Path:
     """Where the index of ``release`` goes in a cache folder ``root`` (one folder per release tag)."""
     return root / release.tag
@@ -300,9 +339,11 @@ def ensure_index(
     base_iri: str,
     prefixes: Mapping[str, str],
     shapes: Sequence[Path] = (),
+    describe: Describer | None = None,
     report: Reporter | None = None,
 ) -> Path:
-    """The index of ``store``'s release in the cache folder ``root``, built first if it is not there yet.
+    """The index of ``store``'s release in the cache folder ``root``, built first if it is not there yet, or if
+    the one there has another format (an older mzgraph built it).
 
     Several processes may ask at once (``serve --workers``): a lock file makes the first one build and the
     others wait for it, then open what it built.
@@ -310,8 +351,16 @@ def ensure_index(
     directory = index_directory(root, store.release)
     try:
         with _locked(root / f".{store.release.tag}.lock"):
-            if not (directory / DATABASE).is_file():
-                build_index(store, directory, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report)
+            if index_format(directory) != FORMAT:
+                build_index(
+                    store,
+                    directory,
+                    base_iri=base_iri,
+                    prefixes=prefixes,
+                    shapes=shapes,
+                    describe=describe,
+                    report=report,
+                )
     except OSError as err:
         raise _unwritable(root, err) from None
     return directory

@@ -13,6 +13,7 @@ from mzgraph.config import Settings, default_index_cache
 from mzgraph.progress import Reporter
 from mzgraph.release.build import build_index, ensure_index
 from mzgraph.release.errors import ReleaseIndexError
+from mzgraph.release.hubs import Describer
 from mzgraph.release.index import ReleaseIndex, open_index
 from mzgraph.sparql.errors import QueryError
 from mzgraph.store import RemoteStore, Store
@@ -41,12 +42,19 @@ class IndexHandle:
     """
 
     def __init__(
-        self, settings: Settings, store: Store, *, shapes: Sequence[Path], prefixes: Mapping[str, str]
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        shapes: Sequence[Path],
+        prefixes: Mapping[str, str],
+        describe: Describer | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self._shapes = tuple(shapes)
         self._prefixes = dict(prefixes)
+        self._describe = describe
         self._index: ReleaseIndex | None = None
         self._opened = False
         self._lock = threading.Lock()
@@ -113,7 +121,13 @@ class IndexHandle:
             return open_index(settings.index_path, recorded, rebuild=rebuild)
         root = settings.index_path or default_index_cache()
         directory = ensure_index(
-            store, root, base_iri=settings.base_iri, prefixes=self._prefixes, shapes=self._shapes, report=report
+            store,
+            root,
+            base_iri=settings.base_iri,
+            prefixes=self._prefixes,
+            shapes=self._shapes,
+            describe=self._describe,
+            report=report,
         )
         return open_index(directory, store.release, rebuild="mzgraph serve (it builds the index at start-up)")
 
@@ -128,14 +142,22 @@ class IndexHandle:
                 "--out DIR` with --index DIR",
                 detail={"endpoint": store.endpoint},
             ) from None
-        base_iri, prefixes, shapes = self._settings.base_iri, self._prefixes, self._shapes
+        base_iri, prefixes, shapes, describe = self._settings.base_iri, self._prefixes, self._shapes, self._describe
         rebuild = "mzgraph serve (it builds the index at start-up)"
         if recorded is not None:
             directory = ensure_index(
-                store, default_index_cache(), base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report
+                store,
+                default_index_cache(),
+                base_iri=base_iri,
+                prefixes=prefixes,
+                shapes=shapes,
+                describe=describe,
+                report=report,
             )
             return open_index(directory, recorded, rebuild=rebuild)
         self._temporary = tempfile.TemporaryDirectory(prefix="mzgraph-index-")
         directory = Path(self._temporary.name) / "index"
-        build_index(store, directory, base_iri=base_iri, prefixes=prefixes, shapes=shapes, report=report)
+        build_index(
+            store, directory, base_iri=base_iri, prefixes=prefixes, shapes=shapes, describe=describe, report=report
+        )
         return open_index(directory, store.release, rebuild=rebuild)

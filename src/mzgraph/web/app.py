@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from mzgraph import __version__
 from mzgraph.bundled import queries_dir, rdf_files, shapes_dir
 from mzgraph.config import Settings
+from mzgraph.entities.describe import describe_triples
 from mzgraph.errors import ErrorBody
 from mzgraph.rdf.namespaces import PREFIXES
 from mzgraph.release.serving import IndexHandle
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """
     settings = settings or Settings()
     store = store or open_store(settings)
-    index = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES)
+    index = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES, describe=describe_triples)
     if not index.built_at_start:
         try:
             index.open()

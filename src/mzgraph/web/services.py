@@ -98,8 +98,14 @@ class PageServices:
         return await asyncio.shield(task)
 
     async def describe(self, iri: ox.NamedNode) -> Description:
-        """The description graph of ``iri`` (read in process where the store allows, else one CONSTRUCT)."""
-        await self.release()
+        """The description graph of ``iri``: a hub's kept in the release index, else read in process where the
+        store allows it, else asked with SPARQL."""
+        release = await self.release()
+        index = self._index.index if self._index is not None else None
+        if index is not None and index.release == release.tag:
+            kept = index.hub(iri.value)
+            if kept is not None:
+                return Description(iri, kept)
         labels = self._cache.setdefault("description_labels", {})  # linked resources' labels, for this release
         # a small description read in process is read right here: a trip to a thread would cost more than the read
         found = read_description(self.store, iri, budget=LOOP_READ_BUDGET, labels=labels)
