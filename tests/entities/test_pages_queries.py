@@ -99,7 +99,10 @@ def test_partner_relations_of_one_page_of_employers(store: ox.Store) -> None:
     emmen = Link(ID + "organisation/gemeente-emmen", "Municipality of Emmen")
     haarlem = Link(ID + "organisation/gemeente-haarlem", "Municipality of Haarlem")
     orgs = [ox.NamedNode(emmen.iri), ox.NamedNode(haarlem.iri)]
-    found = read_collaborations(select(store, relations_query(partner, orgs)), partner, [emmen, haarlem], EN)
+    role = ID + "partner-role/"
+    roles = {role + "ambassador-partner": "Ambassador partner", role + "co-signatory": "Co-signatory"}
+    rows = select(store, relations_query(partner, orgs))
+    found = read_collaborations(rows, partner, [emmen, haarlem], EN, lambda role: roles.get(role, "?"))
     assert [c.organisation for c in found] == [emmen, haarlem], "the page's order, each employer once"
     assert {r.role.label for r in found[0].relations if r.role} == {"Ambassador partner", "Co-signatory"}
     assert found[1].relations == [], "an employer of the page without a relation to this partner"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
-from mzgraph.entities.labels import local_name, pick_text
+from mzgraph.entities.labels import pick_text
 from mzgraph.entities.organisation import Figure, PartnerRelation, read_figure
 from mzgraph.entities.values import Link, format_date, link, links, literal_int
 from mzgraph.entities.vocab import ORG_UNIT_OF, RDFS_COMMENT, SCHEMA_URL, SKOS_ALT, m
@@ -17,13 +17,14 @@ from mzgraph.sparql.builders import Row, prologue, term, values
 
 def relations_query(partner: ox.NamedNode, organisations: Sequence[ox.NamedNode]) -> str:
     """SELECT the partner relations naming ``partner`` of the given employers (one page of them), with role,
-    date, quote and source line."""
+    date, quote and source line. The roles' labels are the page's to find (the release index has them): asked
+    here as a nested OPTIONAL, they were most of the query's time on Virtuoso."""
     return (
         prologue()
-        + f"""SELECT ?org ?rel ?role ?roleLabel ?date ?quote ?line WHERE {{
+        + f"""SELECT ?org ?rel ?role ?date ?quote ?line WHERE {{
   {values("org", organisations)}
   ?rel mz:partner {term(partner)} ; mz:organisation ?org .
-  OPTIONAL {{ ?rel mz:partnerRole ?role OPTIONAL {{ ?role skos:prefLabel ?roleLabel }} }}
+  OPTIONAL {{ ?rel mz:partnerRole ?role }}
   OPTIONAL {{ ?rel mz:date ?date }}
   OPTIONAL {{ ?rel mz:quote ?quote }}
   OPTIONAL {{ ?rel mz:sourceLine ?line }}
@@ -62,10 +63,14 @@ class Partner:
 
 
 def read_collaborations(
-    rows: Sequence[Row], partner: ox.NamedNode, organisations: Sequence[Link], langs: Sequence[str]
+    rows: Sequence[Row],
+    partner: ox.NamedNode,
+    organisations: Sequence[Link],
+    langs: Sequence[str],
+    role_label: Callable[[str], str],
 ) -> list[Collaboration]:
     """The employers ``organisations`` (one page, in its order) with their relations to ``partner``, from the
-    rows of :func:`relations_query`."""
+    rows of :func:`relations_query`; ``role_label`` names a role (its IRI) in the page's language."""
     by_relation: dict[str, list[Row]] = {}
     for row in rows:
         by_relation.setdefault(row["rel"].value, []).append(row)
@@ -78,9 +83,7 @@ def read_collaborations(
             PartnerRelation(
                 iri=iri,
                 partner=partner_link,
-                role=None
-                if not isinstance(role, ox.NamedNode)
-                else Link(role.value, pick_text((r.get("roleLabel") for r in group), langs) or local_name(role.value)),
+                role=Link(role.value, role_label(role.value)) if isinstance(role, ox.NamedNode) else None,
                 date=format_date(first.get("date"), langs[0]),
                 quote=pick_text((r.get("quote") for r in group), langs),
                 line=literal_int(first.get("line")),

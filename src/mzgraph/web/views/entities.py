@@ -179,7 +179,8 @@ async def partner_view(
     body.employers = members.total
     orgs = [ox.NamedNode(item.iri) for item in members.items]
     rows = await services.select(relations_query(d.focus, orgs)) if orgs else []
-    body.collaborations = read_collaborations(rows, d.focus, [Link(i.iri, i.name) for i in members.items], langs)
+    page = [Link(i.iri, i.name) for i in members.items]
+    body.collaborations = read_collaborations(rows, d.focus, page, langs, lambda role: index.label(role, langs))
     skip = (m("partner").value,)
     other = read_resource(d, langs, await services.term_labels(), skip=skip)
     website = safe_href(body.url)
