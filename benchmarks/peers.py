@@ -76,7 +76,8 @@ class MemorySampler:
         for proc in self._processes():
             try:
                 info = proc.memory_full_info()
-                command = " ".join(proc.cmdline())[-120:]
+                executable, *args = proc.cmdline() or [""]
+                command = " ".join([Path(executable).name, *args])[-120:]  # the program, not where it is installed
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             found.append(
