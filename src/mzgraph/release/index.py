@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import pyoxigraph as ox
 from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 
 from mzgraph.release.build import ARRAYS, DATABASE, FORMAT
 from mzgraph.release.cursor import Cursor, decode
 from mzgraph.release.errors import BadRequest, IndexMismatch, IndexMissing
-from mzgraph.release.hubs import read_hub
 from mzgraph.release.model import (
     FACETS,
     Facet,
@@ -89,7 +87,6 @@ class ReleaseIndex(ReleaseWide):
         ):
             self._sets[kind][value] = FrozenBitMap.deserialize(members)
         self._labels = {iri: json.loads(text) for iri, text in self._db().execute("SELECT iri, labels FROM labels")}
-        self._hubs = frozenset(iri for (iri,) in self._db().execute("SELECT iri FROM hubs"))
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -105,16 +102,6 @@ class ReleaseIndex(ReleaseWide):
             uri = (self.directory / DATABASE).resolve().as_uri() + "?mode=ro&immutable=1"
             connection = self._local.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         return connection
-
-    # --- hubs --------------------------------------------------------------------------------------------
-
-    def hub(self, iri: str) -> list[ox.Triple] | None:
-        """The description of ``iri`` kept for this release if it is a hub (:mod:`mzgraph.release.hubs`), else
-        None (a set lookup: most resources are not hubs)."""
-        if iri not in self._hubs:
-            return None
-        (ntriples,) = self._db().execute("SELECT ntriples FROM hubs WHERE iri = ?", (iri,)).fetchone()
-        return read_hub(ntriples)
 
     # --- lists -------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The release-wide parts of an opened release index: its statistics, dumps and sitemaps, each read once."""
+"""The release-wide parts of an opened release index: its statistics, dumps, sitemaps and hub descriptions."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from mzgraph.release.build import DUMPS
 from mzgraph.release.errors import BadRequest
+from mzgraph.release.hubs import read_hub
 from mzgraph.release.model import Dump, SitemapChunk, Stats
 from mzgraph.release.sitemap import CHUNK
 from mzgraph.release.statistics import decode as decode_stats
@@ -78,3 +81,15 @@ class ReleaseWide:
             "SELECT iri FROM sitemap WHERE n > ? AND n <= ? ORDER BY n", (number * CHUNK, (number + 1) * CHUNK)
         )
         return [iri for (iri,) in rows]
+
+    @cached_property
+    def _hubs(self) -> frozenset[str]:
+        return frozenset(iri for (iri,) in self._db().execute("SELECT iri FROM hubs"))
+
+    def hub(self, iri: str) -> list[ox.Triple] | None:
+        """The description of ``iri`` kept for this release if it is a hub (:mod:`mzgraph.release.hubs`), else
+        None (a set lookup: most resources are not hubs)."""
+        if iri not in self._hubs:
+            return None
+        (ntriples,) = self._db().execute("SELECT ntriples FROM hubs WHERE iri = ?", (iri,)).fetchone()
+        return read_hub(ntriples)
