@@ -21,15 +21,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
-from mzgraph.rdf.namespaces import RDF_TYPE
+from mzgraph.rdf.namespaces import EMPLOYER_PARTS, RDF_TYPE
 from mzgraph.rdf.oxigraph import Term as AnyTerm
 from mzgraph.sparql.builders import Term, prologue, term
 from mzgraph.store.base import Store
 
-PART_OF = (
-    "mz:recognition|mz:ambassadorRole|mz:measure|mz:statement|mz:figure|mz:ambassadorActivity|mz:agreement"
-    "|^mz:organisation"
-)
+PART_OF = "|".join(f"mz:{name}" for name in EMPLOYER_PARTS) + "|^mz:organisation"
 """Property path from a resource to the parts described with it (an employer has a bounded number of each)."""
 
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name", "mz:text")
@@ -157,10 +154,7 @@ def query_description(store: Store, iri: ox.NamedNode, inbound_limit: int = INBO
 
 
 _MZ = "https://w3id.org/mzgraph/def/"
-_PART_PROPERTIES = frozenset(
-    ox.NamedNode(_MZ + name)
-    for name in ("recognition", "ambassadorRole", "measure", "statement", "figure", "ambassadorActivity", "agreement")
-)
+_PART_PROPERTIES = frozenset(ox.NamedNode(_MZ + name) for name in EMPLOYER_PARTS)
 _ORGANISATION = ox.NamedNode(_MZ + "organisation")
 _PARTNER = ox.NamedNode(_MZ + "partner")
 _MEASURE_GROUP = ox.NamedNode(_MZ + "measureGroup")

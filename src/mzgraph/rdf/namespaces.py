@@ -103,5 +103,9 @@ PREFIXES: dict[str, str] = {
 }
 """Prefixes used in the query page, the saved queries and serialisations."""
 
+EMPLOYER_PARTS = ("recognition", "ambassadorRole", "measure", "statement", "figure", "ambassadorActivity", "agreement")
+"""Local names (in ``mz:``) of the properties from an employer to the parts it owns: an employer has a bounded
+number of each, each part belongs to one employer, and an employer's page describes them with it."""
+
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 """``rdf:type``, the one predicate nearly every module reads or writes."""

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from mzgraph.progress import Reporter
+from mzgraph.rdf.namespaces import EMPLOYER_PARTS
 from mzgraph.release.queries import MZ
 from mzgraph.store import Store
 
@@ -30,19 +31,7 @@ HUB_LINKS = 100
 """Links pointing at a resource beyond which it is a hub (as many as a description holds: it then holds only the
 first ones)."""
 
-PARTS = tuple(
-    f"<{MZ}{name}>"
-    for name in (
-        "recognition",
-        "ambassadorRole",
-        "measure",
-        "statement",
-        "figure",
-        "ambassadorActivity",
-        "agreement",
-        "organisation",
-    )
-)
+PARTS = tuple(f"<{MZ}{name}>" for name in (*EMPLOYER_PARTS, "organisation"))
 """The properties from an employer to its parts (and from a partner relation to its employer): what they point at
 is pointed at once, or by one employer's relations, so they are left out of the count."""
 
