@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from mzgraph.entities import concept, dataset, ontology, organisation, partner
+from mzgraph.entities import concept, dataset, ontology, organisation
 from mzgraph.entities.describe import describe_query
 from mzgraph.entities.labels import preferred_languages
 from mzgraph.entities.values import format_date
@@ -95,7 +95,6 @@ def test_every_page_query_passes_the_endpoint_guard() -> None:
         describe_query(iri),
         organisation.sources_query(iri),
         concept.scheme_query(iri),
-        partner.relations_query(iri, [iri, iri]),
         ontology.term_labels_query(),
         ontology.terms_query(BASE),
         ontology.vocabulary_query(BASE),

@@ -8,28 +8,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mzgraph.entities.describe import Description
-from mzgraph.entities.labels import pick_text
 from mzgraph.entities.organisation import Figure, PartnerRelation, read_figure
 from mzgraph.entities.values import Link, format_date, link, links, literal_int
 from mzgraph.entities.vocab import ORG_UNIT_OF, RDFS_COMMENT, SCHEMA_URL, SKOS_ALT, m
-from mzgraph.sparql.builders import Row, prologue, term, values
-
-
-def relations_query(partner: ox.NamedNode, organisations: Sequence[ox.NamedNode]) -> str:
-    """SELECT the partner relations naming ``partner`` of the given employers (one page of them), with role,
-    date, quote and source line. The roles' labels are the page's to find (the release index has them): asked
-    here as a nested OPTIONAL, they were most of the query's time on Virtuoso."""
-    return (
-        prologue()
-        + f"""SELECT ?org ?rel ?role ?date ?quote ?line WHERE {{
-  {values("org", organisations)}
-  ?rel mz:partner {term(partner)} ; mz:organisation ?org .
-  OPTIONAL {{ ?rel mz:partnerRole ?role }}
-  OPTIONAL {{ ?rel mz:date ?date }}
-  OPTIONAL {{ ?rel mz:quote ?quote }}
-  OPTIONAL {{ ?rel mz:sourceLine ?line }}
-}}"""
-    )
 
 
 @dataclass(frozen=True)
@@ -63,43 +44,23 @@ class Partner:
 
 
 def read_collaborations(
-    rows: Sequence[Row],
-    partner: ox.NamedNode,
-    organisations: Sequence[Link],
-    langs: Sequence[str],
-    role_label: Callable[[str], str],
+    d: Description, organisations: Sequence[Link], langs: Sequence[str], role_label: Callable[[str], str]
 ) -> list[Collaboration]:
-    """The employers ``organisations`` (one page, in its order) with their relations to ``partner``, from the
-    rows of :func:`relations_query`; ``role_label`` names a role (its IRI) in the page's language."""
-    by_relation: dict[str, list[Row]] = {}
-    for row in rows:
-        by_relation.setdefault(row["rel"].value, []).append(row)
-    found: dict[str, list[PartnerRelation]] = {}
-    partner_link = Link(partner.value, "")
-    for iri, group in sorted(by_relation.items()):
-        first = group[0]
-        role = first.get("role")
-        found.setdefault(first["org"].value, []).append(
-            PartnerRelation(
-                iri=iri,
-                partner=partner_link,
-                role=Link(role.value, role_label(role.value)) if isinstance(role, ox.NamedNode) else None,
-                date=format_date(first.get("date"), langs[0]),
-                quote=pick_text((r.get("quote") for r in group), langs),
-                line=literal_int(first.get("line")),
-            )
-        )
-    return [
-        Collaboration(org, sorted(found.get(org.iri, []), key=lambda r: r.role.label if r.role else ""))
-        for org in organisations
-    ]
+    """The employers ``organisations`` (one page, in its order) with their relations to the partner ``d.focus``,
+    from a description holding those relations (the release index keeps them); ``role_label`` names a role (its
+    IRI) in the page's language."""
+    found = _relations(d, langs, lambda role: Link(role.value, role_label(role.value)))
+    return [Collaboration(org, found[org.iri][1] if org.iri in found else []) for org in organisations]
 
 
-def read_partner(d: Description, langs: Sequence[str]) -> Partner:
-    """The page model of the partner body ``d.focus``."""
+def _relations(
+    d: Description, langs: Sequence[str], role_link: Callable[[ox.NamedNode], Link]
+) -> dict[str, tuple[Link, list[PartnerRelation]]]:
+    """The partner relations ``d`` holds, by employer (its IRI): the employer's link and its relations, by role."""
     focus = d.focus
+    partner = link(d, focus, langs)
     by_org: dict[str, tuple[Link, list[PartnerRelation]]] = {}
-    for node in d.subjects(m("partner"), focus):
+    for node in sorted(d.subjects(m("partner"), focus), key=lambda n: n.value):
         org = d.value(node, m("organisation"))
         if not isinstance(org, ox.NamedNode):
             continue
@@ -108,13 +69,22 @@ def read_partner(d: Description, langs: Sequence[str]) -> Partner:
         entry[1].append(
             PartnerRelation(
                 iri=node.value,
-                partner=link(d, focus, langs),
-                role=None if role is None else link(d, role, langs),
+                partner=partner,
+                role=role_link(role) if isinstance(role, ox.NamedNode) else None,
                 date=format_date(d.value(node, m("date")), langs[0]),
                 quote=d.text(node, m("quote"), langs),
                 line=literal_int(d.value(node, m("sourceLine"))),
             )
         )
+    for _, relations in by_org.values():
+        relations.sort(key=lambda r: r.role.label if r.role else "")
+    return by_org
+
+
+def read_partner(d: Description, langs: Sequence[str]) -> Partner:
+    """The page model of the partner body ``d.focus``."""
+    focus = d.focus
+    by_org = _relations(d, langs, lambda role: link(d, role, langs))
     url = d.value(focus, SCHEMA_URL)
     return Partner(
         iri=focus.value,
@@ -127,10 +97,7 @@ def read_partner(d: Description, langs: Sequence[str]) -> Partner:
         figures=[read_figure(d, n, langs) for n in d.objects(focus, m("figure"))],
         notes=d.texts(focus, m("curationNote")),
         collaborations=sorted(
-            (
-                Collaboration(org, sorted(rels, key=lambda r: r.role.label if r.role else ""))
-                for org, rels in by_org.values()
-            ),
+            (Collaboration(org, relations) for org, relations in by_org.values()),
             key=lambda c: c.organisation.label.casefold(),
         ),
     )

@@ -1,9 +1,9 @@
 """Building a release index from a store: once per release, into a folder of its own, replaced only whole.
 
 The folder holds ``release.sqlite`` (employers, facet sets, labels, search, sitemap, statistics, hub
-descriptions, the release it was built from), ``arrays/`` (sort orders and per-employer counts, read
-memory-mapped) and ``dumps/``. It is built beside its final place and renamed when complete, so a reader never
-sees half an index; an older index there is replaced in the same step.
+descriptions, partner relations, the release it was built from), ``arrays/`` (sort orders and per-employer
+counts, read memory-mapped) and ``dumps/``. It is built beside its final place and renamed when complete, so a
+reader never sees half an index; an older index there is replaced in the same step.
 """
 
 from __future__ import annotations
@@ -30,12 +30,14 @@ from mzgraph.release.errors import ReleaseIndexError
 from mzgraph.release.hubs import SCHEMA as HUBS
 from mzgraph.release.hubs import Describer, write_hubs
 from mzgraph.release.organisations import LANGUAGES, Employers, read_employers, sort_orders
+from mzgraph.release.relations import SCHEMA as RELATIONS
+from mzgraph.release.relations import write_relations
 from mzgraph.release.search import SearchBuilder
 from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics
 from mzgraph.store import Release, Store
 
-FORMAT = 3
+FORMAT = 4
 """The layout of the index; an index of another format is rebuilt."""
 DATABASE = "release.sqlite"
 ARRAYS = "arrays"
@@ -56,6 +58,7 @@ CREATE TABLE dumps(name TEXT NOT NULL, media_type TEXT NOT NULL, file TEXT NOT N
 CREATE TABLE stats(json TEXT NOT NULL);
 """
     + HUBS
+    + RELATIONS
 )
 
 
@@ -193,6 +196,8 @@ def _build(
                 report=report,
             )
             db.execute("INSERT INTO stats VALUES (?)", (encode(stats),))
+        with report.step("partner relations"):
+            write_relations(db, store, report)
         hubs = 0
         if describe is not None:
             with report.step("hub descriptions"):

@@ -1,8 +1,10 @@
-"""The release-wide parts of an opened release index: its statistics, dumps, sitemaps and hub descriptions."""
+"""The release-wide parts of an opened release index: its statistics, dumps, sitemaps, hub descriptions and
+partner relations."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +15,7 @@ from mzgraph.release.build import DUMPS
 from mzgraph.release.errors import BadRequest
 from mzgraph.release.hubs import read_hub
 from mzgraph.release.model import Dump, SitemapChunk, Stats
+from mzgraph.release.relations import read_relations
 from mzgraph.release.sitemap import CHUNK
 from mzgraph.release.statistics import decode as decode_stats
 
@@ -93,3 +96,8 @@ class ReleaseWide:
             return None
         (ntriples,) = self._db().execute("SELECT ntriples FROM hubs WHERE iri = ?", (iri,)).fetchone()
         return read_hub(ntriples)
+
+    def partner_relations(self, partner: str, organisations: Sequence[str]) -> list[ox.Triple]:
+        """The partner relations between ``partner`` and each of ``organisations`` (with their roles, dates,
+        quotes and source lines) as triples, read from this release (:mod:`mzgraph.release.relations`)."""
+        return read_relations(self._db(), partner, organisations)

@@ -26,7 +26,7 @@ from mzgraph.entities.organisation import (
     source_rows,
     sources_query,
 )
-from mzgraph.entities.partner import read_collaborations, read_partner, relations_query
+from mzgraph.entities.partner import read_collaborations, read_partner
 from mzgraph.entities.resource import read_resource, term_label
 from mzgraph.entities.values import Link, link
 from mzgraph.entities.vocab import (
@@ -177,10 +177,9 @@ async def partner_view(
     index = await services.index()
     members = await asyncio.to_thread(index.members, "partner", d.focus.value, cursor, MEMBERS_PAGE, langs)
     body.employers = members.total
-    orgs = [ox.NamedNode(item.iri) for item in members.items]
-    rows = await services.select(relations_query(d.focus, orgs)) if orgs else []
     page = [Link(i.iri, i.name) for i in members.items]
-    body.collaborations = read_collaborations(rows, d.focus, page, langs, lambda role: index.label(role, langs))
+    relations = Description(d.focus, index.partner_relations(d.focus.value, [org.iri for org in page]))
+    body.collaborations = read_collaborations(relations, page, langs, lambda role: index.label(role, langs))
     skip = (m("partner").value,)
     other = read_resource(d, langs, await services.term_labels(), skip=skip)
     website = safe_href(body.url)
