@@ -95,11 +95,13 @@ _FIRST = ("@context", "id", "type", "label", "prefLabel")
 def tidy(node: Any) -> Any:
     """Reading order only (JSON-LD ignores it): ``id``, ``type`` and names first; measures by group, then order."""
     if isinstance(node, list):
-        return [tidy(item) for item in node]
+        return [tidy(item) if isinstance(item, dict | list) else item for item in node]
     if not isinstance(node, dict):
         return node
-    keys = [k for k in _FIRST if k in node] + [k for k in node if k not in _FIRST]
-    out = {key: tidy(node[key]) for key in keys}
+    out = {key: _tidy_value(node[key]) for key in _FIRST if key in node}
+    for key, value in node.items():
+        if key not in out:
+            out[key] = _tidy_value(value)
     measures = out.get("measures")
     if isinstance(measures, dict):
         ordered = sorted(measures, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
@@ -107,6 +109,11 @@ def tidy(node: Any) -> Any:
             g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g] for g in ordered
         }
     return out
+
+
+def _tidy_value(value: Any) -> Any:
+    """A value of a tidied node: only objects and arrays have anything to order (most values are strings)."""
+    return tidy(value) if isinstance(value, dict | list) else value
 
 
 def _order(item: Any) -> tuple[int, str]:
