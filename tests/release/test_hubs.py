@@ -18,7 +18,7 @@ MZ = "https://w3id.org/mzgraph/def/"
 
 def pointing_counts(store: EmbeddedStore) -> Counter[str]:
     """How many triples point at each IRI by a property that is not a part property, counted one by one."""
-    parts = {part.strip("<>") for part in PARTS}
+    parts = {MZ + name for name in PARTS}
     counts: Counter[str] = Counter()
     for predicate, target in store.stream_select("SELECT ?p ?o WHERE { ?s ?p ?o }"):
         if isinstance(target, ox.NamedNode) and isinstance(predicate, ox.NamedNode) and predicate.value not in parts:

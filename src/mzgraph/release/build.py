@@ -37,7 +37,7 @@ from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics
 from mzgraph.store import Release, Store
 
-FORMAT = 4
+FORMAT = 5
 """The layout of the index; an index of another format is rebuilt."""
 DATABASE = "release.sqlite"
 ARRAYS = "arrays"
@@ -201,7 +201,7 @@ def _build(
         hubs = 0
         if describe is not None:
             with report.step("hub descriptions"):
-                hubs = write_hubs(db, store, describe, report)
+                hubs = write_hubs(db, store, folder / DUMPS / "mzgraph.nq", default_triples, describe, report)
         meta = {
             "format": FORMAT,
             "tag": release.tag,
