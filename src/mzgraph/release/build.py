@@ -181,8 +181,9 @@ def _build(
             )
             rows = [(d.name, d.media_type, d.path.name, int(d.gzip), d.size, d.sha256) for d in dumps]
             db.executemany("INSERT INTO dumps VALUES (?, ?, ?, ?, ?, ?)", rows)
+        nquads = folder / DUMPS / "mzgraph.nq"  # the published graph, its default graph's triples first
         with report.step("sitemap"):
-            entities = write_sitemap(db, folder / DUMPS / "mzgraph.nq", default_triples, base=base_iri)
+            entities = write_sitemap(db, nquads, default_triples, base=base_iri)
         with report.step("statistics"):
             stats = read_statistics(
                 store,
@@ -201,7 +202,7 @@ def _build(
         hubs = 0
         if describe is not None:
             with report.step("hub descriptions"):
-                hubs = write_hubs(db, store, folder / DUMPS / "mzgraph.nq", default_triples, describe, report)
+                hubs = write_hubs(db, store, nquads, default_triples, describe, report)
         meta = {
             "format": FORMAT,
             "tag": release.tag,

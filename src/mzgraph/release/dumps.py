@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -180,6 +181,13 @@ def _typed(value: bytes) -> bytes:
     else:
         datatype = "integer"
     return b'"' + value + b'"^^<' + (_XSD + datatype).encode() + b">"
+
+
+def default_graph_lines(nquads: Path, lines: int) -> Iterator[bytes]:
+    """The first ``lines`` lines of the N-Quads dump: the default graph's triples, one a line, each written
+    ``subject predicate object .`` with the terms as the store's answer gave them (numbers written out)."""
+    with nquads.open("rb") as data:
+        yield from itertools.islice(data, lines)
 
 
 def _default_graph(nquads: Path, lines: int) -> Iterator[ox.Triple]:

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from mzgraph.progress import Reporter
 from mzgraph.rdf.namespaces import EMPLOYER_PARTS
+from mzgraph.release.dumps import default_graph_lines
 from mzgraph.release.queries import MZ
 from mzgraph.store import Store
 
@@ -44,19 +45,19 @@ def find_hubs(nquads: Path, lines: int, links: int = HUB_LINKS) -> list[ox.Named
     """Every IRI more than ``links`` of the first ``lines`` lines of the N-Quads dump point at (the part
     properties aside), in IRI order.
 
-    The dump just written holds exactly the published triples, one per line as pyoxigraph writes them (the
-    sitemap is read from it the same way). An aggregate asked of a remote store is not trusted here: Virtuoso
-    once answered this ``GROUP BY ... HAVING`` with 61 of its 97 groups and no mark that the answer was cut.
+    The dump just written holds exactly the published triples, one per line
+    (:func:`~mzgraph.release.dumps.default_graph_lines`; the sitemap is read from it the same way). An aggregate
+    asked of a remote store is not trusted here: Virtuoso once answered this ``GROUP BY ... HAVING`` with 61 of
+    its 97 groups and no mark that the answer was cut.
     """
     parts = {f"<{MZ}{name}>".encode() for name in PARTS}
     counts: Counter[bytes] = Counter()
-    with nquads.open("rb") as data:
-        for _, line in zip(range(lines), data, strict=False):
-            if line.startswith(b"<<"):  # a quoted triple as subject: the published data has none
-                continue
-            _, predicate, rest = line.split(b" ", 2)
-            if rest.startswith(b"<") and not rest.startswith(b"<<") and predicate not in parts:
-                counts[rest[1 : rest.index(b">")]] += 1
+    for line in default_graph_lines(nquads, lines):
+        if line.startswith(b"<<"):  # a quoted triple as subject: the published data has none
+            continue
+        _, predicate, rest = line.split(b" ", 2)
+        if rest.startswith(b"<") and not rest.startswith(b"<<") and predicate not in parts:
+            counts[rest[1 : rest.index(b">")]] += 1
     return [ox.NamedNode(iri.decode()) for iri, n in sorted(counts.items()) if n > links]
 
 

@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from mzgraph.release.dumps import default_graph_lines
+
 CHUNK = 50_000
 """Pages per sitemap file: the sitemaps protocol's limit."""
 
@@ -33,10 +35,9 @@ def _subjects(nquads: Path, lines: int, base: str) -> Iterator[str]:
     writes a subject's triples together; the table's unique index catches the rest)."""
     prefix = b"<" + (base + "id/").encode()
     previous = b""
-    with nquads.open("rb") as data:
-        for _, line in zip(range(lines), data, strict=False):
-            if line.startswith(prefix):
-                subject = line[1 : line.index(b">")]
-                if subject != previous:
-                    previous = subject
-                    yield subject.decode()
+    for line in default_graph_lines(nquads, lines):
+        if line.startswith(prefix):
+            subject = line[1 : line.index(b">")]
+            if subject != previous:
+                previous = subject
+                yield subject.decode()
