@@ -173,7 +173,10 @@ def test_literals_that_look_like_quirks_are_left_alone() -> None:
         {
             "head": {"vars": ["x"]},
             "results": {
-                "bindings": [{"x": {"type": "literal", "value": '"type": "bnode", "value": "nodeID://b1" "lang": "x"'}}]
+                "bindings": [
+                    {"x": {"type": "literal", "value": '"type": "bnode", "value": "nodeID://b1" "lang": "x"'}},
+                    {"x": {"type": "literal", "value": 'a\\"lang": "nl", "value": 5}, \\"value": 6, "lang"'}},
+                ]
             },
         }
     ).encode()
