@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -32,6 +32,18 @@ Binding = ox.NamedNode | ox.Literal
 StreamedRow = tuple[Term | None, ...]
 """One solution of a streamed SELECT: the terms in the order of the query's variables, None where unbound."""
 
+
+@runtime_checkable
+class Solutions(Protocol):
+    """The solutions of a streamed SELECT: pyoxigraph's, or a remote store's read in partitions."""
+
+    variables: list[ox.Variable]
+
+    def __iter__(self) -> Iterator[ox.QuerySolution]: ...
+
+
+TRUSTED = Limits(max_length=1 << 24)
+"""The static checks of mzgraph's own queries (a long one lists many IRIs)."""
 STREAM_TIMEOUT = 6 * 3600.0
 """Deadline of a streamed internal query (seconds): long, since it reads a whole release once."""
 
@@ -112,7 +124,7 @@ class Store(ABC):
     @abstractmethod
     def _stream(
         self, request: QueryRequest, deadline: float
-    ) -> contextlib.AbstractContextManager[ox.QuerySolutions | Iterator[ox.Triple]]:
+    ) -> contextlib.AbstractContextManager[Solutions | Iterator[ox.Triple]]:
         """Evaluate a checked SELECT or CONSTRUCT with no row cap: its solutions or triples as they come.
 
         Outside the worker pool and the admission limit; failures met while the caller reads (the network,
@@ -250,7 +262,7 @@ class Store(ABC):
         request = self._trusted(text, bindings, QueryForm.SELECT)
         deadline = time.monotonic() + timeout
         with self._stream(request, deadline) as solutions:
-            assert isinstance(solutions, ox.QuerySolutions)
+            assert isinstance(solutions, Solutions)
             width = range(len(solutions.variables))
             for count, solution in enumerate(solutions):
                 if not count & 0x3FFF:
@@ -264,6 +276,7 @@ class Store(ABC):
         request = self._trusted(text, bindings, QueryForm.CONSTRUCT)
         deadline = time.monotonic() + timeout
         with self._stream(request, deadline) as triples:
+            assert not isinstance(triples, Solutions)
             for count, triple in enumerate(triples):
                 if not count & 0x3FFF:
                     _check_deadline(deadline, timeout)
@@ -287,7 +300,7 @@ class Store(ABC):
     def _trusted(
         self, text: str, bindings: Mapping[str, Binding] | None, form: QueryForm, *also: QueryForm
     ) -> QueryRequest:
-        request = QueryRequest(check(bind_values(text, bindings) if bindings else text, Limits(max_length=1 << 24)))
+        request = QueryRequest(check(bind_values(text, bindings) if bindings else text, TRUSTED))
         if request.form not in (form, *also):
             expected = " or ".join(f.value for f in (form, *also))
             raise ValueError(f"expected a {expected} query, got {request.form.value}")

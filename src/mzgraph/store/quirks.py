@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, BinaryIO
 
-from mzgraph.sparql.guard import Token, tokens
+from mzgraph.rdf import formats
+from mzgraph.sparql.guard import QueryForm, Token, tokens
 
 
 class Syntax(Enum):
@@ -123,6 +124,11 @@ QUIRKS: tuple[Quirk, ...] = (
         rb"\1\2",
     ),
 )
+
+
+FASTEST_WIRE = {"Virtuoso": {QueryForm.SELECT: formats.SPARQL_XML, QueryForm.ASK: formats.SPARQL_XML}}
+"""Stores that write another format much faster than the one asked for first (by ``Server`` header): Virtuoso 7
+writes SPARQL JSON several times slower than XML (docs/benchmarks.md), for a page's answer and a whole graph alike."""
 
 
 def quoted_tsv_header(line: bytes) -> bytes:

@@ -39,9 +39,10 @@ from mzgraph.rdf.formats import Format
 from mzgraph.rdf.oxigraph import solutions
 from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, StoreFailed, StoreUnavailable
 from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
-from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Store
+from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Solutions, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
-from mzgraph.store.quirks import Rewriting, Syntax, store_extension, virtuoso_query
+from mzgraph.store.partitions import WHOLE, Partitioned, Span, count, cut_error, partition, spans
+from mzgraph.store.quirks import FASTEST_WIRE, Rewriting, Syntax, store_extension, virtuoso_query
 from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
 from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
 
@@ -117,7 +118,7 @@ class RemoteStore(Store):
         self._record_read = release_graph is None
         self._server: str | None = None
         """The store's ``Server`` header: which store it is, for its parameters and its quirks."""
-        self._preferred: dict[QueryForm, int] = {}
+        self._preferred: dict[QueryForm, Format] = {}
         self._lock = threading.Lock()
 
     @property
@@ -179,10 +180,9 @@ class RemoteStore(Store):
         self._connections.close()
 
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
-        wires = WIRE_FORMATS[request.form]
-        first = self._preferred.get(request.form, 0)
+        wires = self._wires(request.form)
         problems: list[str] = []
-        for start in range(first, len(wires)):
+        for start in range(len(wires)):
             try:
                 with self._answer(request, wires[start:], rows=max_rows + 1) as (wire, body, cut_at):
                     rewriting = Rewriting(body, _SYNTAX[wire])
@@ -195,9 +195,9 @@ class RemoteStore(Store):
             except _Unreadable as err:
                 problems.append(str(err))
                 continue
-            if start != first:
+            if wire != wires[0]:
                 with self._lock:
-                    self._preferred[request.form] = start
+                    self._preferred[request.form] = wire
             if cut_at is not None and not truncated:  # the store's own row cap cut it
                 return QueryResult(converted, fmt, True, cut_at, rows)
             return QueryResult(converted, fmt, truncated, max_rows, rows)
@@ -216,22 +216,54 @@ class RemoteStore(Store):
         except (SyntaxError, ValueError) as err:
             raise _Unreadable(f"{wire.media_type}: {err}") from None
 
+    def _wires(self, form: QueryForm) -> tuple[Format, ...]:
+        """The formats to ask for ``form``, best first: the one read after another failed, else the store's fastest
+        (known from its first answer on), then the rest of :data:`WIRE_FORMATS`."""
+        fastest = next((wires for name, wires in FASTEST_WIRE.items() if (self._server or "").startswith(name)), {})
+        first = self._preferred.get(form) or fastest.get(form)
+        return WIRE_FORMATS[form] if first is None else (first, *(w for w in WIRE_FORMATS[form] if w != first))
+
     @contextlib.contextmanager
-    def _stream(self, request: QueryRequest, deadline: float) -> Iterator[ox.QuerySolutions | Iterator[ox.Triple]]:
-        wires = WIRE_FORMATS[request.form][self._preferred.get(request.form, 0) :]
-        with self._answer(request, wires, deadline) as (wire, body, _):
+    def _stream(
+        self, request: QueryRequest, deadline: float, within: tuple[list[ox.Variable], Span] | None = None
+    ) -> Iterator[Solutions | Iterator[ox.Triple]]:
+        """The answer (of the rows ``within`` a partition); if the store cut it at its own row cap, the answer
+        read in partitions (:mod:`mzgraph.store.partitions`)."""
+        asked = request if within is None else partition(request, *within)
+        with self._streamed(asked, deadline) as (answer, cut_at):
+            if cut_at is None:
+                yield answer
+                return
+            if not isinstance(answer, ox.QuerySolutions) or (within is not None and within[1][1] - within[1][0] < 2):
+                raise cut_error(self.endpoint, cut_at)
+            variables = list(answer.variables)  # read from the head of the cut answer, which is then dropped
+        rows = None
+        if within is None:
+            with self._streamed(count(request), deadline) as (counted, _):
+                rows = next((int(row[0].value) for row in counted if isinstance(row[0], ox.Literal)), None)
+        parts = spans(WHOLE if within is None else within[1], rows, cut_at)
+        yield Partitioned(variables, parts, lambda span: self._stream(request, deadline, (variables, span)))
+
+    @contextlib.contextmanager
+    def _streamed(
+        self, request: QueryRequest, deadline: float
+    ) -> Iterator[tuple[ox.QuerySolutions | Iterator[ox.Triple], int | None]]:
+        """The answer as it comes, and the row count the store says it cut it at (None if it did not)."""
+        wires = self._wires(request.form)
+        with self._answer(request, wires, deadline) as (wire, body, cut_at):
             buffered = io.BufferedReader(Rewriting(body, _SYNTAX[wire]), READ_SIZE)
             try:
                 if request.form is QueryForm.SELECT:
-                    yield solutions(ox.parse_query_results(buffered, wire.results))
+                    yield solutions(ox.parse_query_results(buffered, wire.results)), cut_at
                 else:
-                    yield (quad.triple for quad in ox.parse(buffered, format=wire.rdf))
+                    yield (quad.triple for quad in ox.parse(buffered, format=wire.rdf)), cut_at
             except (SyntaxError, ValueError) as err:
                 raise StoreFailed(f"the SPARQL endpoint sent results mzgraph cannot read: {err}") from None
 
     def _write_lines(self, request: QueryRequest, output: BinaryIO, deadline: float) -> None:
         with self._stream(request, deadline) as answer:
-            if isinstance(answer, ox.QuerySolutions):
+            if isinstance(answer, Solutions):
+                assert isinstance(answer, ox.QuerySolutions | Partitioned)
                 answer.serialize(output, format=ox.QueryResultsFormat.TSV)
             else:
                 ox.serialize(answer, output, format=ox.RdfFormat.N_TRIPLES)
