@@ -37,8 +37,9 @@ from mzgraph.release.sitemap import write_sitemap
 from mzgraph.release.statistics import encode, read_statistics
 from mzgraph.store import Release, Store
 
-FORMAT = 5
-"""The layout of the index; an index of another format is rebuilt."""
+FORMAT = 6
+"""The layout of the index; an index of another format is rebuilt. (6: one built from a store that cuts long
+answers, Virtuoso, held short dumps and what is read from them.)"""
 DATABASE = "release.sqlite"
 ARRAYS = "arrays"
 DUMPS = "dumps"
