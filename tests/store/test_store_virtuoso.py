@@ -88,7 +88,8 @@ VIRTUOSO_WRONG = {
 other patterns loses solutions (documented in docs/conformance.md); each must still differ, so a fix shows. The
 browse list and its facets are read from the release index, so they no longer meet it."""
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-CHAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?x . ?y ?e ?x . ?y ?h ?i . ?j ?k ?i . ?j ?m ?z }"
+CHAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?x . ?y ?e ?x . ?y ?h ?i . ?j ?k ?i . ?j ?m ?z . ?w ?q ?z }"
+"""Six joined patterns: five were counted whole (96 M chains) by Virtuoso within the 5 s deadline on a fast hour."""
 
 
 @dataclass(frozen=True)
