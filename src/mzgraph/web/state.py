@@ -1,6 +1,6 @@
-"""App state, reached from this one module: the settings and store as FastAPI dependencies (tests and other apps
-can override them), and the page services. The dependencies are coroutines: FastAPI would run a plain function
-in a worker thread for every request."""
+"""App state, reached from this one module: the settings, the store and the page services of a request's app, as
+plain functions (for the direct routes of :mod:`mzgraph.web.routing`) and as FastAPI dependencies. The
+dependencies are coroutines: FastAPI would run a plain function in a worker thread for every request."""
 
 from __future__ import annotations
 
@@ -13,16 +13,26 @@ from mzgraph.store import Store
 from mzgraph.web.services import PageServices
 
 
-async def get_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-async def get_store(request: Request) -> Store:
+def store_of(request: Request) -> Store:
     """The app's store (blocking calls: run them in a thread)."""
     store: Store = request.app.state.store
     return store
+
+
+async def get_settings(request: Request) -> Settings:
+    """:func:`settings_of`, as a dependency."""
+    return settings_of(request)
+
+
+async def get_store(request: Request) -> Store:
+    """:func:`store_of`, as a dependency."""
+    return store_of(request)
 
 
 def services_of(request: Request) -> PageServices:

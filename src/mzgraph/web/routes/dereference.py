@@ -23,6 +23,7 @@ from mzgraph.web.caching import CORS, cache_headers, etag_for, is_not_modified, 
 from mzgraph.web.negotiation import ENTITY_FORMATS, HTML, JSONLD, Representation, by_extension, json_bytes, negotiate
 from mzgraph.web.negotiation import serialise as serialise_rdf
 from mzgraph.web.responses import error, languages, page
+from mzgraph.web.routing import DirectRoute
 from mzgraph.web.services import PageServices
 from mzgraph.web.state import services_of
 from mzgraph.web.templating import Alternate
@@ -31,7 +32,7 @@ from mzgraph.web.views.entities import view_for
 from mzgraph.web.views.ontology import overview_context
 from mzgraph.web.views.paging import CURSOR
 
-router = APIRouter(tags=["linked data"])
+router = APIRouter(tags=["linked data"], route_class=DirectRoute)
 
 ONTOLOGY_INDEX = "index"
 """``/def/index.ttl`` and friends: the vocabulary document by extension (``/def/`` itself has no name)."""

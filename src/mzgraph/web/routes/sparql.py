@@ -27,10 +27,11 @@ from mzgraph.store import QueryRequest, QueryResult, Store
 from mzgraph.web.bodies import read_body
 from mzgraph.web.caching import TRUNCATED_HEADER, cache_headers, etag_for, is_not_modified, not_modified
 from mzgraph.web.query_log import QueryObservation
-from mzgraph.web.state import SettingsDep, StoreDep
+from mzgraph.web.routing import DirectRoute
+from mzgraph.web.state import settings_of, store_of
 from mzgraph.web.views.service_description import PREFIXES, describe_service
 
-router = APIRouter(tags=["SPARQL"])
+router = APIRouter(tags=["SPARQL"], route_class=DirectRoute)
 
 """Set when the row cap cut the results; its value is the cap (``max_rows``)."""
 
@@ -92,12 +93,13 @@ _GET_PARAMETERS = [
     summary="Query (or describe the service)",
     openapi_extra={"parameters": _GET_PARAMETERS},
 )
-async def sparql_get(request: Request, store: StoreDep) -> Response:
+async def sparql_get(request: Request) -> Response:
     """SPARQL 1.1 Protocol query via GET.
 
     The parameters are read from the query string as they are (the protocol's names are not Python names, and
     repeated ones are lists), not through FastAPI's per-parameter validation, which cost most of a small query.
     """
+    store = store_of(request)
     params = request.query_params
     _refuse_update(params)
     query = params.getlist("query")
@@ -109,8 +111,9 @@ async def sparql_get(request: Request, store: StoreDep) -> Response:
 
 
 @router.post("/sparql", responses=_ANSWERS, summary="Query", openapi_extra={"requestBody": _POST_BODY})
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request) -> Response:
     """SPARQL 1.1 Protocol query via POST: an HTML form, or the query itself as the body."""
+    store, settings = store_of(request), settings_of(request)
     media_type, _, parameters = request.headers.get("content-type", "").partition(";")
     media_type = media_type.strip().lower()
     url_params = request.query_params
