@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -47,7 +48,9 @@ def create_environment(base: str, root: str = "") -> Environment:
         auto_reload=False,  # templates are part of the release: no stat() of each template on every page
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Called directly, not through the extension's newstyle wrappers (two more context calls per message), with
+    # the same meaning: the call fills the placeholders.
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.filters["href"] = lambda iri: href(iri, base, root)
     fragments.install(env, env.filters["href"])
     env.globals["root"] = root
@@ -57,20 +60,25 @@ def create_environment(base: str, root: str = "") -> Environment:
 
 
 @pass_context
-def gettext(context: Context, message: str) -> str:
-    """``message`` in the page's language."""
-    return _as_text(context, translations(context["lang"]).gettext(message))
+def gettext(context: Context, message: str, **variables: object) -> str:
+    """``message`` in the page's language, its ``%(name)s`` placeholders filled with ``variables`` (escaped)."""
+    text = _message(context["lang"], message, context.eval_ctx.autoescape)
+    return text % variables if variables else text
 
 
 @pass_context
-def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    """The form of a message for the count ``n``, in the page's language."""
-    return _as_text(context, translations(context["lang"]).ngettext(singular, plural, n))
+def ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
+    """The form of a message for the count ``num``, in the page's language; ``%(num)s`` is the count."""
+    text = translations(context["lang"]).ngettext(singular, plural, num)
+    return (escape(text) if context.eval_ctx.autoescape else text) % {"num": num, **variables}
 
 
-def _as_text(context: Context, text: str) -> str:
-    # Jinja takes a translation for markup; ours are text, escaped like every other value on the page.
-    return escape(text) if context.eval_ctx.autoescape else text
+@cache
+def _message(lang: str, message: str, autoescape: bool) -> str:
+    """A translation as the page holds it: our messages are text, so escaped where the page escapes values (and
+    then markup, which fills its placeholders with escaped values). Kept: a page asks for fifty of them."""
+    text = translations(lang).gettext(message)
+    return escape(text) if autoescape else text
 
 
 def anchor(iri: str) -> str:
