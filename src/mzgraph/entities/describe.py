@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -266,43 +267,41 @@ class Description:
 
     focus: ox.NamedNode
     triples: list[ox.Triple]
-    _index: (
-        tuple[dict[AnyTerm, dict[ox.NamedNode, list[Term]]], dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]] | None
-    ) = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.triples = list(dict.fromkeys(self.triples))
 
-    @property
-    def _out(self) -> dict[AnyTerm, dict[ox.NamedNode, list[Term]]]:
-        return self._indexed()[0]
-
-    @property
-    def _in(self) -> dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]:
-        return self._indexed()[1]
-
-    def _indexed(
+    @cached_property
+    def _indexes(
         self,
     ) -> tuple[dict[AnyTerm, dict[ox.NamedNode, list[Term]]], dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]]:
         """The triples indexed both ways, built when first asked for (the data formats never need it)."""
-        if self._index is None:
-            out: dict[AnyTerm, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
-            inbound: dict[AnyTerm, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
-            for t in self.triples:  # a quoted triple (RDF-star) is a key, never a node the accessors give
-                subject, obj = t.subject, t.object
-                objects, subjects = out[subject][t.predicate], inbound[obj]
-                if not isinstance(obj, ox.Triple):
-                    objects.append(obj)
-                if not isinstance(subject, ox.Triple):
-                    subjects.append((subject, t.predicate))
-            self._index = (out, inbound)
-        return self._index
+        out: dict[AnyTerm, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        inbound: dict[AnyTerm, list[tuple[Term, ox.NamedNode]]] = defaultdict(list)
+        for t in self.triples:  # a quoted triple (RDF-star) is a key, never a node the accessors give
+            subject, predicate, obj = t.subject, t.predicate, t.object
+            objects, subjects = out[subject][predicate], inbound[obj]
+            if not isinstance(obj, ox.Triple):
+                objects.append(obj)
+            if not isinstance(subject, ox.Triple):
+                subjects.append((subject, predicate))
+        return out, inbound
+
+    @cached_property
+    def _out(self) -> dict[AnyTerm, dict[ox.NamedNode, list[Term]]]:
+        """Subject -> predicate -> objects (kept as an attribute: the accessors read it hundreds of times)."""
+        return self._indexes[0]
+
+    @cached_property
+    def _in(self) -> dict[AnyTerm, list[tuple[Term, ox.NamedNode]]]:
+        """Object -> (subject, predicate) of the triples pointing at it."""
+        return self._indexes[1]
 
     @property
     def found(self) -> bool:
         """Whether the graph says anything about the focus (as subject or object)."""
-        if self._index is not None:
-            return self.focus in self._index[0] or self.focus in self._index[1]
+        if "_indexes" in self.__dict__:
+            return self.focus in self._out or self.focus in self._in
         focus = self.focus
         return any(t.subject == focus or t.object == focus for t in self.triples)
 

@@ -159,10 +159,10 @@ class EmbeddedStore(Store):
         store = self._own_store()
         found: list[ox.Triple] = []
         for graph in (ox.DefaultGraph(), *(ox.NamedNode(g) for g in self._also_default)):
-            for quad in store.quads_for_pattern(subject, predicate, obj, graph):  # type: ignore[arg-type]
-                found.append(quad.triple)
-                if len(found) > limit:
-                    return found
+            quads = store.quads_for_pattern(subject, predicate, obj, graph)  # type: ignore[arg-type]
+            found += [quad.triple for quad in itertools.islice(quads, limit + 1 - len(found))]
+            if len(found) > limit:
+                break
         return found
 
     @contextlib.contextmanager
