@@ -90,30 +90,37 @@ def framed_with_pyld(description: Description, context_url: str) -> JsonObject:
 
 GROUP_ORDER = ("awareness", "dialogue", "tailored-solutions", "embedding")
 _FIRST = ("@context", "id", "type", "label", "prefLabel")
+_FIRST_SET = frozenset(_FIRST)
 
 
 def tidy(node: Any) -> Any:
-    """Reading order only (JSON-LD ignores it): ``id``, ``type`` and names first; measures by group, then order."""
+    """Reading order only (JSON-LD ignores it): ``id``, ``type`` and names first; measures by group, then order.
+
+    In place (a document just built, whose nodes may be shared between the places they are embedded in), and a
+    node already in order is left as it is: most are.
+    """
     if isinstance(node, list):
-        return [tidy(item) if isinstance(item, dict | list) else item for item in node]
+        for item in node:
+            if isinstance(item, dict | list):
+                tidy(item)
+        return node
     if not isinstance(node, dict):
         return node
-    out = {key: _tidy_value(node[key]) for key in _FIRST if key in node}
-    for key, value in node.items():
-        if key not in out:
-            out[key] = _tidy_value(value)
-    measures = out.get("measures")
+    for value in node.values():
+        if isinstance(value, dict | list):
+            tidy(value)
+    keys = list(node)
+    ordered = [key for key in _FIRST if key in node] + [key for key in keys if key not in _FIRST_SET]
+    if keys != ordered:
+        moved = [(key, node.pop(key)) for key in ordered]
+        node.update(moved)
+    measures = node.get("measures")
     if isinstance(measures, dict):
-        ordered = sorted(measures, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
-        out["measures"] = {
-            g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g] for g in ordered
+        groups = sorted(measures, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
+        node["measures"] = {
+            g: sorted(measures[g], key=_order) if isinstance(measures[g], list) else measures[g] for g in groups
         }
-    return out
-
-
-def _tidy_value(value: Any) -> Any:
-    """A value of a tidied node: only objects and arrays have anything to order (most values are strings)."""
-    return tidy(value) if isinstance(value, dict | list) else value
+    return node
 
 
 def _order(item: Any) -> tuple[int, str]:
