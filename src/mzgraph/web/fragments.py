@@ -1,17 +1,22 @@
-"""The smallest building blocks of the pages, written in Python: a link, a list of links, a list of tags.
+"""The smallest building blocks of the pages, written in Python: a link, a list of links, a list of tags, the card
+of a passage, an anchor.
 
-A page shows hundreds of these (an organisation page about a thousand), and a Jinja macro call costs several
-times what these functions cost, so they are template globals instead of macros. Their output is what the
-macros wrote, character for character; every string from the data is escaped as autoescaping would.
+A page shows hundreds of these (an organisation page about a thousand links and dozens of cards), and a Jinja
+macro call costs several times what these functions cost, so they are template globals instead of macros. Their
+output is what the macros wrote, character for character; every string from the data is escaped as
+autoescaping would.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
+
+from mzgraph.entities.labels import local_name
 
 
 class Linked(Protocol):
@@ -24,7 +29,40 @@ class Linked(Protocol):
     def label(self) -> Any: ...
 
 
+class Card(Protocol):
+    """What a passage card shows (:class:`mzgraph.entities.organisation.Passage`)."""
+
+    @property
+    def iri(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def truncated(self) -> bool: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+    @property
+    def section(self) -> str | None: ...
+
+    @property
+    def categories(self) -> Iterable[Linked]: ...
+
+    @property
+    def partners(self) -> Iterable[Linked]: ...
+
+    @property
+    def events(self) -> Iterable[Linked]: ...
+
+    @property
+    def regulations(self) -> Iterable[Linked]: ...
+
+
 Href = Callable[[Any], str | None]
+Say = Callable[..., str]
+"""A message in the page's language, placeholders filled from keyword arguments (the templates' ``_``)."""
 
 
 def link(item: Linked, href: Href) -> Markup:
@@ -50,6 +88,38 @@ def tags(items: Iterable[Linked], href: Href, cls: str = "tag") -> Markup:
         else:
             parts.append(f'<li><span class="{css}">{label}</span></li>')
     return Markup(f'<ul class="tags">{"".join(parts)}</ul>') if parts else Markup("")
+
+
+def anchor(iri: str) -> str:
+    """A fragment identifier made from an IRI's path (letters, digits and dashes only)."""
+    tail = iri.split("/id/", 1)[-1] if "/id/" in iri else local_name(iri)
+    return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-") or "x"
+
+
+def passage_card(p: Card, href: Href, _: Say) -> Markup:
+    """A measure's card: its text verbatim, its types, what it involves, and its line in the source.
+
+    ``_`` translates, and is named so that ``pybabel extract`` finds the messages."""
+    flag = ""
+    if p.truncated:
+        title, cut = _("The source text itself ends here; it is kept verbatim."), _("cut off in the source")
+        flag = f' <span class="flag" title="{title}">{cut}</span>'
+    also = ""
+    if p.partners or p.events or p.regulations:
+        with_ = _("With")  # messages are extracted from calls outside f-strings only
+        parts = [f"{with_} {links(p.partners, href)}"] if p.partners else []
+        parts += [links(items, href) for items in (p.events, p.regulations) if items]
+        also = f'\n  <p class="also">{" · ".join(parts)}</p>'
+    source_section = _("Section of the source")
+    section = f' title="{source_section}: {escape(p.section)}"' if p.section else ""
+    where = _("line %(line)s", line=p.line) if p.line else _("permalink")
+    return Markup(
+        f'<article class="card" id="{escape(anchor(p.iri))}">\n'
+        f'  <p class="text">{escape(p.text)}{flag}</p>\n'
+        f"  {tags(p.categories, href)}{also}\n"
+        f'  <p class="meta"><a href="{escape(href(p.iri))}"{section}>{where}</a></p>\n'
+        "</article>"
+    )
 
 
 def install(env: Environment, href: Href) -> None:

@@ -6,10 +6,9 @@ reader's language (the page's ``lang``), from the catalogs of :mod:`mzgraph.web.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -55,7 +54,10 @@ def create_environment(base: str, root: str = "") -> Environment:
     fragments.install(env, env.filters["href"])
     env.globals["root"] = root
     env.filters["local_name"] = lambda iri: local_name(str(iri))
-    env.filters["anchor"] = anchor
+    env.filters["anchor"] = fragments.anchor
+    env.globals["passage_card"] = pass_context(
+        lambda context, p: fragments.passage_card(p, env.filters["href"], partial(gettext, context))
+    )
     return env
 
 
@@ -79,12 +81,6 @@ def _message(lang: str, message: str, autoescape: bool) -> str:
     then markup, which fills its placeholders with escaped values). Kept: a page asks for fifty of them."""
     text = translations(lang).gettext(message)
     return escape(text) if autoescape else text
-
-
-def anchor(iri: str) -> str:
-    """A fragment identifier made from an IRI's path (letters, digits and dashes only)."""
-    tail = iri.split("/id/", 1)[-1] if "/id/" in iri else local_name(iri)
-    return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-") or "x"
 
 
 def render(
