@@ -15,7 +15,9 @@ DEFAULT_BASE_IRI = "https://w3id.org/mzgraph/"
 class Settings(BaseSettings):
     """Everything configurable about mzgraph; CLI flags override environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="MZGRAPH_", extra="ignore")
+    # A keyword that names no setting is an error: a misspelt one would leave the default in place without a
+    # word. Environment variables are read by field, so an unknown MZGRAPH_ variable is still not an error.
+    model_config = SettingsConfigDict(env_prefix="MZGRAPH_", extra="forbid")
 
     base_iri: str = Field(
         DEFAULT_BASE_IRI,

@@ -104,3 +104,10 @@ def test_colour_auto_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _wants_colour("always", _Terminal())  # asked for explicitly
     monkeypatch.setenv("NO_COLOR", "")  # empty means unset (no-color.org)
     assert _wants_colour("auto", _Terminal())
+
+
+def test_a_setting_that_does_not_exist_is_refused_not_ignored() -> None:
+    # `graph` is the flag; the setting is `data_graph`: a misspelt keyword must not leave the default in place
+    with pytest.raises(ValueError, match="graph"):
+        Settings(graph="https://example.org/g")  # type: ignore[call-arg]
+    assert Settings(data_graph="https://example.org/g").data_graph == "https://example.org/g"
