@@ -22,7 +22,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from mzgraph.entities.labels import local_name, pick_literal
-from mzgraph.rdf.namespaces import EMPLOYER_PARTS, RDF_TYPE
+from mzgraph.rdf.namespaces import EMPLOYER_PARTS, PREFIXES, RDF_TYPE
 from mzgraph.rdf.oxigraph import Term as AnyTerm
 from mzgraph.sparql.builders import Term, prologue, term
 from mzgraph.store.base import Store
@@ -154,7 +154,7 @@ def query_description(store: Store, iri: ox.NamedNode, inbound_limit: int = INBO
     return around + pointing
 
 
-_MZ = "https://w3id.org/mzgraph/def/"
+_MZ = PREFIXES["mz"]
 _PART_PROPERTIES = frozenset(ox.NamedNode(_MZ + name) for name in EMPLOYER_PARTS)
 _ORGANISATION = ox.NamedNode(_MZ + "organisation")
 _PARTNER = ox.NamedNode(_MZ + "partner")

@@ -12,7 +12,7 @@ from mzgraph.entities.describe import Description
 from mzgraph.entities.labels import local_name, pick_text
 from mzgraph.entities.values import Link, date_year, format_date, format_number, link, links, literal_int
 from mzgraph.entities.vocab import RDFS_LABEL, SCHEMA_LOCATION, SCHEMA_VALUE, m
-from mzgraph.rdf.namespaces import RDF_TYPE
+from mzgraph.rdf.namespaces import PREFIXES, RDF_TYPE
 from mzgraph.sparql.builders import Row, Term, prologue, term
 from mzgraph.store.base import Store
 
@@ -301,7 +301,7 @@ def source_rows(store: Store, org: ox.NamedNode) -> list[Row] | None:
     return rows
 
 
-_MZ = "https://w3id.org/mzgraph/def/"
+_MZ = PREFIXES["mz"]
 _DCTERMS = "http://purl.org/dc/terms/"
 _SOURCE_LINKS = (ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), ox.NamedNode(_DCTERMS + "source"))
 _SOURCE_DOCUMENT = ox.NamedNode(_MZ + "SourceDocument")

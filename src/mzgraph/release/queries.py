@@ -11,12 +11,9 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-MZ = "https://w3id.org/mzgraph/def/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-DCT = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"
+from mzgraph.rdf.namespaces import PREFIXES
+
+MZ, RDFS, SKOS, SCHEMA, DCT, OWL = (PREFIXES[name] for name in ("mz", "rdfs", "skos", "schema", "dcterms", "owl"))
 EMPLOYER = MZ + "Employer"
 CONTACT_PERSON = MZ + "ContactPerson"
 
