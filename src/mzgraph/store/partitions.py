@@ -70,6 +70,11 @@ def partition(request: QueryRequest, variables: list[ox.Variable], span: Span) -
     return replace(request, query=check(f"{prologue}SELECT {names} WHERE {{ {{ {select}\n}} {keep} }}", TRUSTED))
 
 
+def splittable(span: Span) -> bool:
+    """Whether ``span`` holds more than one hash value (the rows of one value cannot be told apart)."""
+    return span[1] - span[0] >= 2
+
+
 def spans(span: Span, rows: int | None, cap: int) -> list[Span]:
     """``span`` split so that each part holds fewer than ``cap`` of its ``rows`` (in two if they are unknown)."""
     low, high = span

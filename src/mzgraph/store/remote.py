@@ -41,7 +41,7 @@ from mzgraph.sparql.errors import QueryError, QueryRejected, QueryTimeout, Store
 from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Solutions, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
-from mzgraph.store.partitions import WHOLE, Partitioned, Span, count, cut_error, partition, spans
+from mzgraph.store.partitions import WHOLE, Partitioned, Span, count, cut_error, partition, spans, splittable
 from mzgraph.store.quirks import FASTEST_WIRE, Rewriting, Syntax, store_extension, virtuoso_query
 from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
 from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
@@ -234,7 +234,7 @@ class RemoteStore(Store):
             if cut_at is None:
                 yield answer
                 return
-            if not isinstance(answer, ox.QuerySolutions) or (within is not None and within[1][1] - within[1][0] < 2):
+            if not isinstance(answer, ox.QuerySolutions) or (within is not None and not splittable(within[1])):
                 raise cut_error(self.endpoint, cut_at)
             variables = list(answer.variables)  # read from the head of the cut answer, which is then dropped
         rows = None
