@@ -17,6 +17,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from mzgraph.entities.labels import local_name
+from mzgraph.entities.organisation import Passage
 
 
 class Linked(Protocol):
@@ -27,37 +28,6 @@ class Linked(Protocol):
 
     @property
     def label(self) -> Any: ...
-
-
-class Card(Protocol):
-    """What a passage card shows (:class:`mzgraph.entities.organisation.Passage`)."""
-
-    @property
-    def iri(self) -> str: ...
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def truncated(self) -> bool: ...
-
-    @property
-    def line(self) -> int | None: ...
-
-    @property
-    def section(self) -> str | None: ...
-
-    @property
-    def categories(self) -> Iterable[Linked]: ...
-
-    @property
-    def partners(self) -> Iterable[Linked]: ...
-
-    @property
-    def events(self) -> Iterable[Linked]: ...
-
-    @property
-    def regulations(self) -> Iterable[Linked]: ...
 
 
 Href = Callable[[Any], str | None]
@@ -96,7 +66,7 @@ def anchor(iri: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-") or "x"
 
 
-def passage_card(p: Card, href: Href, _: Say) -> Markup:
+def passage_card(p: Passage, href: Href, _: Say) -> Markup:
     """A measure's card: its text verbatim, its types, what it involves, and its line in the source.
 
     ``_`` translates, and is named so that ``pybabel extract`` finds the messages."""
