@@ -11,10 +11,14 @@ from __future__ import annotations
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from mzgraph.config import Settings
+from mzgraph.config import DEFAULT_BASE_IRI, Settings
+from mzgraph.progress import Reporter
+from mzgraph.rdf.namespaces import PREFIXES
+from mzgraph.release.dumps import write_dumps
 from mzgraph.sparql.errors import StoreFailed
 from mzgraph.store import Store, open_store
 from tools.virtuoso import Limits, Virtuoso
@@ -90,6 +94,30 @@ def test_rows_that_cannot_be_partitioned_fail_instead_of_coming_back_short(cappe
     same = "SELECT ?x WHERE { ?s ?p ?o BIND(1 AS ?x) }"  # every row alike: every partition but one empty
     with pytest.raises(StoreFailed, match="cut its answer at 40 rows"):
         list(capped.stream_select(same))
+
+
+def test_the_store_s_row_cap_is_learned_from_a_cut_answer(capped: Store, embedded: Store) -> None:
+    list(capped.stream_select(TRIPLES))
+    assert capped.row_cap == CAP  # below Virtuoso's own fixed cap, known from its Server header
+    assert embedded.row_cap is None
+
+
+def test_a_graph_over_the_row_cap_is_dumped_predicate_by_predicate(
+    capped: Store, embedded: Store, tmp_path: Path
+) -> None:
+    list(capped.stream_select(TRIPLES))  # the cap is known once an answer was cut
+    dumped: dict[str, list[str]] = {}
+    for name, store in (("capped", capped), ("embedded", embedded)):
+        folder = tmp_path / name
+        folder.mkdir()
+        write_dumps(store, folder, base_iri=DEFAULT_BASE_IRI, prefixes=PREFIXES, report=Reporter())
+        dumped[name] = (folder / "mzgraph.nq").read_text().splitlines()
+    assert Counter(dumped["capped"]) == Counter(dumped["embedded"])
+    # read predicate after predicate (a predicate over the cap in partitions of its own), not in partitions of
+    # the whole graph; the embedded store, which cuts nothing, writes its own subject order
+    predicates = [line.split(" ", 2)[1] for line in dumped["capped"]]
+    assert predicates == sorted(predicates, key=lambda p: p[1:-1])
+    assert [line.split(" ", 2)[1] for line in dumped["embedded"]] != sorted(predicates)
 
 
 @pytest.mark.xfail(

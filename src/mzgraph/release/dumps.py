@@ -113,15 +113,11 @@ def write_dumps(
     nquads = folder / "mzgraph.nq"
     with _Sink(folder, nquads.name) as sink:
         with report.step("the published graph, as N-Quads"):
-            lines = _Lines(sink)
-            store.write_lines(queries.published_triples(None, contacts), lines)  # type: ignore[arg-type]
-            lines.close()
+            _write_graph(store, None, contacts, sink)
             default_lines = sink.lines
         for graph in graphs:
             with report.step(f"graph <{graph}>"):
-                lines = _Lines(sink, graph)
-                store.write_lines(queries.published_triples(graph, contacts), lines)  # type: ignore[arg-type]
-                lines.close()
+                _write_graph(store, graph, contacts, sink)
         published = sink.lines
     written += sink.dumps(FORMATS["nq"][0])
     for suffix in ("ttl", "jsonld"):
@@ -131,6 +127,31 @@ def write_dumps(
             ox.serialize(triples, sink, fmt, prefixes=dict(prefixes) if fmt == ox.RdfFormat.TURTLE else None)  # type: ignore[arg-type]
         written += sink.dumps(media_type)
     return written, published, default_lines
+
+
+def _write_graph(store: Store, graph: str | None, contacts: list[str], sink: _Sink) -> None:
+    """The published triples of ``graph`` (None: the default graph) into ``sink`` as N-Quads lines.
+
+    In one answer, in the store's order; but a graph larger than the row cap of a store that cuts its answers
+    (Virtuoso) is read predicate by predicate, each an index scan: read whole, it would come in partitions that
+    are each a pass over the whole graph (:mod:`mzgraph.store.partitions`), and a predicate still over the cap is
+    partitioned on its own.
+    """
+    text = queries.published_triples(graph, contacts)
+    parts: list[dict[str, ox.NamedNode] | None] = [None]
+    cap = store.row_cap
+    if cap is not None:
+        counts = {
+            row[0]: int(row[1].value)
+            for row in store.stream_select(queries.published_predicates(graph, contacts))
+            if isinstance(row[0], ox.NamedNode) and isinstance(row[1], ox.Literal)
+        }
+        if sum(counts.values()) > cap:
+            parts = [{"p": predicate} for predicate in sorted(counts, key=lambda p: p.value)]
+    for bindings in parts:
+        lines = _Lines(sink, graph)
+        store.write_lines(text, lines, bindings)  # type: ignore[arg-type]
+        lines.close()
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

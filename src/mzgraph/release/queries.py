@@ -106,10 +106,18 @@ NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 def published_triples(graph: str | None, contacts: Iterable[str]) -> str:
     """SELECT ``?s ?p ?o``: the triples of the default graph (or of ``graph``), leaving out those touching
     ``contacts`` (a SELECT, not a CONSTRUCT: the store need not remember what it wrote, to leave out repeats)."""
+    return f"SELECT ?s ?p ?o WHERE {{ {_published(graph, contacts)} }}"
+
+
+def published_predicates(graph: str | None, contacts: Iterable[str]) -> str:
+    """SELECT ``?p ?n``: each predicate of :func:`published_triples` and its number of triples."""
+    return f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_published(graph, contacts)} }} GROUP BY ?p"
+
+
+def _published(graph: str | None, contacts: Iterable[str]) -> str:
     pattern = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
     people = ", ".join(str(ox.NamedNode(iri)) for iri in contacts)
-    keep = f" FILTER(?s NOT IN ({people}) && ?o NOT IN ({people}))" if people else ""
-    return f"SELECT ?s ?p ?o WHERE {{ {pattern}{keep} }}"
+    return pattern + (f" FILTER(?s NOT IN ({people}) && ?o NOT IN ({people}))" if people else "")
 
 
 HOME_COUNTS = (

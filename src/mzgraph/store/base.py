@@ -117,6 +117,12 @@ class Store(ABC):
         wait on the store, so an event loop reads it off the loop)."""
         return None
 
+    @property
+    def row_cap(self) -> int | None:
+        """The most rows one answer holds where the store ends its answers at a cap of its own (answers over it are
+        read in partitions, each a pass over the query's data); None where it has none, or none is known yet."""
+        return None
+
     @abstractmethod
     def _evaluate(self, request: QueryRequest, fmt: Format, max_rows: int) -> QueryResult:
         """Evaluate a checked query within ``policy.timeout`` and serialise at most ``max_rows`` rows."""

@@ -11,6 +11,10 @@ row's values, each as ``STR``, unbound as empty) falls in a range of its own. Th
 so every row is in exactly one partition, whatever order the store produces them in. How many there are follows
 from the query's row count (asked once), so that each fits under the cap; one the store cuts again is split in
 two, down to a range of one hash value, where the read fails: a short answer is never returned.
+
+Each partition is a pass over all the data the query reads, so a caller that can split its query itself does so
+first: the release index reads a graph over the cap predicate by predicate (``Store.row_cap`` says when), and
+only a predicate still over the cap comes here.
 """
 
 from __future__ import annotations

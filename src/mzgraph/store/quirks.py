@@ -13,6 +13,7 @@ a store's wrong answers to a valid query (:func:`virtuoso_query`), rewriting the
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from enum import Enum
 from typing import Any, BinaryIO
 
 from mzgraph.rdf import formats
+from mzgraph.sparql.errors import QueryTimeout, StoreFailed
 from mzgraph.sparql.guard import QueryForm, Token, tokens
 
 
@@ -129,6 +131,45 @@ QUIRKS: tuple[Quirk, ...] = (
 FASTEST_WIRE = {"Virtuoso": {QueryForm.SELECT: formats.SPARQL_XML, QueryForm.ASK: formats.SPARQL_XML}}
 """Stores that write another format much faster than the one asked for first (by ``Server`` header): Virtuoso 7
 writes SPARQL JSON several times slower than XML (docs/benchmarks.md), for a page's answer and a whole graph alike."""
+
+
+ROW_CAPS = {"Virtuoso": 1_048_576}
+"""Stores that end every answer at a number of rows of their own, whatever they are configured with (by
+``Server`` header): Virtuoso 7 cuts any SPARQL answer there, and says so only with ``X-SPARQL-MaxRows``."""
+
+
+def check_complete(response: http.client.HTTPResponse, timeout: float) -> None:
+    """Refuse an answer the store marks incomplete (Virtuoso's anytime answers after its own time limit)."""
+    state = response.getheader("X-SQL-State")
+    if not state:
+        return
+    if state == "S1TAT":
+        raise QueryTimeout(
+            "the SPARQL endpoint stopped the query at its time limit and sent what it had; an incomplete answer is "
+            "not served: narrow the query down or ask for less",
+            detail={"timeout": timeout},
+        )
+    note = response.getheader("X-SQL-Message") or ""
+    raise StoreFailed(f"the SPARQL endpoint marked its answer incomplete ({state}: {store_message(note)})")
+
+
+def check_not_stopped(tail: bytes, timeout: float) -> None:
+    """A store that stops a query at its own deadline after it has begun its answer writes the reason into the
+    body (Oxigraph server with ``--timeout-s``: "The SPARQL operation has been cancelled"): that is a timeout,
+    not an answer to ask for again."""
+    said = tail.lower()
+    if any(words in said for words in (b"timeout", b"timed out", b"has been cancelled")):
+        text = tail.decode("utf-8", "replace")
+        raise QueryTimeout(
+            f"the SPARQL endpoint stopped the query at its own time limit: {store_message(text)[-200:]}",
+            detail={"timeout": timeout},
+        )
+
+
+def store_message(text: str) -> str:
+    """A store's error text, short: Virtuoso repeats the whole query after ``SPARQL query:``."""
+    text = text.split("\nSPARQL query:", 1)[0]
+    return " ".join(text.split())[:300]
 
 
 def quoted_tsv_header(line: bytes) -> bytes:

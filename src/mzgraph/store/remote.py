@@ -42,7 +42,17 @@ from mzgraph.sparql.guard import QueryForm, check, parse, parser_error
 from mzgraph.store.base import QueryPolicy, QueryRequest, QueryResult, Release, Solutions, Store
 from mzgraph.store.loading import recorded_graphs_query, recorded_release, release_record_query
 from mzgraph.store.partitions import WHOLE, Partitioned, Span, count, cut_error, partition, spans, splittable
-from mzgraph.store.quirks import FASTEST_WIRE, Rewriting, Syntax, store_extension, virtuoso_query
+from mzgraph.store.quirks import (
+    FASTEST_WIRE,
+    ROW_CAPS,
+    Rewriting,
+    Syntax,
+    check_complete,
+    check_not_stopped,
+    store_extension,
+    store_message,
+    virtuoso_query,
+)
 from mzgraph.store.results import boolean_read, graph_capped, solutions_capped
 from mzgraph.store.wire import READ_SIZE, Body, Connections, describe, without_credentials
 
@@ -119,6 +129,8 @@ class RemoteStore(Store):
         self._server: str | None = None
         """The store's ``Server`` header: which store it is, for its parameters and its quirks."""
         self._preferred: dict[QueryForm, Format] = {}
+        self._cut_at: int | None = None
+        """The smallest row count the store has cut an answer at."""
         self._lock = threading.Lock()
 
     @property
@@ -129,6 +141,12 @@ class RemoteStore(Store):
                 self._recorded = self.recorded_release()
                 self._record_read = True
         return self._recorded or self._release
+
+    @property
+    def row_cap(self) -> int | None:
+        """The store's own row cap: known for the store it is (:data:`ROW_CAPS`), or seen when it cut an answer."""
+        known = next((cap for name, cap in ROW_CAPS.items() if (self._server or "").startswith(name)), None)
+        return min((cap for cap in (known, self._cut_at) if cap is not None), default=None)
 
     def known_release(self) -> Release | None:
         return (self._recorded or self._release) if self._record_read else None
@@ -190,7 +208,7 @@ class RemoteStore(Store):
                     try:
                         converted, truncated, rows = self._read(request.form, wire, body_file, fmt, max_rows)
                     except _Unreadable:
-                        _check_not_stopped(rewriting.tail, self.policy.timeout)
+                        check_not_stopped(rewriting.tail, self.policy.timeout)
                         raise
             except _Unreadable as err:
                 problems.append(str(err))
@@ -234,6 +252,7 @@ class RemoteStore(Store):
             if cut_at is None:
                 yield answer
                 return
+            self._cut_at = cut_at if self._cut_at is None else min(self._cut_at, cut_at)
             if not isinstance(answer, ox.QuerySolutions) or (within is not None and not splittable(within[1])):
                 raise cut_error(self.endpoint, cut_at)
             variables = list(answer.variables)  # read from the head of the cut answer, which is then dropped
@@ -314,7 +333,7 @@ class RemoteStore(Store):
                     raise _Unreadable(f"HTTP 406 for {accept}")
                 if response.status >= 300:
                     raise self._refusal(response.status, response.read(READ_SIZE).decode("utf-8", "replace"))
-                _check_complete(response, timeout)
+                check_complete(response, timeout)
                 media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 wire = _ANSWER_FORMATS.get(media_type)
                 if wire not in wires:
@@ -342,7 +361,7 @@ class RemoteStore(Store):
             self._connections.give_back(connection, response)
 
     def _refusal(self, status: int, text: str) -> QueryError:
-        message = _store_message(text)
+        message = store_message(text)
         if status == 400:
             return parser_error(message)
         if status in (404, 502, 503, 504):
@@ -358,40 +377,6 @@ class RemoteStore(Store):
                 code="too_costly",
             )
         return StoreFailed(f"the SPARQL endpoint failed (HTTP {status}): {message}")
-
-
-def _check_complete(response: http.client.HTTPResponse, timeout: float) -> None:
-    """Refuse an answer the store marks incomplete (Virtuoso's anytime answers after its own time limit)."""
-    state = response.getheader("X-SQL-State")
-    if not state:
-        return
-    if state == "S1TAT":
-        raise QueryTimeout(
-            "the SPARQL endpoint stopped the query at its time limit and sent what it had; an incomplete answer is "
-            "not served: narrow the query down or ask for less",
-            detail={"timeout": timeout},
-        )
-    note = response.getheader("X-SQL-Message") or ""
-    raise StoreFailed(f"the SPARQL endpoint marked its answer incomplete ({state}: {_store_message(note)})")
-
-
-def _check_not_stopped(tail: bytes, timeout: float) -> None:
-    """A store that stops a query at its own deadline after it has begun its answer writes the reason into the
-    body (Oxigraph server with ``--timeout-s``: "The SPARQL operation has been cancelled"): that is a timeout,
-    not an answer to ask for again."""
-    said = tail.lower()
-    if any(words in said for words in (b"timeout", b"timed out", b"has been cancelled")):
-        text = tail.decode("utf-8", "replace")
-        raise QueryTimeout(
-            f"the SPARQL endpoint stopped the query at its own time limit: {_store_message(text)[-200:]}",
-            detail={"timeout": timeout},
-        )
-
-
-def _store_message(text: str) -> str:
-    """A store's error text, short: Virtuoso repeats the whole query after ``SPARQL query:``."""
-    text = text.split("\nSPARQL query:", 1)[0]
-    return " ".join(text.split())[:300]
 
 
 def _urlencoded(fields: list[tuple[str, str]]) -> bytes:
