@@ -34,6 +34,9 @@ from mzgraph.store.loading import (
 from mzgraph.store.wire import CONNECT_TIMEOUT, url_credentials, without_credentials
 
 CHUNK_TRIPLES = 50_000
+WHOLE_CHUNKS = 10
+"""Chunks in one request to a graph store that takes bodies whole (Virtuoso): a large file goes in several POSTs
+of 500,000 triples (about 70 MB) each, so none is held whole in memory or waits on one long request."""
 """Triples serialised at a time into a streamed request body."""
 
 _VIRTUOSO_GRAPH_STORE = "/sparql-graph-crud-auth"
@@ -75,16 +78,20 @@ def push_files(
 
     Every file is read through once before anything is sent, so a file that does not parse sends nothing.
     A file of one graph (Turtle, N-Triples, ...) is then streamed as one request body, so a large file is
-    never held as a list (but for Virtuoso, which needs a sized body: there a file's N-Triples are held once)
-    and its blank nodes stay one document's; a file of several graphs (TriG,
+    never held as a list, and its blank nodes stay one document's. Virtuoso needs a sized body, so there a file
+    goes in POSTs of :data:`WHOLE_CHUNKS` chunks each (POST adds to a graph), or whole if it has blank nodes
+    (each request is a document of its own, whose blank nodes are its own). A file of several graphs (TriG,
     N-Quads) is grouped by graph in memory first, one request per graph.
     """
     graphs_of: dict[Path, dict[str | None, None]] = {}
+    blank: set[Path] = set()
     personal = private_graph(base_iri)
     for path in files:  # the check pass: parse errors surface here, with file:line, before any request
         graphs_of[path] = {}
         for quad in iter_file(path):
             graphs_of[path].setdefault(personal if path in private else _graph_of(quad, data_graph))
+            if path not in blank and (type(quad.subject) is ox.BlankNode or type(quad.object) is ox.BlankNode):
+                blank.add(path)
     entities = base_iri + "id/"
     counted = [0]
     shown = without_credentials(graph_store)
@@ -108,13 +115,15 @@ def push_files(
                     quads = (into_graph(quad, ox.NamedNode(personal)) for quad in quads)
                 if len(graphs_of[path]) == 1:
                     (graph,) = graphs_of[path]
-                    _send(client, "POST", url, graph, _ntriples(counting(q.triple for q in quads)), whole=whole)
+                    triples = _ntriples(counting(q.triple for q in quads))
+                    _send(client, "POST", url, graph, triples, whole=whole, split=path not in blank)
                     continue
                 by_graph: dict[str | None, list[ox.Triple]] = {}
                 for quad in quads:
                     by_graph.setdefault(_graph_of(quad, data_graph), []).append(quad.triple)
                 for graph, graph_triples in by_graph.items():
-                    _send(client, "POST", url, graph, _ntriples(counting(graph_triples)), whole=whole)
+                    triples = _ntriples(counting(graph_triples))
+                    _send(client, "POST", url, graph, triples, whole=whole, split=path not in blank)
             release = new_release(content_tag(files, base_iri), counted[0])
             record = release_graph(base_iri)
             named = [graph for graph in written if graph is not None and graph != data_graph]
@@ -170,10 +179,41 @@ def _send(
     allow: tuple[int, ...] = (),
     *,
     whole: bool = False,
+    split: bool = False,
 ) -> None:
+    """Send ``body`` (None: no body) to the graph store; ``whole``: as sized bodies, a POST in pieces if ``split``."""
     params = {"graph": graph} if graph else {"default": ""}
     headers = {"Content-Type": formats.N_TRIPLES.media_type} if body is not None else {}
-    content = b"".join(body) if whole and body is not None else body
+    if body is None or not whole:
+        contents: Iterable[bytes | Iterator[bytes] | None] = [body]
+    else:  # a sized body: POST adds to the graph, so a large one goes in pieces; PUT replaces, so it goes whole
+        contents = _pieces(body) if split and method == "POST" else [b"".join(body)]
+    for content in contents:
+        _request(client, method, url, params, content, headers, allow)
+
+
+def _pieces(body: Iterator[bytes]) -> Iterator[bytes]:
+    """``body``'s chunks joined :data:`WHOLE_CHUNKS` at a time (one empty piece for an empty body)."""
+    piece: list[bytes] = []
+    sent = False
+    for chunk in body:
+        piece.append(chunk)
+        if len(piece) >= WHOLE_CHUNKS:
+            yield b"".join(piece)
+            piece, sent = [], True
+    if piece or not sent:
+        yield b"".join(piece)
+
+
+def _request(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    params: dict[str, str],
+    content: bytes | Iterator[bytes] | None,
+    headers: dict[str, str],
+    allow: tuple[int, ...],
+) -> None:
     response = client.request(method, url, params=params, content=content, headers=headers)
     if response.status_code in (401, 403):
         raise InputError(
