@@ -47,6 +47,9 @@ DESCRIPTION_ROWS = 200_000
 READ_BUDGET = 20_000
 """Triples a description read in process may touch before it is left to the store's SPARQL (with its deadline)."""
 
+PARTS_NAMED = 1_000
+"""Parts of a resource named in the query for its description (an employer has dozens); beyond, the path."""
+
 LOOP_READ_BUDGET = 2_000
 """Triples a description read may touch on an event loop (an organisation's are a few hundred); a larger one is
 read in a thread."""
@@ -103,11 +106,39 @@ def inbound_query(iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> str:
     )
 
 
-def around_query(iri: ox.NamedNode, inbound: Sequence[tuple[AnyTerm, ox.NamedNode]]) -> str:
+def parts_query(nodes: Sequence[ox.NamedNode]) -> str:
+    """SELECT the parts ``?s`` one step of :data:`PART_OF` away from ``nodes``, as plain triple patterns: Virtuoso
+    evaluates the path ``(...)+`` by a scan that grows with the graph (see :func:`query_parts`)."""
+    steps = [f"{{ ?x mz:{name} ?s }}" for name in EMPLOYER_PARTS] + ["{ ?s mz:organisation ?x }"]
+    values = " ".join(term(node) for node in nodes)
+    return prologue() + f"SELECT DISTINCT ?s WHERE {{ VALUES ?x {{ {values} }} {' UNION '.join(steps)} }}"
+
+
+def query_parts(store: Store, iri: ox.NamedNode) -> list[ox.NamedNode] | None:
+    """The parts of ``iri`` (``iri (PART_OF)+ ?part``), a step of the path a query; None when one is a blank node
+    (a later query cannot name it) or there are more than :data:`PARTS_NAMED`: the path is then left to the
+    store."""
+    parts: dict[ox.NamedNode, None] = {}
+    frontier = [iri]
+    while frontier:
+        found = [row.get("s") for row in store.select(parts_query(frontier), max_rows=PARTS_NAMED + 1)]
+        if not all(isinstance(part, ox.NamedNode) for part in found):
+            return None
+        frontier = [part for part in found if part not in parts and part != iri]  # type: ignore[misc]
+        parts.update(dict.fromkeys(frontier))
+        if len(parts) > PARTS_NAMED:
+            return None
+    return list(parts)
+
+
+def around_query(
+    iri: ox.NamedNode, inbound: Sequence[tuple[AnyTerm, ox.NamedNode]], parts: Sequence[ox.NamedNode] | None = None
+) -> str:
     """CONSTRUCT the rest of the description of ``iri`` given the links pointing at it (:func:`inbound_query`):
     what it states, its parts, the partner relations among those links in full, and the labels of everything
-    linked. Triple patterns, one path and ``VALUES`` only: no subquery with a ``LIMIT`` for the store to plan
-    around (Virtuoso ran :func:`describe_query` for a partner that 10,000 employers name for minutes)."""
+    linked. Triple patterns and ``VALUES`` only (the ``parts`` named, from :func:`query_parts`; a path where they
+    are not given): no subquery with a ``LIMIT`` for the store to plan around (Virtuoso ran :func:`describe_query`
+    for a partner that 10,000 employers name for minutes)."""
     this = term(iri)
     relations = " ".join(
         term(s) for s in dict.fromkeys(s for s, q in inbound if q == _PARTNER and isinstance(s, ox.NamedNode))
@@ -116,8 +147,15 @@ def around_query(iri: ox.NamedNode, inbound: Sequence[tuple[AnyTerm, ox.NamedNod
         term(s) for s in dict.fromkeys(s for s, q in inbound if q != _MEASURE_GROUP and isinstance(s, ox.NamedNode))
     )
     labels = f"?s ?p ?o . FILTER(?p IN ({', '.join(LABEL_PROPERTIES)}))"
-    described = [f"{{ {this} ?p ?o . BIND({this} AS ?s) }}", f"{{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}"]
-    linked = [f"{{ {this} ?q ?s . }}", f"{{ {this} ({PART_OF})+ ?part . ?part ?q ?s . }}"]
+    described = [f"{{ {this} ?p ?o . BIND({this} AS ?s) }}"]
+    linked = [f"{{ {this} ?q ?s . }}"]
+    if parts is None:
+        described.append(f"{{ {this} ({PART_OF})+ ?s . ?s ?p ?o . }}")
+        linked.append(f"{{ {this} ({PART_OF})+ ?part . ?part ?q ?s . }}")
+    elif parts:
+        named = " ".join(term(part) for part in parts)
+        described.append(f"{{ VALUES ?s {{ {named} }} ?s ?p ?o . }}")
+        linked.append(f"{{ VALUES ?part {{ {named} }} ?part ?q ?s . }}")
     if relations:
         described.append(f"{{ VALUES ?s {{ {relations} }} ?s ?p ?o . }}")
         linked.append(f"{{ VALUES ?rel {{ {relations} }} ?rel ?q ?s . }}")
@@ -144,12 +182,14 @@ def describe_triples(
 
 
 def query_description(store: Store, iri: ox.NamedNode, inbound_limit: int = INBOUND_LIMIT) -> list[ox.Triple]:
-    """The description of ``iri`` in two queries under the store's deadline: the links pointing at it
-    (:func:`inbound_query`), then the rest (:func:`around_query`). As in the read in process, the partner
-    relations described in full are those among the first links."""
+    """The description of ``iri`` in a few queries under the store's deadline: the links pointing at it
+    (:func:`inbound_query`), its parts a step at a time (:func:`query_parts`; an employer's are two steps
+    deep), then the rest (:func:`around_query`). As in the read in process, the partner relations described in
+    full are those among the first links."""
     rows = store.select(inbound_query(iri, inbound_limit), max_rows=inbound_limit + 1)
     links = [(row["s"], row["q"]) for row in rows if isinstance(row.get("q"), ox.NamedNode)]
-    around = store.construct(around_query(iri, links), max_rows=DESCRIPTION_ROWS)  # type: ignore[arg-type]
+    parts = query_parts(store, iri)
+    around = store.construct(around_query(iri, links, parts), max_rows=DESCRIPTION_ROWS)  # type: ignore[arg-type]
     pointing = [ox.Triple(s, q, iri) for s, q in links if isinstance(s, ox.NamedNode | ox.BlankNode)]  # type: ignore[arg-type]
     return around + pointing
 
