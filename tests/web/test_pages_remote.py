@@ -88,3 +88,38 @@ def test_a_remote_graph_too_big_for_the_pages_validation_is_answered_once_not_re
         assert asyncio.run(twice()) == [None, None]
     finally:
         services.close()
+
+
+def test_a_remote_graph_too_big_for_the_pages_validation_is_known_from_the_release_index(
+    start_oxigraph: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a release index, its count of the published triples says the graph is too big: the store is not read
+    (Virtuoso refuses a graph of more than a million triples, so every organisation page asked it again and waited
+    up to 8 s). The store is stopped before the pages ask, so reading it would fail."""
+    from mzgraph.bundled import rdf_files, shapes_dir
+    from mzgraph.config import Settings
+    from mzgraph.entities.describe import describe_triples
+    from mzgraph.rdf.namespaces import PREFIXES
+    from mzgraph.release.serving import IndexHandle
+    from mzgraph.store import open_store
+    from mzgraph.web import services as page_services
+
+    oxigraph = start_oxigraph()
+    nquads = ox.serialize(read_files(bundled_graph_files()), format=ox.RdfFormat.N_QUADS)
+    httpx.post(oxigraph.store_url, content=nquads, headers={"Content-Type": "application/n-quads"}, timeout=60)
+    monkeypatch.setattr(page_services, "MAX_TRIPLES", 100)
+    settings = Settings(backend="remote", sparql_endpoint=oxigraph.query_url)
+    store = open_store(settings)
+    index = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES, describe=describe_triples)
+    assert index.open() is not None
+    services = page_services.PageServices(settings, store, index)
+
+    async def asked() -> object:
+        await services.release()  # known from here on: a remote store's release lives as long as the process
+        oxigraph.stop()
+        return await services.conformance(wait=60)
+
+    try:
+        assert asyncio.run(asked()) is None
+    finally:
+        services.close()

@@ -193,9 +193,13 @@ class PageServices:
 
     async def _validate_release(self) -> Conformance | None:
         release = await self.release()
-        if release.triples is not None and release.triples > MAX_TRIPLES:
+        size = release.triples
+        if size is None and self._index is not None:  # a remote store: the release index counted its triples
+            size = (await self.index()).stats().triples
+        if size is not None and size > MAX_TRIPLES:
             return None
-        # A store that does not know its size (a remote one) is read only up to the limit.
+        # A store whose size nothing tells is read only up to the limit (a store may refuse a graph that large
+        # outright, as Virtuoso does over a million triples: the error is then the page's, asked again).
         try:
             triples = await self.construct(dataset.published_triples_query(), max_rows=MAX_TRIPLES)
         except TooManyRows:
