@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, Protocol
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
 from mzgraph.entities.labels import local_name
@@ -92,8 +93,11 @@ def passage_card(p: Passage, href: Href, _: Say) -> Markup:
     )
 
 
-def install(env: Environment, href: Href) -> None:
-    """Make ``link``, ``links`` and ``tags`` template globals that resolve IRIs with ``href``."""
+def install(env: Environment, href: Href, gettext: Callable[..., str]) -> None:
+    """Make ``link``, ``links``, ``tags`` and ``passage_card`` template globals that resolve IRIs with ``href``
+    (the card's words in the page's language, by the context function ``gettext``), and ``anchor`` a filter."""
     env.globals["link"] = lambda item: link(item, href)
     env.globals["links"] = lambda items, sep=", ": links(items, href, sep)
     env.globals["tags"] = lambda items, cls="tag": tags(items, href, cls)
+    env.globals["passage_card"] = pass_context(lambda context, p: passage_card(p, href, partial(gettext, context)))
+    env.filters["anchor"] = anchor

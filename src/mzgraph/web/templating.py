@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -51,13 +51,9 @@ def create_environment(base: str, root: str = "") -> Environment:
     # the same meaning: the call fills the placeholders.
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.filters["href"] = lambda iri: href(iri, base, root)
-    fragments.install(env, env.filters["href"])
+    fragments.install(env, env.filters["href"], gettext)
     env.globals["root"] = root
     env.filters["local_name"] = lambda iri: local_name(str(iri))
-    env.filters["anchor"] = fragments.anchor
-    env.globals["passage_card"] = pass_context(
-        lambda context, p: fragments.passage_card(p, env.filters["href"], partial(gettext, context))
-    )
     return env
 
 
