@@ -159,6 +159,34 @@ def test_a_remote_store_served_without_an_index_gets_one_built_at_start_up(
     again_handle.close()
 
 
+def test_a_store_that_records_no_release_takes_the_release_of_the_index_it_is_served_with(
+    start_oxigraph: Callable[[], OxigraphServer], mzgraph: RUN, small_files: list[Path], tmp_path: Path
+) -> None:
+    """Loaded by other means (a bulk loader), the store has no release marker: every web node given the same index
+    takes its release, so their tags and ETags agree and the hub descriptions kept in the index are used."""
+    from mzgraph.bundled import rdf_files, shapes_dir
+    from mzgraph.config import Settings
+    from mzgraph.release.serving import IndexHandle
+    from mzgraph.store import open_store
+
+    oxigraph = start_oxigraph()
+    with httpx.Client(timeout=60) as client:
+        replace_oxigraph_data(client, oxigraph.url, ox.serialize(read_files(small_files), format=ox.RdfFormat.N_QUADS))
+    out = tmp_path / "index"
+    done = mzgraph("index", "--sparql-endpoint", oxigraph.query_url, "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    tags = []
+    for _node in range(2):
+        settings = Settings(backend="remote", sparql_endpoint=oxigraph.query_url, index_path=out)
+        store = open_store(settings)
+        handle = IndexHandle(settings, store, shapes=rdf_files(shapes_dir()), prefixes=PREFIXES)
+        assert handle.open() is not None
+        assert handle.warning is not None and "records no release" in handle.warning
+        tags.append(store.release.tag)
+        handle.close()
+    assert tags == [ReleaseIndex(out).release] * 2
+
+
 def test_personal_data_is_loaded_into_its_own_graph_and_never_published(
     mzgraph: RUN, tmp_path: Path, start_server: Callable[..., LiveServer], start_oxigraph: Callable[[], OxigraphServer]
 ) -> None:

@@ -16,7 +16,7 @@ from mzgraph.release.errors import ReleaseIndexError
 from mzgraph.release.hubs import Describer
 from mzgraph.release.index import ReleaseIndex, open_index
 from mzgraph.sparql.errors import QueryError
-from mzgraph.store import RemoteStore, Store
+from mzgraph.store import Release, RemoteStore, Store
 
 STORE_INDEX = "index"
 """The index of an on-disk store, inside the store folder."""
@@ -117,6 +117,7 @@ class IndexHandle:
                     f"checked against the store at {store.endpoint}: {why}; rebuild it with `{rebuild}` whenever "
                     "the data changes"
                 )
+                store.assume_release(Release(index.release, index.modified))
                 return index
             return open_index(settings.index_path, recorded, rebuild=rebuild)
         root = settings.index_path or default_index_cache()

@@ -148,6 +148,11 @@ class RemoteStore(Store):
         known = next((cap for name, cap in ROW_CAPS.items() if (self._server or "").startswith(name)), None)
         return min((cap for cap in (known, self._cut_at) if cap is not None), default=None)
 
+    def assume_release(self, release: Release) -> None:
+        """Take ``release`` as the store's identity while it records none: the release of the index it is served
+        with, so that every web node given that index has the same tags and ETags."""
+        self._release = release
+
     def known_release(self) -> Release | None:
         return (self._recorded or self._release) if self._record_read else None
 
