@@ -4,6 +4,7 @@
     python -m benchmarks --quick --out /tmp/bench      # sizes 100 and 200, under two minutes
     python -m benchmarks --mix site --sizes 1000,10000   # every kind of page on the three backends (site_mix)
     python -m benchmarks entity-throughput --organisations 10000   # pages and /sparql under 8 clients (wrk)
+    python -m benchmarks site-url URL --organisations 100000    # the site mix's routes of a running server
 
 Results (JSON and PNG) are rewritten after each size, so a long run that is stopped keeps what it measured.
 """
@@ -228,6 +229,8 @@ def _interrupted(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["site-url"]:
+        return site_mix.main(argv[1:])
     if argv[:1] == ["entity-throughput"]:
         from benchmarks import entity_throughput
 

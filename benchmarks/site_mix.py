@@ -10,14 +10,22 @@ The load and start times include building the release index. Every route is then
 client, warm (after one request that is not counted), each time with a query string of its own so no answer
 comes from the pages' per-release cache: the median, p95 and errors of each route are reported, with the
 issue's budget beside them. An organisation is asked as HTML, JSON-LD and Turtle, a different one each time.
+
+    python -m benchmarks site-url http://127.0.0.1:8000 --organisations 100000 --out FILE
+
+asks the same routes of a server already running (a store loaded and indexed by other means, such as
+Virtuoso's bulk loader), after its first organisation page answers without waiting for the first validation.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -115,7 +123,7 @@ def routes(size: int) -> list[Route]:
     ]
 
 
-def measure_route(system: Running, route: Route, *, reps: int, timeout: float) -> dict[str, Any]:
+def measure_route(base_url: str, route: Route, *, reps: int, timeout: float) -> dict[str, Any]:
     """Median and p95 (ms) of ``reps`` requests after one warm-up, and how many failed (not 200, or no answer)."""
     samples: list[float] = []
     errors: list[str] = []
@@ -123,7 +131,7 @@ def measure_route(system: Running, route: Route, *, reps: int, timeout: float) -
         for i in range(reps + 1):
             started = time.perf_counter()
             try:
-                answer = route.send(client, system.base_url, i)
+                answer = route.send(client, base_url, i)
                 elapsed = (time.perf_counter() - started) * 1000
                 if answer.status_code != 200:
                     errors.append(f"HTTP {answer.status_code}: {answer.text[:120]}")
@@ -143,7 +151,7 @@ def measure_route(system: Running, route: Route, *, reps: int, timeout: float) -
     }
 
 
-def settle(system: Running, size: int, *, timeout: float, budget: float = 300.0) -> float:
+def settle(base_url: str, size: int, *, timeout: float, budget: float = 300.0) -> float:
     """Seconds until an organisation page answers without waiting for the release's first validation (which
     the server starts at start-up, and a page waits for up to 8 s): a cost of starting, not of every page."""
     started = time.perf_counter()
@@ -151,7 +159,7 @@ def settle(system: Running, size: int, *, timeout: float, budget: float = 300.0)
     with httpx.Client(timeout=timeout) as client:
         for i in range(10_000):
             asked = time.perf_counter()
-            page(client, system.base_url, i)
+            page(client, base_url, i)
             if time.perf_counter() - asked < 2.0 or time.perf_counter() - started > budget:
                 break
     return round(time.perf_counter() - started, 1)
@@ -161,11 +169,11 @@ def measure_system(
     system: Running, size: int, *, reps: int, timeout: float, progress: Callable[[str], None]
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"status": "ok", "load_s": round(system.load_s, 1), "start_s": round(system.start_s, 1)}
-    result["settle_s"] = settle(system, size, timeout=timeout)
+    result["settle_s"] = settle(system.base_url, size, timeout=timeout)
     progress(f"  {system.name}: organisation pages answer without waiting after {result['settle_s']:.1f} s")
     measured = {}
     for route in routes(size):
-        measured[route.name] = measure_route(system, route, reps=reps, timeout=timeout)
+        measured[route.name] = measure_route(system.base_url, route, reps=reps, timeout=timeout)
         found = measured[route.name]
         progress(
             f"  {system.name} {route.name}: {found['median_ms']} ms (p95 {found['p95_ms']}), {found['errors']} errors"
@@ -223,3 +231,31 @@ def run_size(
                 measure(name, system, {f"{store_name}_load_s": round(store.load_s, 1)})
     data.unlink()
     return {"organisations": size, "triples": triples, "systems": systems}
+
+
+def main(argv: list[str]) -> int:
+    """``site-url``: the routes of the site mix against a server already running, serving a generated graph."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks site-url", description=main.__doc__)
+    parser.add_argument("url", help="the server's base URL")
+    parser.add_argument("--organisations", type=int, required=True, help="the size the graph was generated at")
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--out", type=Path, help="a JSON file for the figures")
+    args = parser.parse_args(argv)
+    base = args.url.rstrip("/")
+    settled = settle(base, args.organisations, timeout=args.timeout)
+    measured = {}
+    for route in routes(args.organisations):
+        found = measured[route.name] = measure_route(base, route, reps=args.reps, timeout=args.timeout)
+        budget = f"budget {route.budget_ms}" if route.budget_ms else ""
+        print(f"{route.name:32} {found['median_ms']} / {found['p95_ms']} ms, {found['errors']} errors {budget}")
+    if args.out:
+        result = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "organisations": args.organisations,
+            "reps": args.reps,
+            "settle_s": settled,
+            "routes": measured,
+        }
+        args.out.write_text(json.dumps(result, indent=1) + "\n")
+    return 1 if any(found["errors"] for found in measured.values()) else 0

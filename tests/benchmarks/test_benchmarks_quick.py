@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from common import LiveServer
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +114,20 @@ def test_quick_site_mix_asks_every_route_on_every_backend(tmp_path: Path) -> Non
             assert measured["errors"] == 0, (name, route, measured)
             assert measured["samples"] == 3 and measured["p95_ms"] >= measured["median_ms"] > 0
     assert "browse last page (cursor)" in done.stdout and "budget (ms)" in done.stdout
+
+
+def test_the_site_routes_are_measured_on_a_server_already_running(
+    tmp_path: Path, start_server: Callable[..., LiveServer]
+) -> None:
+    from benchmarks import generate, site_mix
+
+    data = tmp_path / "graph.nt"
+    with data.open("w", encoding="utf-8") as out:
+        generate.write_graph(out, 60)
+    server = start_server(data_paths=[data], index_path=tmp_path / "index")
+    out = tmp_path / "site.json"
+    assert site_mix.main([server.url, "--organisations", "60", "--reps", "2", "--out", str(out)]) == 0
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["organisations"] == 60
+    assert set(found["routes"]) == {route.name for route in site_mix.routes(60)}
+    assert all(r["errors"] == 0 and r["samples"] == 2 for r in found["routes"].values())
