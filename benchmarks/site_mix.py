@@ -5,7 +5,7 @@
 Each size's graph is generated, then served by mzgraph in memory (``serve --data``: the store loaded and the
 release index built at start-up), on disk (``load --store``, which builds the index, then ``serve --store``)
 in front of ``oxigraph serve`` (``serve --sparql-endpoint``, its index built from the endpoint at start-up) and,
-when asked for (``--systems ...,mzgraph-virtuoso``), in front of Virtuoso (loaded by ``mzgraph load --graph``).
+when asked for (``--systems ...,mzgraph-virtuoso``), in front of Virtuoso (bulk loaded, then ``mzgraph index``).
 The load and start times include building the release index. Every route is then asked ``reps`` times, one
 client, warm (after one request that is not counted), each time with a query string of its own so no answer
 comes from the pages' per-release cache: the median, p95 and errors of each route are reported, with the
