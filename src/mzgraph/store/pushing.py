@@ -34,10 +34,10 @@ from mzgraph.store.loading import (
 from mzgraph.store.wire import CONNECT_TIMEOUT, url_credentials, without_credentials
 
 CHUNK_TRIPLES = 50_000
+"""Triples serialised at a time into a streamed request body."""
 WHOLE_CHUNKS = 10
 """Chunks in one request to a graph store that takes bodies whole (Virtuoso): a large file goes in several POSTs
 of 500,000 triples (about 70 MB) each, so none is held whole in memory or waits on one long request."""
-"""Triples serialised at a time into a streamed request body."""
 
 _VIRTUOSO_GRAPH_STORE = "/sparql-graph-crud-auth"
 
