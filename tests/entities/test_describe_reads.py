@@ -13,9 +13,11 @@ from mzgraph.bundled import bundled_graph_files
 from mzgraph.entities.describe import (
     DESCRIPTION_ROWS,
     INBOUND_LIMIT,
+    PARTS_NAMED,
     around_query,
     describe_query,
     query_description,
+    query_parts,
     read_description,
 )
 from mzgraph.entities.organisation import read_sources, source_rows, sources_query
@@ -137,3 +139,20 @@ def test_an_employers_sources_read_in_process_are_those_the_query_selects(store:
         assert rows is not None
         assert read_sources(rows, ["nl", "en"]) == read_sources(store.select(sources_query(org)), ["nl", "en"])
         assert read_sources(rows, ["nl"])[0].sha256
+
+
+def test_a_resource_with_more_parts_than_are_named_is_described_with_the_path(tmp_path: Path) -> None:
+    """More parts than :data:`PARTS_NAMED` in one step: the parts are left to the path, and all are described."""
+    mz = "https://w3id.org/mzgraph/def/"
+    org = ox.NamedNode(ID + "organisation/many-parts")
+    measures = [ox.NamedNode(f"{ID}measure/many-parts/{i}") for i in range(PARTS_NAMED + 5)]
+    triples = [ox.Triple(org, ox.NamedNode(mz + "measure"), m) for m in measures]
+    triples += [ox.Triple(m, ox.NamedNode(mz + "text"), ox.Literal(f"measure {i}")) for i, m in enumerate(measures)]
+    data = tmp_path / "many-parts.nt"
+    data.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    with EmbeddedStore.from_files(
+        [data], base_iri="https://w3id.org/mzgraph/", policy=POLICY, workers=1, prefixes=PREFIXES
+    ) as store:
+        assert query_parts(store, org) is None
+        described = set(query_description(store, org))
+    assert {t.subject for t in described if t.predicate.value == mz + "text"} == set(measures)

@@ -25,6 +25,7 @@ from mzgraph.entities.labels import local_name, pick_literal
 from mzgraph.rdf.namespaces import EMPLOYER_PARTS, PREFIXES, RDF_TYPE
 from mzgraph.rdf.oxigraph import Term as AnyTerm
 from mzgraph.sparql.builders import Term, prologue, term
+from mzgraph.sparql.errors import TooManyRows
 from mzgraph.store.base import Store
 
 PART_OF = "|".join(f"mz:{name}" for name in EMPLOYER_PARTS) + "|^mz:organisation"
@@ -121,7 +122,10 @@ def query_parts(store: Store, iri: ox.NamedNode) -> list[ox.NamedNode] | None:
     parts: dict[ox.NamedNode, None] = {}
     frontier = [iri]
     while frontier:
-        found = [row.get("s") for row in store.select(parts_query(frontier), max_rows=PARTS_NAMED + 1)]
+        try:
+            found = [row.get("s") for row in store.select(parts_query(frontier), max_rows=PARTS_NAMED)]
+        except TooManyRows:
+            return None
         if not all(isinstance(part, ox.NamedNode) for part in found):
             return None
         frontier = [part for part in found if part not in parts and part != iri]  # type: ignore[misc]
