@@ -1,7 +1,7 @@
 """The dumps of a release: ``mzgraph.nq``, ``.ttl`` and ``.jsonld`` and their ``.gz`` forms, written once.
 
 The published graph is read once from the store as SPARQL TSV, streamed (an embedded store serialises it in Rust,
-a remote one's answer is copied as it arrives), and rewritten line by line as N-Quads (TSV writes terms as
+a remote one's answer is copied as it arrives), and rewritten as N-Quads lines (TSV writes terms as
 N-Triples does, but for numbers and booleans written short), followed by the published named graphs.
 Turtle and JSON-LD are then written from that file by pyoxigraph's serialisers, a triple at a time; each file
 is compressed, hashed and counted as it is written. Personal data is never in a dump: the private graph and
@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -168,13 +169,12 @@ class _Lines:
         self._header = True
 
     def write(self, data: bytes) -> int:
-        lines = (self._rest + bytes(data)).split(b"\n")
-        self._rest = lines.pop()
-        if self._header and lines:
-            lines.pop(0)  # ?s ?p ?o
+        whole, _, self._rest = (self._rest + bytes(data)).rpartition(b"\n")
+        if self._header and whole:
+            whole = whole.partition(b"\n")[2]  # ?s ?p ?o
             self._header = False
-        if lines:
-            self._output.write(b"".join(_quad(line, self._end) for line in lines))
+        if whole:
+            self._output.write(_quads(whole + b"\n", self._end))
         return len(data)
 
     def flush(self) -> None:
@@ -185,11 +185,15 @@ class _Lines:
             raise ValueError("the store's answer ended in the middle of a line")
 
 
-def _quad(line: bytes, end: bytes) -> bytes:
-    subject, predicate, value = line.split(b"\t")
-    if value[:1] not in (b"<", b'"', b"_"):  # a number or boolean written short: write it out
-        value = _typed(value)
-    return b" ".join((subject, predicate, value)) + end
+_SHORT_VALUE = re.compile(rb"\t([^<\"_\t\n][^\t\n]*)\n")
+"""A TSV line's last term written short (a number or boolean), with the tab before it and the line's end."""
+
+
+def _quads(lines: bytes, end: bytes) -> bytes:
+    """Whole TSV lines as N-Quads lines: a number or boolean written short is written out, tabs become spaces and
+    each line ends with ``end`` (done over the whole chunk, not line by line: the dumps are millions of lines)."""
+    lines = _SHORT_VALUE.sub(lambda short: b"\t" + _typed(short.group(1)) + b"\n", lines)
+    return lines.replace(b"\t", b" ").replace(b"\n", end)
 
 
 def _typed(value: bytes) -> bytes:
@@ -211,14 +215,10 @@ def default_graph_lines(nquads: Path, lines: int) -> Iterator[bytes]:
         yield from itertools.islice(data, lines)
 
 
-def _default_graph(nquads: Path, lines: int) -> Iterator[ox.Triple]:
-    """The first ``lines`` quads of the N-Quads dump (the default graph's), as triples."""
-    if not lines:
-        return
-    for count, quad in enumerate(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), 1):
-        yield quad.triple
-        if count >= lines:
-            return
+def _default_graph(nquads: Path, lines: int) -> Iterator[ox.Quad]:
+    """The first ``lines`` quads of the N-Quads dump: the default graph's, which the graph formats take as they
+    are."""
+    return itertools.islice(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), lines)
 
 
 def dumps_of(rows: Sequence[tuple[str, str, str, int, int, str]], folder: Path) -> dict[tuple[str, bool], Dump]:
