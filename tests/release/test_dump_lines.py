@@ -95,3 +95,23 @@ def test_an_answer_cut_inside_a_line_is_refused(tmp_path: Path) -> None:
         lines.write(ANSWER[:-5])
         with pytest.raises(ValueError, match="middle of a line"):
             lines.close()
+
+
+def test_a_dump_stopped_by_an_error_closes_its_files(tmp_path: Path) -> None:
+    """The compressing thread is stopped and joined when writing fails half way: no hang, no open file."""
+    with pytest.raises(RuntimeError, match="the store went away"), _Sink(tmp_path, "out.nq") as sink:
+        sink.write(ANSWER * 10_000)  # more than one batch for the compressing thread
+        raise RuntimeError("the store went away")
+    assert not sink._packer.is_alive()
+    assert sink._plain.closed and sink._packed.closed
+
+
+def test_a_dump_larger_than_the_queue_is_compressed_whole(tmp_path: Path) -> None:
+    """Many batches (more than the queue holds at once) give one gzip stream equal to the plain file."""
+    with _Sink(tmp_path, "out.nq") as sink:
+        for _ in range(40):
+            sink.write(ANSWER * 5_000)
+    plain = (tmp_path / "out.nq").read_bytes()
+    assert len(plain) == 40 * 5_000 * len(ANSWER)
+    assert gzip.decompress((tmp_path / "out.nq.gz").read_bytes()) == plain
+    assert sink.lines == plain.count(b"\n")

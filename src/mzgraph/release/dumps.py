@@ -14,7 +14,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
+import queue
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -35,10 +37,19 @@ FORMATS = {
 }
 """Dump name suffix -> media type and pyoxigraph format."""
 GZIP_LEVEL = 6
+_BATCH = 1 << 20
+"""Bytes handed to the compressing thread at once."""
+_QUEUED = 8
+"""Batches waiting for the compressing thread before the writer waits."""
 
 
 class _Sink:
-    """A binary file that writes a dump and its gzip form at once, counting lines and hashing both."""
+    """A binary file that writes a dump and its gzip form at once, counting lines and hashing both.
+
+    The gzip form is compressed in a thread of its own (zlib and hashlib let go of the GIL while they work), so
+    that a second core compresses while the first serialises; what is written waits for it in a bounded queue,
+    so memory stays flat whatever the size of the dump.
+    """
 
     def __init__(self, folder: Path, name: str) -> None:
         self.paths = (folder / name, folder / f"{name}.gz")
@@ -54,24 +65,56 @@ class _Sink:
         )
         self._hash = hashlib.sha256()
         self.lines = 0
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED)
+        self._failure: BaseException | None = None
+        self._packer = threading.Thread(target=self._pack, name=f"gzip {name}", daemon=True)
+        self._packer.start()
 
     def write(self, data: bytes) -> int:
+        data = bytes(data)
         self._plain.write(data)
-        self._gzip.write(data)
         self._hash.update(data)
         self.lines += data.count(b"\n")
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= _BATCH:
+            self._hand_over()
         return len(data)
 
     def flush(self) -> None:
         self._plain.flush()
 
+    def _hand_over(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(b"".join(self._pending))
+        self._pending, self._pending_size = [], 0
+
+    def _pack(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._gzip.write(batch)
+                except BaseException as failure:  # reported to the writer, which stops
+                    self._failure = failure
+
     def __enter__(self) -> _Sink:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        self._gzip.close()
-        self._plain.close()
-        self._packed.close()
+        try:
+            if error is None:
+                self._hand_over()
+        finally:
+            self._queue.put(None)
+            self._packer.join()
+            self._gzip.close()
+            self._plain.close()
+            self._packed.close()
+        if error is None and self._failure is not None:
+            raise self._failure
 
     def dumps(self, media_type: str) -> list[Dump]:
         """The plain and the gzip dump, once closed."""
