@@ -22,43 +22,26 @@ ANSWER = (
     b"_:b1\t<https://example.org/link>\t<https://example.org/b>\n"
     b'<https://example.org/b>\t<https://example.org/date>\t"2024-01-01"^^<' + XSD.encode() + b"date>\n"
 )
+EX = "https://example.org/"
+
+
+def _typed(subject: str, predicate: str, value: str, datatype: str) -> ox.Triple:
+    return ox.Triple(
+        ox.NamedNode(EX + subject),
+        ox.NamedNode(EX + predicate),
+        ox.Literal(value, datatype=ox.NamedNode(XSD + datatype)),
+    )
+
+
 EXPECTED = [
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/count"),
-        ox.Literal("12", datatype=ox.NamedNode(XSD + "integer")),
-    ),
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/delta"),
-        ox.Literal("-3", datatype=ox.NamedNode(XSD + "integer")),
-    ),
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/share"),
-        ox.Literal("0.25", datatype=ox.NamedNode(XSD + "decimal")),
-    ),
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/ratio"),
-        ox.Literal("1.5E3", datatype=ox.NamedNode(XSD + "double")),
-    ),
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/open"),
-        ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),
-    ),
-    ox.Triple(
-        ox.NamedNode("https://example.org/a"),
-        ox.NamedNode("https://example.org/name"),
-        ox.Literal("tab\there", language="nl"),
-    ),
-    ox.Triple(ox.BlankNode("b1"), ox.NamedNode("https://example.org/link"), ox.NamedNode("https://example.org/b")),
-    ox.Triple(
-        ox.NamedNode("https://example.org/b"),
-        ox.NamedNode("https://example.org/date"),
-        ox.Literal("2024-01-01", datatype=ox.NamedNode(XSD + "date")),
-    ),
+    _typed("a", "count", "12", "integer"),
+    _typed("a", "delta", "-3", "integer"),
+    _typed("a", "share", "0.25", "decimal"),
+    _typed("a", "ratio", "1.5E3", "double"),
+    _typed("a", "open", "true", "boolean"),
+    ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "name"), ox.Literal("tab\there", language="nl")),
+    ox.Triple(ox.BlankNode("b1"), ox.NamedNode(EX + "link"), ox.NamedNode(EX + "b")),
+    _typed("b", "date", "2024-01-01", "date"),
 ]
 
 
