@@ -165,8 +165,12 @@ def _run_step(args: list[str], log: Path, budget: float, store: Path) -> Loaded:
     if proc.returncode != 0:
         said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         raise RuntimeError(f"{' '.join(args)} failed with {proc.returncode}; its log ends:\n{said}")
-    size = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
-    return Loaded(time.perf_counter() - started, round(usage.ru_maxrss / 1024, 1), round(size / 2**20, 1))
+    return Loaded(time.perf_counter() - started, round(usage.ru_maxrss / 1024, 1), _megabytes(store))
+
+
+def _megabytes(folder: Path) -> float:
+    """The size of the files under ``folder`` (a store on disk), in MB."""
+    return round(sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 2**20, 1)
 
 
 def wait_ready(proc: subprocess.Popen[bytes], sparql_url: str, budget: float, log: Path) -> float:
@@ -300,8 +304,7 @@ def start_virtuoso(data: Path, workdir: Path, budget: float) -> Running:
         answer = server.sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{VIRTUOSO_GRAPH}> {{ ?s ?p ?o }} }}")
         if int(answer.json()["results"]["bindings"][0]["n"]["value"]) == 0:
             raise RuntimeError(f"Virtuoso's bulk loader loaded nothing from {data.name}")
-        size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-        loaded = Loaded(seconds, None, round(size / 2**20, 1))
+        loaded = Loaded(seconds, None, _megabytes(folder))
     except BaseException:
         sampler.stop()
         server.stop(keep_directory=True)
