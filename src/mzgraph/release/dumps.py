@@ -73,7 +73,7 @@ class _Sink:
         self._packer.start()
 
     def write(self, data: bytes) -> int:
-        data = bytes(data)
+        data = bytes(data)  # kept for the compressing thread after this call: not a buffer the writer reuses
         self._plain.write(data)
         self._hash.update(data)
         self.lines += data.count(b"\n")
