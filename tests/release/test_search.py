@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mzgraph.release import Filters, ReleaseIndex, Sort
+from mzgraph.release.search import Found
 from mzgraph.release.text import SHORT, query_words, words
 from mzgraph.store import Store
 
@@ -118,6 +120,14 @@ def test_search_combines_with_every_filter_and_sort(index: ReleaseIndex, texts: 
     if sort != "relevance":
         ordered = [item.iri for item in _all_pages(index, 500, filters=filters, sort=Sort.parse(sort))]
         assert both == [iri for iri in ordered if iri in alone]
+
+
+def test_relevance_keys_sort_best_first_then_by_id() -> None:
+    ids = np.array([0, 1, 2, 3, 7, 4_000_000_000], dtype=np.uint32)
+    found = Found.of(ids, np.array([1.0, 3.5, 1.0, 1e-30, 0.0, 3.5]))
+    best_first = [1, 4_000_000_000, 0, 2, 3, 7]
+    assert [int(i) for i in Found.ids_of(np.sort(found.keys))] == best_first
+    assert found.keys.dtype == np.int64 and (found.keys >= 0).all()
 
 
 def test_relevance_pages_through_by_cursor(index: ReleaseIndex) -> None:

@@ -25,7 +25,8 @@ class Cursor:
     before: bool
     """The page ends just before ``key`` (else it starts just after it)."""
     key: int | None
-    """A position in the order; None (with ``before``) means the end: the last page."""
+    """A position in the order (in a search's relevance order, a key that sorts like one); None (with ``before``)
+    means the end: the last page."""
 
     def encode(self) -> str:
         body = json.dumps([VERSION, self.release, self.order, int(self.before), self.key], separators=(",", ":"))

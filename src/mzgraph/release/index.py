@@ -159,7 +159,7 @@ class ReleaseIndex(ReleaseWide):
         chosen, found = self._select(filters, words)
         keys = np.arange(self.count) if chosen is None else np.sort(order.keys(as_array(chosen), found))
         for start in range(0, len(keys), _EXPORT_CHUNK):
-            ids = order.ids(keys[start : start + _EXPORT_CHUNK], found)
+            ids = order.ids(keys[start : start + _EXPORT_CHUNK])
             yield from self._items([int(i) for i in ids], langs, {}, found)
 
     def cursor_at(
@@ -339,7 +339,7 @@ class ReleaseIndex(ReleaseWide):
             all_keys = order.keys(as_array(chosen), found) if chosen is not None else np.empty(0, np.int64)
             total = len(all_keys)
             keys, position = window(all_keys, where, size, sorted_keys=order.identity)
-        ids = order.ids(keys, found)
+        ids = order.ids(keys)
         page = Slice(order.name, [int(i) for i in ids], total, position, size)
         if len(keys):
             if position + len(keys) < total:

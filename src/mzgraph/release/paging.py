@@ -14,7 +14,8 @@ from mzgraph.release.search import Found
 
 class Order:
     """One order of the employers: its name (for cursors), ``order`` (ids by position), and how to get each
-    id's position (``rank``); the primary name order is the ids themselves, a relevance order is the search's."""
+    id's position (``rank``); the primary name order is the ids themselves, a relevance order is the search's
+    keys (:class:`~mzgraph.release.search.Found`), which sort as positions do."""
 
     def __init__(
         self, name: str, order: np.ndarray | None, rank: Callable[[], np.ndarray] | None, *, identity: bool = False
@@ -25,21 +26,22 @@ class Order:
         self.identity = identity
 
     def keys(self, ids: np.ndarray, found: Found | None) -> np.ndarray:
-        """The positions of ``ids`` (ascending) in this order."""
+        """The positions of ``ids`` (ascending) in this order (for a relevance order, the search's keys)."""
         if self.identity:
             return ids.astype(np.int64)
-        if self._rank is None:  # relevance: the place of each in the search's own order
+        if self._rank is None:
             assert found is not None
-            return found.rank[np.searchsorted(found.ids, ids)]
+            if len(ids) == len(found.ids):  # no filter beside the search: every employer it found
+                return found.keys
+            return found.keys[np.searchsorted(found.ids, ids)]
         return self._rank()[ids]
 
-    def ids(self, keys: np.ndarray, found: Found | None) -> np.ndarray:
+    def ids(self, keys: np.ndarray) -> np.ndarray:
         """The employers at positions ``keys``."""
         if self.identity:
             return keys
         if self._order is None:
-            assert found is not None
-            return found.by_relevance[keys]
+            return Found.ids_of(keys)
         return self._order[keys]
 
 

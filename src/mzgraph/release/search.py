@@ -113,20 +113,28 @@ class SearchBuilder:
 
 @dataclass(frozen=True)
 class Found:
-    """The employers matching a search: ``ids`` ascending, with their ``scores``; ``by_relevance`` lists them
-    best first (ties by id, i.e. by name), and ``rank`` gives each one's place in that list."""
+    """The employers matching a search: ``ids`` ascending, with their ``scores`` and their ``keys`` in the relevance
+    order. A key sorts best first, ties by id (i.e. by name): the score's float32 bits, reversed, above the id. It
+    is made for each employer on its own, so a search of a million employers pages without sorting them all: a page
+    is the next few keys after its cursor's (:func:`mzgraph.release.paging.window`)."""
 
     ids: np.ndarray
     scores: np.ndarray
-    by_relevance: np.ndarray
-    rank: np.ndarray
+    keys: np.ndarray
 
     @classmethod
     def of(cls, ids: np.ndarray, scores: np.ndarray) -> Found:
-        order = np.lexsort((ids, -scores))
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[order] = np.arange(len(ids))
-        return cls(ids.astype(np.uint32), scores, ids[order].astype(np.uint32), rank)
+        # the scores are kept as float32, so the order and the scores shown agree; a positive float32's bits grow
+        # with its value, so subtracting them from the largest int32 puts the best score first; below them, the
+        # id keeps ties in name order (the keys stay below 2**63)
+        kept = scores.astype(np.float32)
+        keys = ((0x7FFFFFFF - kept.view(np.uint32).astype(np.int64)) << 32) | ids.astype(np.int64)
+        return cls(ids.astype(np.uint32), kept, keys)
+
+    @staticmethod
+    def ids_of(keys: np.ndarray) -> np.ndarray:
+        """The employers whose keys are ``keys``."""
+        return keys & 0xFFFFFFFF
 
 
 class Searcher:
