@@ -9,7 +9,9 @@ when asked for (``--systems ...,mzgraph-virtuoso``), in front of Virtuoso (bulk 
 The load and start times include building the release index. Every route is then asked ``reps`` times, one
 client, warm (after one request that is not counted), each time with a query string of its own so no answer
 comes from the pages' per-release cache: the median, p95 and errors of each route are reported, with the
-issue's budget beside them. An organisation is asked as HTML, JSON-LD and Turtle, a different one each time.
+issue's budget beside them. An organisation is asked as HTML, JSON-LD and Turtle, a different one each time. The
+same search asked again is answered from the web worker's few recent searches (as when a reader pages through
+it), so one route searches for a word not asked before each time.
 
     python -m benchmarks site-url http://127.0.0.1:8000 --organisations 100000 --out FILE
 
@@ -98,6 +100,41 @@ def _head(path: str) -> Send:
     return send
 
 
+FRESH_WORDS = [
+    "werk",
+    "medewerkers",
+    "gemeente",
+    "aandacht",
+    "thema",
+    "gesprek",
+    "medewerker",
+    "steunpunt",
+    "leidinggevende",
+    "mantelzorgers",
+    "intranet",
+    "informatie",
+    "combinatie",
+    "mogelijkheden",
+    "bekend",
+    "zorg",
+    "bespreekbaar",
+    "combineren",
+    "resultaten",
+    "relatie",
+]
+"""Common words of the generated profiles, each found in thousands of employers at 10,000: a search for one not
+asked before is not in any web worker's cache of recent searches."""
+
+
+def _fresh_search() -> Send:
+    """A search for a word not asked before in this run (up to ``len(FRESH_WORDS)`` requests)."""
+
+    def send(client: httpx.Client, base: str, i: int) -> httpx.Response:
+        return _get(f"/organisations?q={FRESH_WORDS[i % len(FRESH_WORDS)]}")(client, base, i)
+
+    return send
+
+
 FILTERED = f"?partner={ID}partner/mezzo&partner={ID}partner/tandem&province={ID}place/overijssel&sort=-measures"
 
 
@@ -110,6 +147,7 @@ def routes(size: int) -> list[Route]:
         Route("browse filtered", 100, _get("/organisations" + FILTERED)),
         Route("search 'verlof'", 100, _get("/organisations?q=verlof")),
         Route("search 'mantelzorg'", 100, _get("/organisations?q=mantelzorg")),
+        Route("search, a new word each time", 100, _fresh_search()),
         Route("facets (JSON, filtered search)", 200, _get("/organisations.json" + FILTERED + "&q=zorg", "*/*")),
         Route("VoID (Turtle)", 50, _get("/.well-known/void", "text/turtle")),
         Route("ontology /def/", 50, _get("/def/")),
