@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
 from mzgraph.release import Filters, ReleaseIndex, Sort
 from mzgraph.release.search import Found
-from mzgraph.release.text import SHORT, query_words, words
+from mzgraph.release.text import SHORT, fold, fold_with_offsets, mark, query_words, words
 from mzgraph.store import Store
 
 from .test_browse import FILTERS, ID, _all_pages
@@ -93,6 +95,33 @@ def test_the_matching_text_is_shown_with_the_match_marked(index: ReleaseIndex) -
     assert ("CRÉATIEVE", True) in best.marked.snippet()
     name = index.browse(search="ecru").items[0].matches[0]
     assert (name.kind, name.source) == ("name", ECRU)
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "marked"),
+    [
+        ("Calamiteitenverlof en ZORGVERLOF", ("verlof",), ["verlof", "VERLOF"]),
+        ("HR-beleid, hrm en schrijven", ("hr",), ["HR", "hr"]),
+        ("Créatieve regelingen", ("creatieve", "regeling"), ["Créatieve", "regeling"]),
+        ("Straße-verlof: ﬁne", ("verlof", "fine"), ["verlof", "ﬁne"]),
+        ("Nothing to see", ("verlof",), None),
+        ("Naïef, niets", ("verlof",), None),
+    ],
+)
+def test_marks_point_into_the_text_as_written(text: str, query: tuple[str, ...], marked: list[str] | None) -> None:
+    found = mark(text, query)
+    assert (found and [text[a:b] for a, b in found.spans]) == marked
+
+
+def test_folding_maps_every_character_back_to_the_one_it_came_from() -> None:
+    rng = random.Random(3)
+    alphabet = "abcXYZ éëÉïﬁßŉǅ-,.İ0123"
+    for _ in range(2_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        pieces = [fold(char) for char in text]  # one character at a time: the definition
+        folded, offsets = fold_with_offsets(text)
+        assert folded == "".join(pieces) == fold(text)
+        assert offsets == [i for i, piece in enumerate(pieces) for _ in piece]
 
 
 def test_a_search_that_matches_nothing_is_an_empty_list(index: ReleaseIndex) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -33,14 +34,25 @@ def fold(text: str) -> str:
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from."""
+    """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from (ASCII
+    runs are folded whole: each of their characters stays one character)."""
     folded: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(text):
-        piece = fold(char)
+    at = 0
+    for found in _NOT_ASCII.finditer(text):
+        start = found.start()
+        folded.append(text[at:start].casefold())
+        offsets.extend(range(at, start))
+        piece = fold(found.group())
         folded.append(piece)
-        offsets.extend([index] * len(piece))
+        offsets.extend([start] * len(piece))
+        at = start + 1
+    folded.append(text[at:].casefold())
+    offsets.extend(range(at, len(text)))
     return "".join(folded), offsets
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def words(text: str) -> list[str]:
@@ -98,7 +110,13 @@ class Marked:
 
 def mark(text: str, query: tuple[str, ...]) -> Marked | None:
     """Where the query words occur in ``text`` as :func:`matches` defines it; None if none does."""
-    folded, offsets = fold_with_offsets(text)
+    offsets: Sequence[int]
+    if text.isascii():  # folding an ASCII text keeps every character in its place
+        folded, offsets = text.casefold(), range(len(text))
+    else:
+        folded, offsets = fold_with_offsets(text)
+    if not any(word in folded for word in query):
+        return None
     spans: list[tuple[int, int]] = []
     hits = 0
     for word in query:
