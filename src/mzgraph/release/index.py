@@ -11,7 +11,6 @@ import hashlib
 import json
 import sqlite3
 import threading
-from array import array
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import cached_property
@@ -239,11 +238,19 @@ class ReleaseIndex(ReleaseWide):
                 shown.sort(key=lambda v: (not v.selected, -v.count, v.label.casefold(), v.value))
             keep = [v for v in shown if v.selected] + [v for v in shown if not v.selected][:limit]
             facets[name] = Facet(name, keep, sum(1 for v in counted if v.count))
-        if chosen is None:
-            sums = self._group_totals
-        else:
-            sums = self._group_counts[:, as_array(chosen)].sum(axis=1, dtype=np.int64) if self._groups else []
+        sums = self._group_sums(chosen)
         return Facets(total, facets, {g: int(n) for g, n in zip(self._groups, sums, strict=True) if n})
+
+    def _group_sums(self, chosen: BitMap | None) -> list[int]:
+        """The measures per group of the employers ``chosen`` (None: all), added up over the fewer of them or of
+        the others (a search that finds nearly every employer is counted by the few it does not find)."""
+        if chosen is None or not self._groups:
+            return self._group_totals if chosen is None else []
+        if 2 * len(chosen) <= self.count:
+            return [int(n) for n in self._group_counts[:, as_array(chosen)].sum(axis=1, dtype=np.int64)]
+        others = as_array(BitMap(range(self.count)) - chosen)
+        left_out = self._group_counts[:, others].sum(axis=1, dtype=np.int64)
+        return [total - int(n) for total, n in zip(self._group_totals, left_out, strict=True)]
 
     @cached_property
     def _group_totals(self) -> list[int]:
@@ -287,7 +294,7 @@ class ReleaseIndex(ReleaseWide):
         found = None
         if words:
             found = self._searcher.search(words)
-            narrow(BitMap(array("I", found.ids.tobytes())))
+            narrow(found.members)
         return chosen, found
 
     def _member_set(self, kind: str, value: str) -> BitMap:

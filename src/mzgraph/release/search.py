@@ -18,8 +18,10 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+from pyroaring import FrozenBitMap
 
 from mzgraph.release.model import Match
 from mzgraph.release.text import SHORT, mark, word_counts
@@ -130,6 +132,11 @@ class Found:
         kept = scores.astype(np.float32)
         keys = ((0x7FFFFFFF - kept.view(np.uint32).astype(np.int64)) << 32) | ids.astype(np.int64)
         return cls(ids.astype(np.uint32), kept, keys)
+
+    @cached_property
+    def members(self) -> FrozenBitMap:
+        """The employers found, as a bitmap to combine with the filters (made once: a search is kept a while)."""
+        return FrozenBitMap(array("I", self.ids.tobytes()))
 
     @staticmethod
     def ids_of(keys: np.ndarray) -> np.ndarray:
