@@ -121,7 +121,7 @@ def test_folding_maps_every_character_back_to_the_one_it_came_from() -> None:
         pieces = [fold(char) for char in text]  # one character at a time: the definition
         folded, offsets = fold_with_offsets(text)
         assert folded == "".join(pieces) == fold(text)
-        assert offsets == [i for i, piece in enumerate(pieces) for _ in piece]
+        assert list(offsets) == [i for i, piece in enumerate(pieces) for _ in piece]
 
 
 def test_a_search_that_matches_nothing_is_an_empty_list(index: ReleaseIndex) -> None:

@@ -244,13 +244,20 @@ class ReleaseIndex(ReleaseWide):
     def _group_sums(self, chosen: BitMap | None) -> list[int]:
         """The measures per group of the employers ``chosen`` (None: all), added up over the fewer of them or of
         the others (a search that finds nearly every employer is counted by the few it does not find)."""
-        if chosen is None or not self._groups:
-            return self._group_totals if chosen is None else []
+        if chosen is None:
+            return self._group_totals
+        if not self._groups:
+            return []
         if 2 * len(chosen) <= self.count:
             return [int(n) for n in self._group_counts[:, as_array(chosen)].sum(axis=1, dtype=np.int64)]
-        others = as_array(BitMap(range(self.count)) - chosen)
+        others = as_array(self._everyone - chosen)
         left_out = self._group_counts[:, others].sum(axis=1, dtype=np.int64)
         return [total - int(n) for total, n in zip(self._group_totals, left_out, strict=True)]
+
+    @cached_property
+    def _everyone(self) -> FrozenBitMap:
+        """Every employer of the release."""
+        return FrozenBitMap(range(self.count))
 
     @cached_property
     def _group_totals(self) -> list[int]:
@@ -290,7 +297,7 @@ class ReleaseIndex(ReleaseWide):
                 narrow(BitMap.union(empty, *(self._sets[facet].get(v, empty) for v in values)))
         if filters.ambassador is not None:
             ambassadors = self._sets["ambassador"].get("yes", empty)
-            narrow(ambassadors if filters.ambassador else BitMap(range(self.count)) - ambassadors)
+            narrow(ambassadors if filters.ambassador else self._everyone - ambassadors)
         found = None
         if words:
             found = self._searcher.search(words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from pyroaring import BitMap
+from pyroaring import AbstractBitMap
 
 from mzgraph.release.cursor import Cursor
 from mzgraph.release.model import Sort
@@ -90,7 +90,7 @@ def window(keys: np.ndarray, where: Cursor | None, size: int, *, sorted_keys: bo
     return candidates, position
 
 
-def as_array(members: BitMap) -> np.ndarray:
+def as_array(members: AbstractBitMap) -> np.ndarray:
     return np.frombuffer(members.to_array(), dtype=np.uint32)
 
 

@@ -33,9 +33,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).translate(_combining()).casefold()
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from (ASCII
     runs are folded whole: each of their characters stays one character)."""
+    if text.isascii():
+        return text.casefold(), range(len(text))
     folded: list[str] = []
     offsets: list[int] = []
     at = 0
@@ -110,11 +112,7 @@ class Marked:
 
 def mark(text: str, query: tuple[str, ...]) -> Marked | None:
     """Where the query words occur in ``text`` as :func:`matches` defines it; None if none does."""
-    offsets: Sequence[int]
-    if text.isascii():  # folding an ASCII text keeps every character in its place
-        folded, offsets = text.casefold(), range(len(text))
-    else:
-        folded, offsets = fold_with_offsets(text)
+    folded, offsets = fold_with_offsets(text)
     if not any(word in folded for word in query):
         return None
     spans: list[tuple[int, int]] = []
