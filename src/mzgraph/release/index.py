@@ -13,7 +13,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +22,7 @@ from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 from mzgraph.release.build import ARRAYS, DATABASE, FORMAT
 from mzgraph.release.cursor import Cursor, decode
 from mzgraph.release.errors import BadRequest, IndexMismatch, IndexMissing
+from mzgraph.release.groups import GroupMeasures
 from mzgraph.release.model import (
     FACETS,
     Facet,
@@ -72,13 +72,12 @@ class ReleaseIndex(ReleaseWide):
         self.base: str = meta["base"]
         self.languages: tuple[str, ...] = tuple(meta["languages"])
         self.count: int = meta["organisations"]
-        self._groups: list[str] = meta["groups"]
         arrays = directory / ARRAYS
         self._orders = {
             path.stem.removeprefix("order-"): np.load(path, mmap_mode="r") for path in arrays.glob("order-*.npy")
         }
         self._ranks: dict[str, np.ndarray] = {}
-        self._group_counts = np.load(arrays / "groups.npy", mmap_mode="r")
+        self._group_measures = GroupMeasures(meta["groups"], np.load(arrays / "groups.npy", mmap_mode="r"))
         self._searcher = Searcher(self._db, np.load(arrays / "length.npy"))
         self._sets: dict[str, dict[str, FrozenBitMap]] = {kind: {} for kind in FACETS}
         for kind, value, members in self._db().execute(
@@ -238,30 +237,7 @@ class ReleaseIndex(ReleaseWide):
                 shown.sort(key=lambda v: (not v.selected, -v.count, v.label.casefold(), v.value))
             keep = [v for v in shown if v.selected] + [v for v in shown if not v.selected][:limit]
             facets[name] = Facet(name, keep, sum(1 for v in counted if v.count))
-        sums = self._group_sums(chosen)
-        return Facets(total, facets, {g: int(n) for g, n in zip(self._groups, sums, strict=True) if n})
-
-    def _group_sums(self, chosen: BitMap | None) -> list[int]:
-        """The measures per group of the employers ``chosen`` (None: all), added up over the fewer of them or of
-        the others (a search that finds nearly every employer is counted by the few it does not find)."""
-        if chosen is None:
-            return self._group_totals
-        if not self._groups:
-            return []
-        if 2 * len(chosen) <= self.count:
-            return [int(n) for n in self._group_counts[:, as_array(chosen)].sum(axis=1, dtype=np.int64)]
-        others = as_array(self._everyone - chosen)
-        left_out = self._group_counts[:, others].sum(axis=1, dtype=np.int64)
-        return [total - int(n) for total, n in zip(self._group_totals, left_out, strict=True)]
-
-    @cached_property
-    def _everyone(self) -> FrozenBitMap:
-        """Every employer of the release."""
-        return FrozenBitMap(range(self.count))
-
-    @cached_property
-    def _group_totals(self) -> list[int]:
-        return [int(n) for n in np.asarray(self._group_counts).sum(axis=1, dtype=np.int64)]
+        return Facets(total, facets, self._group_measures.of(chosen))
 
     def label(self, iri: str, langs: Sequence[str]) -> str:
         """The label of a facet value, concept or measure group in the first of ``langs`` it has."""
@@ -297,7 +273,7 @@ class ReleaseIndex(ReleaseWide):
                 narrow(BitMap.union(empty, *(self._sets[facet].get(v, empty) for v in values)))
         if filters.ambassador is not None:
             ambassadors = self._sets["ambassador"].get("yes", empty)
-            narrow(ambassadors if filters.ambassador else self._everyone - ambassadors)
+            narrow(ambassadors if filters.ambassador else BitMap(range(self.count)) - ambassadors)
         found = None
         if words:
             found = self._searcher.search(words)
